@@ -1,0 +1,1 @@
+//! Parses spec/runtime-wasm.kdl and emits every generated artifact (in progress).

@@ -1,0 +1,219 @@
+// The JS side of `runtime:wasm`: the `Instance` and `Memory` classes, the `types`
+// helpers and the `WasmError` class, on top of the generated op bindings.
+//
+// This is a classic script (loaded lazily by deno_core's `synthetic_esm` mechanism when a
+// script first imports "runtime:wasm"); the object it returns is the module namespace.
+// Op names, error codes and the export list come from ext:runtime_wasm/00_bindings.js,
+// which is generated from spec/runtime-wasm.kdl.
+(function () {
+  "use strict";
+  const core = Deno.core;
+  const { ops, ErrorCode, errorNames, exportNames } = core.loadExtScript(
+    "ext:runtime_wasm/00_bindings.js",
+  );
+
+  class WasmError extends Error {
+    constructor(message, code, options) {
+      super(message, options);
+      if (code !== undefined) this.code = code;
+    }
+  }
+  // The error's name follows its code, e.g. "CompileError"; "WasmError" before a code is set.
+  Object.defineProperty(WasmError.prototype, "name", {
+    configurable: true,
+    get() {
+      return errorNames[this.code] ?? "WasmError";
+    },
+    set(value) {
+      // deno_core's error builder assigns the class name; the code decides instead.
+      void value;
+    },
+  });
+  core.registerErrorClass("WasmError", WasmError);
+
+  function wasmError(code, message) {
+    return new WasmError(message, code);
+  }
+
+  /** Re-throw op errors with the name that matches their code. */
+  function rethrow(error) {
+    if (error instanceof WasmError && Object.hasOwn(error, "name")) {
+      delete error.name;
+    }
+    throw error;
+  }
+
+  async function invoke(op, ...args) {
+    try {
+      return await op(...args);
+    } catch (error) {
+      rethrow(error);
+    }
+  }
+
+  // ---- values -----------------------------------------------------------------
+
+  const kTyped = Symbol("runtime:wasm.typed");
+
+  function typed(type, value) {
+    return Object.freeze({ [kTyped]: true, type, value });
+  }
+
+  const types = Object.freeze({
+    i32: (value) => typed("i32", value),
+    i64: (value) => typed("i64", value),
+    f32: (value) => typed("f32", value),
+    f64: (value) => typed("f64", value),
+  });
+
+  function describe(value) {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    if (typeof value === "string") return `a string (${JSON.stringify(value.slice(0, 40))})`;
+    return typeof value === "object" ? "an object" : typeof value;
+  }
+
+  /** A JS value in the wire form `CallArg` of the spec. */
+  function toCallArg(value) {
+    let kind = "auto";
+    if (value !== null && typeof value === "object" && value[kTyped] === true) {
+      kind = value.type;
+      value = value.value;
+    }
+    if (typeof value === "number") return { kind, num: value };
+    if (typeof value === "bigint") return { kind, big: value.toString() };
+    return { kind: "invalid", desc: kind === "auto" ? describe(value) : `types.${kind}(${describe(value)})` };
+  }
+
+  function fromCallResult(result) {
+    return result.big !== undefined ? BigInt(result.big) : result.num;
+  }
+
+  function bytesOf(data, what) {
+    if (data instanceof Uint8Array) return data;
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (typeof data === "string" && what === "compile") return core.encode(data);
+    throw wasmError(
+      what === "compile" ? ErrorCode.CompileError : ErrorCode.MemoryError,
+      `${what}: expected a Uint8Array or ArrayBuffer, got ${describe(data)}`,
+    );
+  }
+
+  function handleOf(value, code, what) {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw wasmError(code, `${what}: expected a handle, got ${describe(value)}`);
+    }
+    return value;
+  }
+
+  // ---- module functions ---------------------------------------------------------
+
+  async function compile(bytes) {
+    return await invoke(ops.op_wasm_compile, bytesOf(bytes, "compile"));
+  }
+
+  async function compileFile(path) {
+    if (typeof URL === "function" && path instanceof URL) path = decodeURIComponent(path.pathname);
+    if (typeof path !== "string") {
+      throw wasmError(ErrorCode.IoError, `compileFile: expected a path string, got ${describe(path)}`);
+    }
+    return await invoke(ops.op_wasm_compile_file, path);
+  }
+
+  async function dropModule(moduleId) {
+    const handle = handleOf(moduleId, ErrorCode.InvalidModuleHandle, "dropModule");
+    return await invoke(ops.op_wasm_drop_module, handle);
+  }
+
+  async function instantiate(moduleId, options = {}) {
+    const handle = handleOf(moduleId, ErrorCode.InvalidModuleHandle, "instantiate");
+    if (options === null || typeof options !== "object") {
+      throw wasmError(ErrorCode.WasiError, `instantiate: options must be an object, got ${describe(options)}`);
+    }
+    let id;
+    try {
+      id = await invoke(ops.op_wasm_instantiate, handle, options);
+    } catch (error) {
+      if (error instanceof WasmError) throw error;
+      // Options that do not match InstantiateOptions (unknown key, wrong type).
+      throw wasmError(ErrorCode.WasiError, `instantiate: invalid options: ${error.message}`);
+    }
+    return new Instance(id);
+  }
+
+  // ---- instances --------------------------------------------------------------------
+
+  const kId = Symbol("runtime:wasm.instanceId");
+
+  class Memory {
+    #id;
+    constructor(id) {
+      this.#id = id;
+    }
+    async read(offset, length) {
+      return new Uint8Array(await invoke(ops.op_wasm_memory_read, this.#id, numberArg(offset), numberArg(length)));
+    }
+    async write(offset, data) {
+      return await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytesOf(data, "memory.write"));
+    }
+    async size() {
+      return await invoke(ops.op_wasm_memory_size, this.#id);
+    }
+    async grow(deltaPages) {
+      return await invoke(ops.op_wasm_memory_grow, this.#id, numberArg(deltaPages));
+    }
+  }
+
+  /** Offsets and lengths: anything that is not a number becomes NaN, refused in Rust (5006). */
+  function numberArg(value) {
+    return typeof value === "number" ? value : NaN;
+  }
+
+  class Instance {
+    #memory;
+    constructor(id) {
+      Object.defineProperty(this, kId, { value: id });
+      this.#memory = new Memory(id);
+    }
+    get memory() {
+      return this.#memory;
+    }
+    async call(name, ...args) {
+      if (typeof name !== "string") {
+        throw wasmError(ErrorCode.ExportNotFound, `call: the export name must be a string, got ${describe(name)}`);
+      }
+      const results = await invoke(ops.op_wasm_call, this[kId], name, args.map(toCallArg));
+      return results.map(fromCallResult);
+    }
+    async getExports() {
+      return await invoke(ops.op_wasm_get_exports, this[kId]);
+    }
+    async setFuel(fuel) {
+      return await invoke(ops.op_wasm_set_fuel, this[kId], numberArg(fuel));
+    }
+    async getFuel() {
+      return await invoke(ops.op_wasm_get_fuel, this[kId]);
+    }
+    async drop() {
+      return await invoke(ops.op_wasm_drop_instance, this[kId]);
+    }
+  }
+
+  const api = {
+    compile,
+    compileFile,
+    dropModule,
+    instantiate,
+    Instance,
+    Memory,
+    WasmError,
+    ErrorCode,
+    types,
+  };
+  // The generated export list and this object must agree (a generated test checks it too).
+  for (const name of exportNames) {
+    if (!(name in api)) throw new Error(`runtime:wasm: export ${name} is declared in the spec but not implemented`);
+  }
+  return api;
+})();

@@ -1,0 +1,24 @@
+//! The one Wasmtime engine shared by every module and instance of a runtime, and the
+//! linker that provides WASI preview 1 to the modules that import it.
+
+use wasmtime::{Config, Engine, Linker};
+
+use crate::error::WasmError;
+use crate::store::HostState;
+
+/// Engine settings: fuel metering is always compiled in so that a fuel limit can be set
+/// per instance without recompiling (an unlimited instance simply starts with u64::MAX).
+pub fn new_engine() -> Result<Engine, WasmError> {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    Engine::new(&config).map_err(|e| WasmError::bug(crate::error::ErrorCode::CompileError, format!("engine: {e:#}")))
+}
+
+/// A linker with WASI preview 1 (synchronous flavour: wasm runs on worker threads that
+/// have no tokio context, so wasmtime-wasi drives its I/O on its own runtime).
+pub fn new_linker(engine: &Engine) -> Result<Linker<HostState>, WasmError> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |host: &mut HostState| &mut host.wasi)
+        .map_err(|e| WasmError::bug(crate::error::ErrorCode::InstantiateError, format!("linker: {e:#}")))?;
+    Ok(linker)
+}

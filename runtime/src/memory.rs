@@ -1,0 +1,91 @@
+//! `instance.memory`: bounds-checked read, write, size and grow.
+//!
+//! Each op takes the instance's lock without waiting when it is free (the common case,
+//! answered on the JS thread); while a call holds it, the op waits on a worker thread so
+//! the event loop never blocks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use deno_core::{JsBuffer, OpState};
+
+use crate::error::{WasmError, WasmResult};
+use crate::state::{InstanceCell, WasmState};
+use crate::store::InstanceEntry;
+
+/// Run `f` with the instance locked: at once when free, else on a worker thread.
+async fn with_instance<T, F>(state: &Rc<RefCell<OpState>>, instance: u32, f: F) -> WasmResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut InstanceEntry) -> WasmResult<T> + Send + 'static,
+{
+    let live: InstanceCell = WasmState::from_rc(state)?.instance(instance)?;
+    if let Some(mut guard) = live.entry.try_lock() {
+        return f(&mut guard);
+    }
+    crate::worker::run(move || f(&mut live.entry.lock())).await
+}
+
+/// A byte offset or length from JS: a non-negative integer that fits in memory's range.
+fn index(what: &str, value: f64) -> WasmResult<usize> {
+    if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > (u64::MAX >> 1) as f64 {
+        return Err(WasmError::memory(format!("{what} must be a non-negative integer, got {value}")));
+    }
+    usize::try_from(value as u64).map_err(|_| WasmError::memory(format!("{what} {value} is out of range")))
+}
+
+fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops::Range<usize>> {
+    match offset.checked_add(length) {
+        Some(end) if end <= size => Ok(offset..end),
+        _ => Err(WasmError::memory(format!(
+            "out of bounds: offset {offset} + length {length} exceeds the memory size of {size} bytes"
+        ))),
+    }
+}
+
+pub async fn memory_read(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
+    let offset = index("offset", offset)?;
+    let length = index("length", length)?;
+    with_instance(&state, instance, move |entry| {
+        let memory = entry.memory()?;
+        let data = memory.data(&entry.store);
+        let range = bounds(offset, length, data.len())?;
+        Ok(data[range].to_vec())
+    })
+    .await
+}
+
+pub async fn memory_write(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<()> {
+    let offset = index("offset", offset)?;
+    let bytes = data.to_vec();
+    with_instance(&state, instance, move |entry| {
+        let memory = entry.memory()?;
+        let target = memory.data_mut(&mut entry.store);
+        let range = bounds(offset, bytes.len(), target.len())?;
+        target[range].copy_from_slice(&bytes);
+        Ok(())
+    })
+    .await
+}
+
+pub async fn memory_size(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<u32> {
+    with_instance(&state, instance, |entry| {
+        let memory = entry.memory()?;
+        u32::try_from(memory.size(&entry.store))
+            .map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))
+    })
+    .await
+}
+
+pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64) -> WasmResult<u32> {
+    let delta = index("deltaPages", delta)? as u64;
+    with_instance(&state, instance, move |entry| {
+        let memory = entry.memory()?;
+        let old = memory.grow(&mut entry.store, delta).map_err(|e| {
+            let max = memory.ty(&entry.store).maximum().map(|m| format!(" (maximum: {m} pages)")).unwrap_or_default();
+            WasmError::memory(format!("cannot grow the memory by {delta} pages{max}: {e}"))
+        })?;
+        u32::try_from(old).map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))
+    })
+    .await
+}

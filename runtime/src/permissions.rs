@@ -1,0 +1,143 @@
+//! The permission policy: which host paths scripts may read (`compileFile`) and preopen.
+//!
+//! Embedders choose the policy from Rust; `forge-wasm` builds a [`PathPolicy`] from
+//! `--allow-read` / `--allow-write`. Paths are canonicalised before every check, so `..`,
+//! symlinks and relative paths cannot escape a granted directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::WasmError;
+
+/// What a path is wanted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    fn flag(self) -> &'static str {
+        match self {
+            Access::Read => "--allow-read",
+            Access::Write => "--allow-write",
+        }
+    }
+}
+
+/// Decides whether a script may touch a host path. `path` is already canonical.
+pub trait PermissionPolicy: Send + Sync + 'static {
+    /// `Ok(())` to allow; otherwise a 5009 error naming the path and how to grant it.
+    fn check(&self, path: &Path, access: Access, api: &str) -> Result<(), WasmError>;
+}
+
+/// Grants everything, including the host root. Only for embedders that trust their scripts.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AllowAll;
+
+impl PermissionPolicy for AllowAll {
+    fn check(&self, _path: &Path, _access: Access, _api: &str) -> Result<(), WasmError> {
+        Ok(())
+    }
+}
+
+/// Grants the listed directory trees (and files) for reading and for writing.
+/// Write access implies read access. The host root is granted only when listed explicitly.
+#[derive(Debug, Default, Clone)]
+pub struct PathPolicy {
+    read: Vec<PathBuf>,
+    write: Vec<PathBuf>,
+}
+
+impl PathPolicy {
+    /// The default of `forge-wasm`: the current working directory tree, read and write.
+    pub fn cwd() -> Self {
+        let mut policy = Self::default();
+        if let Ok(cwd) = std::env::current_dir() {
+            policy.allow_write(&cwd);
+        }
+        policy
+    }
+
+    pub fn allow_read(&mut self, path: &Path) -> &mut Self {
+        self.read.push(canonical_or_absolute(path));
+        self
+    }
+
+    pub fn allow_write(&mut self, path: &Path) -> &mut Self {
+        self.write.push(canonical_or_absolute(path));
+        self
+    }
+
+    fn granted(list: &[PathBuf], path: &Path) -> bool {
+        list.iter().any(|root| path.starts_with(root))
+    }
+}
+
+impl PermissionPolicy for PathPolicy {
+    fn check(&self, path: &Path, access: Access, api: &str) -> Result<(), WasmError> {
+        let ok = match access {
+            Access::Read => Self::granted(&self.read, path) || Self::granted(&self.write, path),
+            Access::Write => Self::granted(&self.write, path),
+        };
+        if ok {
+            return Ok(());
+        }
+        let what = match access {
+            Access::Read => "read",
+            Access::Write => "write",
+        };
+        Err(WasmError::permission(format!(
+            "{api}: {what} access to \"{}\" is not granted; run with {}={} to allow it",
+            path.display(),
+            access.flag(),
+            path.display()
+        )))
+    }
+}
+
+/// Canonicalise a path that must exist. A missing path is reported by the caller.
+pub fn canonicalize(path: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(path)
+}
+
+/// For grants: canonical when the path exists, else made absolute against the cwd
+/// (a grant for a directory that is created later still works).
+fn canonical_or_absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_grant_implies_read_and_dotdot_cannot_escape() {
+        let dir = std::env::temp_dir().join(format!("ext_wasm_perm_{}", std::process::id()));
+        let inner = dir.join("inner");
+        std::fs::create_dir_all(&inner).unwrap();
+        let mut policy = PathPolicy::default();
+        policy.allow_write(&inner);
+        let inside = canonicalize(&inner).unwrap();
+        assert!(policy.check(&inside, Access::Read, "t").is_ok());
+        assert!(policy.check(&inside, Access::Write, "t").is_ok());
+        let escaped = canonicalize(&inner.join("..")).unwrap();
+        let err = policy.check(&escaped, Access::Read, "t").unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::PermissionDenied);
+        assert!(err.message.contains("--allow-read"), "{}", err.message);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn root_is_not_granted_by_a_subdirectory_grant() {
+        let mut policy = PathPolicy::default();
+        policy.allow_read(Path::new("/tmp"));
+        assert!(policy.check(Path::new("/"), Access::Read, "t").is_err());
+    }
+}

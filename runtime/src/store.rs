@@ -1,0 +1,56 @@
+//! What one instance owns: its Wasmtime `Store` (with the WASI context inside) and the
+//! instantiated exports.
+
+use wasmtime::{Instance, Memory, Store};
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+use crate::error::{WasmError, WasmResult};
+
+/// The data of every store: each instance has its own WASI state (fds, env, preopens).
+pub struct HostState {
+    pub wasi: WasiP1Ctx,
+}
+
+pub struct InstanceEntry {
+    pub store: Store<HostState>,
+    pub instance: Instance,
+    /// False when the instance was created without a fuel budget (it then runs with
+    /// u64::MAX fuel, refilled before every call).
+    pub fuel_limited: bool,
+}
+
+/// Fuel given to instances without a budget: effectively unlimited.
+pub const UNLIMITED_FUEL: u64 = u64::MAX;
+
+impl InstanceEntry {
+    /// The instance's linear memory: the export named `memory`, else the only memory.
+    pub fn memory(&mut self) -> WasmResult<Memory> {
+        if let Some(memory) = self.instance.get_memory(&mut self.store, "memory") {
+            return Ok(memory);
+        }
+        let mut memories = Vec::new();
+        for export in self.instance.exports(&mut self.store) {
+            let name = export.name().to_string();
+            if let Some(memory) = export.into_memory() {
+                memories.push((name, memory));
+            }
+        }
+        match memories.len() {
+            1 => Ok(memories.remove(0).1),
+            0 => Err(WasmError::export_not_found("the instance exports no memory")),
+            _ => Err(WasmError::export_not_found(format!(
+                "the instance exports {} memories and none is named \"memory\": {}",
+                memories.len(),
+                memories.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// Top up an unlimited instance so that a long-running instance never runs dry.
+    pub fn refill_unlimited_fuel(&mut self) {
+        if !self.fuel_limited {
+            // Only fails when fuel is not enabled in the engine, which it always is.
+            let _ = self.store.set_fuel(UNLIMITED_FUEL);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Small helpers shared by the tasks: the workspace root, the target dir, running cargo.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// Print a visible step header so long runs show where they are.
+pub fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Run cargo with `args` in the workspace root; fail on a non-zero exit.
+pub fn cargo(args: &[&str]) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = Command::new(&cargo).args(args).current_dir(root()).status()?;
+    if !status.success() {
+        anyhow::bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
