@@ -78,8 +78,8 @@ pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &CallArg) -> WasmResu
             }
             Ok(Val::I64(n as u64 as i64))
         }
-        ValueType::F32 => Ok(Val::F32((float(arg).map_err(fail)? as f32).to_bits())),
-        ValueType::F64 => Ok(Val::F64(float(arg).map_err(fail)?.to_bits())),
+        ValueType::F32 => Ok(Val::F32((float(arg, true).map_err(fail)? as f32).to_bits())),
+        ValueType::F64 => Ok(Val::F64(float(arg, false).map_err(fail)?.to_bits())),
         other => Err(fail(format!("{} parameters cannot be passed from JavaScript", type_name(other)))),
     }
 }
@@ -102,12 +102,19 @@ fn integer(arg: &CallArg) -> Result<i128, String> {
     }
 }
 
-/// A float from a number (bigints are refused rather than silently rounded).
-fn float(arg: &CallArg) -> Result<f64, String> {
-    if let Some(big) = &arg.big {
-        return Err(format!("bigint {big}n given for a float parameter; pass a number"));
+/// A float from a number, or from a bigint that the float type holds exactly (a bigint
+/// that would be rounded is refused rather than silently changed).
+fn float(arg: &CallArg, single: bool) -> Result<f64, String> {
+    let Some(big) = &arg.big else {
+        return arg.num.ok_or_else(|| "no value was given".to_string());
+    };
+    let n: i128 = big.parse().map_err(|_| format!("bigint {big}n is out of range"))?;
+    let exact = if single { (n as f32) as i128 == n } else { (n as f64) as i128 == n };
+    if !exact {
+        let ty = if single { "f32" } else { "f64" };
+        return Err(format!("bigint {big}n cannot be represented exactly as {ty}; pass a number"));
     }
-    arg.num.ok_or_else(|| "no value was given".to_string())
+    Ok(n as f64)
 }
 
 /// A result value in wire form: i64 as a decimal string (made a bigint in JS).
@@ -150,6 +157,13 @@ mod tests {
         assert_eq!(to_val("f", 0, &ValType::I64, &big("-9223372036854775808")).unwrap().unwrap_i64(), i64::MIN);
         assert_eq!(to_val("f", 0, &ValType::I64, &big("18446744073709551615")).unwrap().unwrap_i64(), -1);
         assert!(to_val("f", 0, &ValType::I64, &big("18446744073709551616")).is_err());
+    }
+
+    #[test]
+    fn bigint_to_float_only_when_exact() {
+        assert_eq!(to_val("f", 0, &ValType::F64, &big("9007199254740991")).unwrap().unwrap_f64(), 9007199254740991.0);
+        assert!(to_val("f", 0, &ValType::F64, &big("9007199254740993")).is_err());
+        assert!(to_val("f", 0, &ValType::F32, &big("16777217")).is_err());
     }
 
     #[test]

@@ -1,15 +1,24 @@
-//! Every committed `examples/*.wasm` is exactly its `.wat` source assembled, so no opaque
-//! binary lives in the repository. `BLESS=1 cargo test -p ext_wasm --test example_binaries`
-//! rewrites them after a `.wat` change.
+//! Every committed `examples/*.wasm` and `tests/fixtures/*.wasm` is exactly its `.wat`
+//! source assembled, so no opaque binary lives in the repository.
+//! `BLESS=1 cargo test -p ext_wasm --test example_binaries` rewrites them after a change.
 
 use std::path::Path;
 
 #[test]
 fn example_wasm_files_match_their_wat_sources() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    check_dir("../examples");
+}
+
+#[test]
+fn fixture_wasm_files_match_their_wat_sources() {
+    check_dir("../tests/fixtures");
+}
+
+fn check_dir(relative: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     let bless = std::env::var_os("BLESS").is_some();
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("examples/ exists") {
+    for entry in std::fs::read_dir(&dir).expect("directory exists") {
         let wat_path = entry.expect("readable entry").path();
         if wat_path.extension().and_then(|e| e.to_str()) != Some("wat") {
             continue;
@@ -28,5 +37,5 @@ fn example_wasm_files_match_their_wat_sources() {
         );
         checked += 1;
     }
-    assert!(checked > 0, "no examples/*.wat found");
+    assert!(checked > 0, "no .wat files in {}", dir.display());
 }
