@@ -14,6 +14,10 @@ OPTIONS (before SCRIPT):
     --allow-read=PATH    Let scripts and wasm read PATH (a directory tree or file). Repeatable.
     --allow-write=PATH   Let scripts and wasm read and write PATH. Repeatable.
     --allow-all          Grant every path, including the host root (trusted scripts only).
+    --max-modules=N      At most N live wasm modules (compile past it fails with 5000).
+    --max-instances=N    At most N live wasm instances (instantiate past it fails with 5001).
+    --max-wasm-memory=BYTES
+                         Linear memory of all instances together (growth past it fails).
 
 By default the current working directory tree is readable and writable and nothing else
 is. ARGS are available to the script as Deno.args.
@@ -25,6 +29,9 @@ pub struct RunOptions {
     pub allow_read: Vec<PathBuf>,
     pub allow_write: Vec<PathBuf>,
     pub allow_all: bool,
+    pub max_modules: Option<usize>,
+    pub max_instances: Option<usize>,
+    pub max_wasm_memory: Option<usize>,
 }
 
 pub enum Command {
@@ -47,6 +54,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         allow_read: Vec::new(),
         allow_write: Vec::new(),
         allow_all: false,
+        max_modules: None,
+        max_instances: None,
+        max_wasm_memory: None,
     };
     let mut rest = args[1..].iter();
     for arg in rest.by_ref() {
@@ -54,6 +64,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             options.allow_read.push(non_empty(path, "--allow-read")?);
         } else if let Some(path) = arg.strip_prefix("--allow-write=") {
             options.allow_write.push(non_empty(path, "--allow-write")?);
+        } else if let Some(n) = arg.strip_prefix("--max-modules=") {
+            options.max_modules = Some(count(n, "--max-modules")?);
+        } else if let Some(n) = arg.strip_prefix("--max-instances=") {
+            options.max_instances = Some(count(n, "--max-instances")?);
+        } else if let Some(n) = arg.strip_prefix("--max-wasm-memory=") {
+            options.max_wasm_memory = Some(count(n, "--max-wasm-memory")?);
         } else if arg == "--allow-all" {
             options.allow_all = true;
         } else if arg == "-h" || arg == "--help" {
@@ -67,6 +83,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
     }
     Err("missing SCRIPT: forge-wasm run [OPTIONS] SCRIPT [ARGS]...".to_string())
+}
+
+fn count(value: &str, flag: &str) -> Result<usize, String> {
+    value.parse().map_err(|_| format!("{flag}= needs a non-negative whole number, got \"{value}\""))
 }
 
 fn non_empty(path: &str, flag: &str) -> Result<PathBuf, String> {

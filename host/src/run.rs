@@ -54,7 +54,12 @@ pub fn run_script(options: RunOptions) -> ExitCode {
         let mut js = JsRuntime::new(RuntimeOptions {
             module_loader: Some(HostModuleLoader::new()),
             extensions: vec![
-                ext_wasm::runtime_wasm::init(WasmConfig { permissions: policy.clone() }),
+                ext_wasm::runtime_wasm::init(WasmConfig {
+                    permissions: policy.clone(),
+                    max_modules: options.max_modules,
+                    max_instances: options.max_instances,
+                    max_total_memory_bytes: options.max_wasm_memory,
+                }),
                 forge_host::init(HostConfig { args: options.script_args, permissions: policy }),
             ],
             ..Default::default()

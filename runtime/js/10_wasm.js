@@ -165,26 +165,87 @@
     }
   }
 
+  /** Call options that do not match CallOptions (unknown key, wrong type) are 5007. */
+  function optionsError(error, what) {
+    if (error instanceof WasmError) return error;
+    return wasmError(ErrorCode.TypeError, `${what}: invalid options: ${error.message}`);
+  }
+
   /** Offsets and lengths: anything that is not a number becomes NaN, refused in Rust (5006). */
   function numberArg(value) {
     return typeof value === "number" ? value : NaN;
   }
 
+  /** A piped stdout or stderr: each read takes what was written since the last. */
+  class CapturedOutput {
+    #id;
+    #stream;
+    constructor(id, stream) {
+      this.#id = id;
+      this.#stream = stream;
+    }
+    async read() {
+      return new Uint8Array(await invoke(ops.op_wasm_take_output, this.#id, this.#stream));
+    }
+    async text() {
+      return core.decode(await this.read());
+    }
+  }
+
+  function callOptions(options, what) {
+    if (options === undefined) return {};
+    if (options === null || typeof options !== "object" || Array.isArray(options)) {
+      throw wasmError(ErrorCode.TypeError, `${what}: options must be an object, got ${describe(options)}`);
+    }
+    return options;
+  }
+
   class Instance {
     #memory;
+    #stdout;
+    #stderr;
     constructor(id) {
       Object.defineProperty(this, kId, { value: id });
       this.#memory = new Memory(id);
+      this.#stdout = new CapturedOutput(id, 1);
+      this.#stderr = new CapturedOutput(id, 2);
     }
     get memory() {
       return this.#memory;
     }
+    get stdout() {
+      return this.#stdout;
+    }
+    get stderr() {
+      return this.#stderr;
+    }
     async call(name, ...args) {
-      if (typeof name !== "string") {
-        throw wasmError(ErrorCode.ExportNotFound, `call: the export name must be a string, got ${describe(name)}`);
+      return await this.#call("call", name, args, {});
+    }
+    async callWith(name, args, options) {
+      if (!Array.isArray(args)) {
+        throw wasmError(ErrorCode.TypeError, `callWith: args must be an array, got ${describe(args)}`);
       }
-      const results = await invoke(ops.op_wasm_call, this[kId], name, args.map(toCallArg));
+      return await this.#call("callWith", name, args, callOptions(options, "callWith"));
+    }
+    async #call(what, name, args, options) {
+      if (typeof name !== "string") {
+        throw wasmError(ErrorCode.ExportNotFound, `${what}: the export name must be a string, got ${describe(name)}`);
+      }
+      let results;
+      try {
+        results = await invoke(ops.op_wasm_call, this[kId], name, args.map(toCallArg), options);
+      } catch (error) {
+        throw optionsError(error, what);
+      }
       return results.map(fromCallResult);
+    }
+    async run(options) {
+      try {
+        return await invoke(ops.op_wasm_run, this[kId], callOptions(options, "run"));
+      } catch (error) {
+        throw optionsError(error, "run");
+      }
     }
     async getExports() {
       return await invoke(ops.op_wasm_get_exports, this[kId]);
@@ -207,6 +268,7 @@
     instantiate,
     Instance,
     Memory,
+    CapturedOutput,
     WasmError,
     ErrorCode,
     types,

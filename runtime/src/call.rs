@@ -1,25 +1,25 @@
-//! `Instance.call`: arguments are converted by the export's signature on the JS thread,
-//! then the call runs on a worker thread holding the instance's lock.
+//! `Instance.call` and `Instance.run`: arguments are converted by the export's signature
+//! on the JS thread, then the call runs on a worker thread holding the instance's lock,
+//! under the instance's limits or the call's own.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use deno_core::OpState;
 use wasmtime::{ExternType, Trap, Val, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
-use crate::generated::{CallArg, CallResult};
+use crate::generated::{CallArg, CallOptions, CallResult};
 use crate::state::WasmState;
+use crate::store::{InstanceEntry, UNLIMITED_FUEL};
 use crate::values::{to_val, to_wire};
 
 pub async fn call(
-    state: Rc<RefCell<OpState>>,
+    wasm: Arc<WasmState>,
     instance: u32,
     name: String,
     args: Vec<CallArg>,
+    options: CallOptions,
 ) -> WasmResult<Vec<CallResult>> {
-    let wasm = WasmState::from_rc(&state)?;
     let live = wasm.instance(instance)?;
     let func_ty = match live.module.get_export(&name) {
         Some(ExternType::Func(ty)) => ty,
@@ -45,26 +45,88 @@ pub async fn call(
     crate::worker::run(move || {
         let mut guard = live.entry.lock();
         let entry = &mut *guard;
-        entry.refill_unlimited_fuel();
         let func = entry
             .instance
             .get_func(&mut entry.store, &name)
             .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{name}\"")))?;
         let mut results = vec![Val::I32(0); result_count];
-        match func.call(&mut entry.store, &params, &mut results) {
-            Ok(()) => {}
-            Err(error) => match error.downcast_ref::<I32Exit>() {
-                // A WASI program that exits with 0 has finished normally.
-                Some(I32Exit(0)) => return Ok(Vec::new()),
-                _ => return Err(call_error(&name, error)),
-            },
+        let outcome = with_call_limits(&wasm, entry, &options, |entry| func.call(&mut entry.store, &params, &mut results))?;
+        match outcome {
+            Ok(()) => results.iter().enumerate().map(|(i, v)| to_wire(&name, i, v)).collect(),
+            // A WASI program that exits with 0 has finished normally.
+            Err(error) if matches!(error.downcast_ref::<I32Exit>(), Some(I32Exit(0))) => Ok(Vec::new()),
+            Err(error) => Err(call_error(&name, error)),
         }
-        results.iter().enumerate().map(|(i, v)| to_wire(&name, i, v)).collect()
     })
     .await
 }
 
-/// Map a failed call to 5002 (trap or non-zero exit) or 5011 (fuel).
+/// Run a WASI command: call `_start` and resolve to its exit code (`proc_exit(n)` or 0
+/// for a plain return). Traps and limits still fail with their codes.
+pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> WasmResult<i32> {
+    let live = wasm.instance(instance)?;
+    match live.module.get_export("_start") {
+        Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => {}
+        Some(_) => return Err(WasmError::export_not_found("\"_start\" is not a function without parameters and results")),
+        None => {
+            return Err(WasmError::export_not_found(
+                "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
+            ))
+        }
+    }
+    crate::worker::run(move || {
+        let mut guard = live.entry.lock();
+        let entry = &mut *guard;
+        let start = entry
+            .instance
+            .get_typed_func::<(), ()>(&mut entry.store, "_start")
+            .map_err(|e| WasmError::export_not_found(format!("\"_start\": {e}")))?;
+        let outcome = with_call_limits(&wasm, entry, &options, |entry| start.call(&mut entry.store, ()))?;
+        match outcome {
+            Ok(()) => Ok(0),
+            Err(error) => match error.downcast_ref::<I32Exit>() {
+                Some(I32Exit(code)) => Ok(*code),
+                None => Err(call_error("_start", error)),
+            },
+        }
+    })
+    .await
+}
+
+/// Apply the call's fuel and timeout (or the instance's) around `f`. A per-call fuel
+/// budget replaces the instance's for this call only; the instance's remaining budget
+/// is restored afterwards.
+fn with_call_limits<R>(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    options: &CallOptions,
+    f: impl FnOnce(&mut InstanceEntry) -> R,
+) -> WasmResult<R> {
+    let saved_fuel = match options.fuel {
+        Some(fuel) => {
+            let before = entry.store.get_fuel().unwrap_or(UNLIMITED_FUEL);
+            set_fuel(entry, fuel)?;
+            Some(before)
+        }
+        None => {
+            entry.refill_unlimited_fuel();
+            None
+        }
+    };
+    let timeout = options.timeout_ms.or(entry.limits.timeout_ms);
+    wasm.ticker.arm(&wasm.engine, &mut entry.store, timeout);
+    let result = f(entry);
+    if let Some(before) = saved_fuel {
+        set_fuel(entry, before)?;
+    }
+    Ok(result)
+}
+
+fn set_fuel(entry: &mut InstanceEntry, fuel: u64) -> WasmResult<()> {
+    entry.store.set_fuel(fuel).map_err(|e| WasmError::bug(ErrorCode::CallError, format!("set_fuel: {e}")))
+}
+
+/// Map a failed call to 5002 (trap or non-zero exit), 5011 (fuel) or 5012 (timeout).
 pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
     if let Some(I32Exit(code)) = error.downcast_ref::<I32Exit>() {
         return WasmError::call(format!("\"{name}\": the WASI program exited with code {code}")).with_exit_code(*code);
@@ -76,7 +138,11 @@ pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(
             ErrorCode::FuelExhausted,
-            format!("\"{name}\" used up the instance's fuel budget; give it more with instance.setFuel(n){backtrace}"),
+            format!("\"{name}\" used up its fuel budget; give the instance more with instance.setFuel(n){backtrace}"),
+        ),
+        Some(Trap::Interrupt) => WasmError::new(
+            ErrorCode::Timeout,
+            format!("\"{name}\" ran past its timeout and was stopped; the instance stays usable{backtrace}"),
         ),
         Some(trap) => WasmError::call(format!("\"{name}\" trapped: {} ({trap}){backtrace}", trap_kind(*trap))),
         None => WasmError::call(format!("\"{name}\" failed: {error:#}")),

@@ -6,11 +6,13 @@ use wasmtime::{Config, Engine, Linker};
 use crate::error::WasmError;
 use crate::store::HostState;
 
-/// Engine settings: fuel metering is always compiled in so that a fuel limit can be set
-/// per instance without recompiling (an unlimited instance simply starts with u64::MAX).
+/// Engine settings: fuel metering and epoch interruption are always compiled in, so that
+/// a fuel budget or a timeout can be set per instance or per call without recompiling
+/// (an instance without limits runs with u64::MAX fuel and a far deadline).
 pub fn new_engine() -> Result<Engine, WasmError> {
     let mut config = Config::new();
     config.consume_fuel(true);
+    config.epoch_interruption(true);
     Engine::new(&config).map_err(|e| WasmError::bug(crate::error::ErrorCode::CompileError, format!("engine: {e:#}")))
 }
 

@@ -1,18 +1,15 @@
 //! The fuel budget of an instance (`setFuel`, `getFuel`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use deno_core::OpState;
+use std::sync::Arc;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::state::WasmState;
 
-pub async fn set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
+pub async fn set_fuel(wasm: Arc<WasmState>, instance: u32, fuel: f64) -> WasmResult<()> {
     if !(fuel.is_finite() && fuel >= 0.0 && fuel.fract() == 0.0) {
         return Err(WasmError::type_mismatch(format!("setFuel: fuel must be a non-negative integer, got {fuel}")));
     }
-    let live = WasmState::from_rc(&state)?.instance(instance)?;
+    let live = wasm.instance(instance)?;
     crate::worker::run(move || {
         let mut entry = live.entry.lock();
         entry.fuel_limited = true;
@@ -21,8 +18,8 @@ pub async fn set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> 
     .await
 }
 
-pub async fn get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
-    let live = WasmState::from_rc(&state)?.instance(instance)?;
+pub async fn get_fuel(wasm: Arc<WasmState>, instance: u32) -> WasmResult<f64> {
+    let live = wasm.instance(instance)?;
     crate::worker::run(move || {
         let entry = live.entry.lock();
         if !entry.fuel_limited {

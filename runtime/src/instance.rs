@@ -1,58 +1,75 @@
 //! Creating instances (`instantiate`), listing their exports and dropping them.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use deno_core::OpState;
 use wasmtime::{ExternType, Store, Trap};
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::{ExportInfo, ExportKind, InstantiateOptions};
 use crate::state::WasmState;
-use crate::store::{HostState, InstanceEntry, UNLIMITED_FUEL};
+use crate::limits::InstanceLimiter;
+use crate::store::{CallLimits, HostState, InstanceEntry, UNLIMITED_FUEL};
 use crate::values::value_type;
 
-pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
-    let wasm = WasmState::from_rc(&state)?;
+pub async fn instantiate(wasm: Arc<WasmState>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
     let entry = wasm.module(module)?;
+    wasm.check_instance_capacity()?;
     let program_name = entry.module.name().unwrap_or("main.wasm").to_string();
     // Options and permissions are checked here, on the JS thread, before any work.
     let wasi = crate::wasi::build_context(&wasm, &program_name, &options)?;
+    let limiter = InstanceLimiter::new(
+        options.max_memory_bytes.map(saturating_usize),
+        options.max_table_elements.map(saturating_usize),
+        wasm.memory_budget.clone(),
+    );
     let fuel = options.fuel;
+    let limits = CallLimits { timeout_ms: options.timeout_ms };
     let worker_state = wasm.clone();
+    let (stdout, stderr) = (wasi.stdout, wasi.stderr);
+    let ctx = wasi.ctx;
     let instance_entry = crate::worker::run(move || -> WasmResult<InstanceEntry> {
         let pre = entry.instance_pre(&worker_state)?;
-        let mut store = Store::new(&worker_state.engine, HostState { wasi });
+        let mut store = Store::new(&worker_state.engine, HostState { wasi: ctx, limiter });
+        store.limiter(|host| &mut host.limiter);
         store
             .set_fuel(fuel.unwrap_or(UNLIMITED_FUEL))
             .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
+        // The start function runs during instantiation: it gets the instance's timeout.
+        worker_state.ticker.arm(&worker_state.engine, &mut store, limits.timeout_ms);
         let instance = pre.instantiate(&mut store).map_err(instantiate_error)?;
-        Ok(InstanceEntry { store, instance, fuel_limited: fuel.is_some() })
+        Ok(InstanceEntry {
+            store,
+            instance,
+            fuel_limited: fuel.is_some(),
+            limits,
+        })
     })
     .await?;
-    let module = wasm.module(module).map(|m| m.module.clone());
-    // The module may have been dropped while we instantiated; the instance is still fine.
-    let module = match module {
-        Ok(m) => m,
-        Err(_) => instance_entry.instance.module(&instance_entry.store).clone(),
-    };
-    wasm.add_instance(module, instance_entry)
+    let module = instance_entry.instance.module(&instance_entry.store).clone();
+    wasm.add_instance(module, instance_entry, stdout, stderr)
+}
+
+fn saturating_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 fn instantiate_error(error: wasmtime::Error) -> WasmError {
-    if let Some(Trap::OutOfFuel) = error.downcast_ref::<Trap>() {
-        return WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget");
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget"),
+        Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, "the start function ran past the instance's timeout"),
+        _ => WasmError::instantiate(format!(
+            "instantiation failed: {error:#} (an import that cannot be satisfied, a trap in the start function, or an initial memory or table past a limit)"
+        )),
     }
-    WasmError::instantiate(format!("instantiation failed: {error:#}"))
 }
 
-pub fn drop_instance(state: &mut OpState, instance: u32) -> WasmResult<()> {
+pub fn drop_instance(wasm: &WasmState, instance: u32) -> WasmResult<()> {
     // A call in flight keeps its own reference; the store is freed when it returns.
-    WasmState::from_op_state(state)?.remove_instance(instance).map(drop)
+    wasm.remove_instance(instance).map(drop)
 }
 
-pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
-    let live = WasmState::from_op_state(state)?.instance(instance)?;
+pub fn get_exports(wasm: &WasmState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
+    let live = wasm.instance(instance)?;
     Ok(live
         .module
         .exports()

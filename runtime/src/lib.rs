@@ -6,10 +6,18 @@
 //! `ext_wasm::runtime_wasm::init(WasmConfig::default())` to their `JsRuntime` and scripts
 //! can `import ... from "runtime:wasm"`.
 
+/// The spec's error codes and wire types (no JS engine needed).
 #[rustfmt::skip]
 #[allow(dead_code, clippy::all)]
+#[path = "../../generated/rust/types.rs"]
+pub mod generated;
+
+/// The spec's `#[op2]` shims and the `extension!` declaration.
+#[cfg(feature = "deno")]
+#[rustfmt::skip]
+#[allow(clippy::all)]
 #[path = "../../generated/rust/ops.rs"]
-mod generated;
+mod generated_ops;
 
 mod call;
 mod config;
@@ -19,15 +27,21 @@ mod fuel;
 mod instance;
 mod memory;
 mod module;
+mod limits;
+#[cfg(feature = "deno")]
 mod ops;
 pub mod permissions;
 mod state;
+mod stdio;
 mod store;
+mod timeout;
 mod values;
 mod wasi;
 mod worker;
 
 pub use config::WasmConfig;
 pub use error::{ErrorCode, WasmError};
-pub use generated::{runtime_wasm, ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFIER};
+pub use generated::{ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFIER};
+#[cfg(feature = "deno")]
+pub use generated_ops::runtime_wasm;
 pub use permissions::{Access, AllowAll, PathPolicy, PermissionPolicy};

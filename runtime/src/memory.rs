@@ -4,22 +4,18 @@
 //! answered on the JS thread); while a call holds it, the op waits on a worker thread so
 //! the event loop never blocks.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use deno_core::{JsBuffer, OpState};
 
 use crate::error::{WasmError, WasmResult};
 use crate::state::{InstanceCell, WasmState};
 use crate::store::InstanceEntry;
 
 /// Run `f` with the instance locked: at once when free, else on a worker thread.
-async fn with_instance<T, F>(state: &Rc<RefCell<OpState>>, instance: u32, f: F) -> WasmResult<T>
+async fn with_instance<T, F>(wasm: &WasmState, instance: u32, f: F) -> WasmResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut InstanceEntry) -> WasmResult<T> + Send + 'static,
 {
-    let live: InstanceCell = WasmState::from_rc(state)?.instance(instance)?;
+    let live: InstanceCell = wasm.instance(instance)?;
     if let Some(mut guard) = live.entry.try_lock() {
         return f(&mut guard);
     }
@@ -43,10 +39,10 @@ fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops::Ran
     }
 }
 
-pub async fn memory_read(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
+pub async fn memory_read(wasm: &WasmState, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
     let offset = index("offset", offset)?;
     let length = index("length", length)?;
-    with_instance(&state, instance, move |entry| {
+    with_instance(wasm, instance, move |entry| {
         let memory = entry.memory()?;
         let data = memory.data(&entry.store);
         let range = bounds(offset, length, data.len())?;
@@ -55,10 +51,9 @@ pub async fn memory_read(state: Rc<RefCell<OpState>>, instance: u32, offset: f64
     .await
 }
 
-pub async fn memory_write(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<()> {
+pub async fn memory_write(wasm: &WasmState, instance: u32, offset: f64, bytes: Vec<u8>) -> WasmResult<()> {
     let offset = index("offset", offset)?;
-    let bytes = data.to_vec();
-    with_instance(&state, instance, move |entry| {
+    with_instance(wasm, instance, move |entry| {
         let memory = entry.memory()?;
         let target = memory.data_mut(&mut entry.store);
         let range = bounds(offset, bytes.len(), target.len())?;
@@ -68,8 +63,8 @@ pub async fn memory_write(state: Rc<RefCell<OpState>>, instance: u32, offset: f6
     .await
 }
 
-pub async fn memory_size(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<u32> {
-    with_instance(&state, instance, |entry| {
+pub async fn memory_size(wasm: &WasmState, instance: u32) -> WasmResult<u32> {
+    with_instance(wasm, instance, |entry| {
         let memory = entry.memory()?;
         u32::try_from(memory.size(&entry.store))
             .map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))
@@ -77,9 +72,9 @@ pub async fn memory_size(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResu
     .await
 }
 
-pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64) -> WasmResult<u32> {
+pub async fn memory_grow(wasm: &WasmState, instance: u32, delta: f64) -> WasmResult<u32> {
     let delta = index("deltaPages", delta)? as u64;
-    with_instance(&state, instance, move |entry| {
+    with_instance(wasm, instance, move |entry| {
         let memory = entry.memory()?;
         let old = memory.grow(&mut entry.store, delta).map_err(|e| {
             let max = memory.ty(&entry.store).maximum().map(|m| format!(" (maximum: {m} pages)")).unwrap_or_default();

@@ -1,15 +1,12 @@
 //! Compiling modules (`compile`, `compileFile`) and dropping them (`dropModule`).
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use deno_core::{JsBuffer, OpState};
 use wasmtime::{InstancePre, Module};
 
 use crate::error::{WasmError, WasmResult};
-use crate::permissions::Access;
+use crate::permissions::{check_path, Access, Checked};
 use crate::state::WasmState;
 use crate::store::HostState;
 
@@ -36,15 +33,12 @@ impl ModuleEntry {
 }
 
 /// Compile module bytes (binary or WAT text) on a worker thread.
-pub async fn compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
-    let wasm = WasmState::from_rc(&state)?;
-    let bytes: Vec<u8> = bytes.to_vec();
+pub async fn compile(wasm: Arc<WasmState>, bytes: Vec<u8>) -> WasmResult<u32> {
     compile_on_worker(wasm, bytes, "module bytes".to_string()).await
 }
 
 /// Read and compile a module file, after the permission policy allows reading it.
-pub async fn compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
-    let wasm = WasmState::from_rc(&state)?;
+pub async fn compile_file(wasm: Arc<WasmState>, path: String) -> WasmResult<u32> {
     let resolved = resolve_readable(&wasm, Path::new(&path), "compileFile")?;
     let bytes = std::fs::read(&resolved)
         .map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
@@ -64,29 +58,14 @@ fn describe_compile_error(error: &wasmtime::Error) -> String {
     error.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ")
 }
 
-pub fn drop_module(state: &mut OpState, module: u32) -> WasmResult<()> {
-    WasmState::from_op_state(state)?.remove_module(module)
+pub fn drop_module(wasm: &WasmState, module: u32) -> WasmResult<()> {
+    wasm.remove_module(module)
 }
 
-/// Canonicalise `path` and check read permission. A path that does not exist is still
-/// checked (as an absolute path) so that probing outside the grants says 5009, not 5008.
+/// Canonicalise `path` and check read permission; a missing file is 5008 (IoError).
 pub fn resolve_readable(wasm: &WasmState, path: &Path, api: &str) -> WasmResult<PathBuf> {
-    match std::fs::canonicalize(path) {
-        Ok(canonical) => {
-            wasm.permissions.check(&canonical, Access::Read, api)?;
-            Ok(canonical)
-        }
-        Err(e) => {
-            let absolute = absolute(path);
-            wasm.permissions.check(&absolute, Access::Read, api)?;
-            Err(WasmError::io(format!("{api}: cannot read \"{}\": {e}", path.display())))
-        }
+    match check_path(&*wasm.permissions, path, Access::Read, api)? {
+        Checked::Found(canonical) => Ok(canonical),
+        Checked::Missing(e) => Err(WasmError::io(format!("{api}: cannot read \"{}\": {e}", path.display()))),
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        return path.to_path_buf();
-    }
-    std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
 }

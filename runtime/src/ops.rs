@@ -1,8 +1,99 @@
-//! The hand-written op bodies, by the names the generated shims call
-//! (`spec/runtime-wasm.kdl`, `op ... impl=`). Each lives in the module of its concern.
+//! The deno_core side of the op bodies, by the names the generated shims call
+//! (`spec/runtime-wasm.kdl`, `op ... impl=`): each takes the `WasmState` out of `OpState`,
+//! turns JS buffers into bytes, and calls the engine-neutral function of its concern.
 
-pub use crate::call::call;
-pub use crate::fuel::{get_fuel, set_fuel};
-pub use crate::instance::{drop_instance, get_exports, instantiate};
-pub use crate::memory::{memory_grow, memory_read, memory_size, memory_write};
-pub use crate::module::{compile, compile_file, drop_module};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use deno_core::{JsBuffer, OpState};
+
+use crate::config::WasmConfig;
+use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::generated::{CallArg, CallOptions, CallResult, ExportInfo, InstantiateOptions};
+use crate::state::WasmState;
+
+/// What the extension keeps in `OpState`: the state, or why it could not be made.
+struct StateSlot(Result<Arc<WasmState>, WasmError>);
+
+/// The extension's `state` hook (called by the generated `extension!`).
+pub fn init(state: &mut OpState, config: WasmConfig) {
+    state.put(StateSlot(WasmState::new(config).map(Arc::new)));
+}
+
+fn wasm_of(state: &OpState) -> WasmResult<Arc<WasmState>> {
+    match state.try_borrow::<StateSlot>() {
+        Some(StateSlot(result)) => result.clone(),
+        None => Err(WasmError::bug(ErrorCode::InvalidModuleHandle, "runtime_wasm extension state missing")),
+    }
+}
+
+fn wasm(state: &Rc<RefCell<OpState>>) -> WasmResult<Arc<WasmState>> {
+    wasm_of(&state.borrow())
+}
+
+pub async fn compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
+    crate::module::compile(wasm(&state)?, bytes.to_vec()).await
+}
+
+pub async fn compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
+    crate::module::compile_file(wasm(&state)?, path).await
+}
+
+pub fn drop_module(state: &mut OpState, module: u32) -> WasmResult<()> {
+    crate::module::drop_module(&*wasm_of(state)?, module)
+}
+
+pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
+    crate::instance::instantiate(wasm(&state)?, module, options).await
+}
+
+pub async fn call(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    name: String,
+    args: Vec<CallArg>,
+    options: CallOptions,
+) -> WasmResult<Vec<CallResult>> {
+    crate::call::call(wasm(&state)?, instance, name, args, options).await
+}
+
+pub async fn run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
+    crate::call::run(wasm(&state)?, instance, options).await
+}
+
+pub fn take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
+    crate::stdio::take_output(&*wasm_of(state)?, instance, stream)
+}
+
+pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
+    crate::instance::get_exports(&*wasm_of(state)?, instance)
+}
+
+pub async fn memory_read(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
+    crate::memory::memory_read(&*wasm(&state)?, instance, offset, length).await
+}
+
+pub async fn memory_write(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<()> {
+    crate::memory::memory_write(&*wasm(&state)?, instance, offset, data.to_vec()).await
+}
+
+pub async fn memory_size(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<u32> {
+    crate::memory::memory_size(&*wasm(&state)?, instance).await
+}
+
+pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64) -> WasmResult<u32> {
+    crate::memory::memory_grow(&*wasm(&state)?, instance, delta).await
+}
+
+pub async fn set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
+    crate::fuel::set_fuel(wasm(&state)?, instance, fuel).await
+}
+
+pub async fn get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
+    crate::fuel::get_fuel(wasm(&state)?, instance).await
+}
+
+pub fn drop_instance(state: &mut OpState, instance: u32) -> WasmResult<()> {
+    crate::instance::drop_instance(&*wasm_of(state)?, instance)
+}

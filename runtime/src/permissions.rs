@@ -100,6 +100,28 @@ pub fn canonicalize(path: &Path) -> std::io::Result<PathBuf> {
     std::fs::canonicalize(path)
 }
 
+/// A path after the permission check: where it really is, or why it is not there.
+pub enum Checked {
+    Found(PathBuf),
+    Missing(std::io::Error),
+}
+
+/// Canonicalise `path` and check it. A path that does not exist is still checked (as an
+/// absolute path), so probing outside the grants is refused (5009) before it can tell
+/// whether something exists there.
+pub fn check_path(policy: &dyn PermissionPolicy, path: &Path, access: Access, api: &str) -> Result<Checked, WasmError> {
+    match std::fs::canonicalize(path) {
+        Ok(canonical) => {
+            policy.check(&canonical, access, api)?;
+            Ok(Checked::Found(canonical))
+        }
+        Err(e) => {
+            policy.check(&canonical_or_absolute(path), access, api)?;
+            Ok(Checked::Missing(e))
+        }
+    }
+}
+
 /// For grants: canonical when the path exists, else made absolute against the cwd
 /// (a grant for a directory that is created later still works).
 fn canonical_or_absolute(path: &Path) -> PathBuf {

@@ -3,26 +3,28 @@
 //! Handles are small integers that are never reused, so a stale handle can only ever
 //! mean "dropped" (5004 / 5005), never someone else's module or instance.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
-use deno_core::OpState;
 use parking_lot::Mutex;
 use wasmtime::{Engine, Linker};
 
 use crate::config::WasmConfig;
+use crate::limits::MemoryBudget;
+use crate::timeout::Ticker;
 use crate::error::{WasmError, WasmResult};
 use crate::module::ModuleEntry;
 use crate::permissions::PermissionPolicy;
-use crate::store::{HostState, InstanceEntry};
+use crate::store::{CapturedOutput, HostState, InstanceEntry};
 
 /// A live instance. The module (for export types) is readable without waiting for a
 /// call in flight; the mutex around the store serialises calls into the instance.
 pub struct LiveInstance {
     pub module: wasmtime::Module,
     pub entry: Mutex<InstanceEntry>,
+    /// Piped stdout and stderr, readable while a call runs.
+    pub stdout: Option<Mutex<CapturedOutput>>,
+    pub stderr: Option<Mutex<CapturedOutput>>,
 }
 
 pub type InstanceCell = Arc<LiveInstance>;
@@ -31,16 +33,12 @@ pub struct WasmState {
     pub engine: Engine,
     pub linker: Linker<HostState>,
     pub permissions: Arc<dyn PermissionPolicy>,
+    pub memory_budget: Arc<MemoryBudget>,
+    pub ticker: Ticker,
+    max_modules: Option<usize>,
+    max_instances: Option<usize>,
     modules: Mutex<HandleTable<Arc<ModuleEntry>>>,
     instances: Mutex<HandleTable<InstanceCell>>,
-}
-
-/// What the extension keeps in `OpState`: the state, or why it could not be made.
-struct StateSlot(Result<Arc<WasmState>, WasmError>);
-
-/// The extension's `state` hook (called by the generated `extension!`).
-pub fn init(state: &mut OpState, config: WasmConfig) {
-    state.put(StateSlot(WasmState::new(config).map(Arc::new)));
 }
 
 impl WasmState {
@@ -51,25 +49,23 @@ impl WasmState {
             engine,
             linker,
             permissions: config.permissions,
+            memory_budget: Arc::new(MemoryBudget::new(config.max_total_memory_bytes)),
+            ticker: Ticker::default(),
+            max_modules: config.max_modules,
+            max_instances: config.max_instances,
             modules: Mutex::new(HandleTable::default()),
             instances: Mutex::new(HandleTable::default()),
         })
     }
 
-    pub fn from_op_state(state: &OpState) -> WasmResult<Arc<WasmState>> {
-        match state.try_borrow::<StateSlot>() {
-            Some(StateSlot(result)) => result.clone(),
-            None => Err(WasmError::bug(crate::error::ErrorCode::InvalidModuleHandle, "runtime_wasm extension state missing")),
-        }
-    }
-
-    pub fn from_rc(state: &Rc<RefCell<OpState>>) -> WasmResult<Arc<WasmState>> {
-        Self::from_op_state(&state.borrow())
-    }
-
     pub fn add_module(&self, entry: ModuleEntry) -> WasmResult<u32> {
-        self.modules
-            .lock()
+        let mut modules = self.modules.lock();
+        if let Some(max) = self.max_modules.filter(|max| modules.len() >= *max) {
+            return Err(WasmError::compile(format!(
+                "this runtime already holds {max} modules, its limit; drop modules you no longer need (dropModule)"
+            )));
+        }
+        modules
             .insert(Arc::new(entry))
             .ok_or_else(|| WasmError::compile("this runtime has created 2^32-1 modules; no module handle is left"))
     }
@@ -82,10 +78,38 @@ impl WasmState {
         self.modules.lock().remove(handle).map(drop).ok_or_else(|| WasmError::invalid_module(handle))
     }
 
-    pub fn add_instance(&self, module: wasmtime::Module, entry: InstanceEntry) -> WasmResult<u32> {
-        self.instances
-            .lock()
-            .insert(Arc::new(LiveInstance { module, entry: Mutex::new(entry) }))
+    /// 5001 when the runtime is at its instance limit (checked before the work of
+    /// instantiating, and again when the instance is added).
+    pub fn check_instance_capacity(&self) -> WasmResult<()> {
+        let live = self.instances.lock().len();
+        match self.max_instances {
+            Some(max) if live >= max => Err(WasmError::instantiate(format!(
+                "this runtime already holds {max} instances, its limit; drop instances you no longer need (instance.drop())"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn add_instance(
+        &self,
+        module: wasmtime::Module,
+        entry: InstanceEntry,
+        stdout: Option<CapturedOutput>,
+        stderr: Option<CapturedOutput>,
+    ) -> WasmResult<u32> {
+        let mut instances = self.instances.lock();
+        if let Some(max) = self.max_instances.filter(|max| instances.len() >= *max) {
+            return Err(WasmError::instantiate(format!(
+                "this runtime already holds {max} instances, its limit; drop instances you no longer need (instance.drop())"
+            )));
+        }
+        instances
+            .insert(Arc::new(LiveInstance {
+                module,
+                entry: Mutex::new(entry),
+                stdout: stdout.map(Mutex::new),
+                stderr: stderr.map(Mutex::new),
+            }))
             .ok_or_else(|| WasmError::instantiate("this runtime has created 2^32-1 instances; no instance handle is left"))
     }
 
@@ -125,4 +149,8 @@ impl<T> HandleTable<T> {
     fn remove(&mut self, handle: u32) -> Option<T> {
         self.entries.remove(&handle)
     }
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
 }
+

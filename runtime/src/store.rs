@@ -1,14 +1,39 @@
-//! What one instance owns: its Wasmtime `Store` (with the WASI context inside) and the
-//! instantiated exports.
+//! What one instance owns: its Wasmtime `Store` (with the WASI context and the resource
+//! limiter inside), the instantiated exports, captured output and its default limits.
 
 use wasmtime::{Instance, Memory, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 use crate::error::{WasmError, WasmResult};
+use crate::limits::InstanceLimiter;
 
 /// The data of every store: each instance has its own WASI state (fds, env, preopens).
 pub struct HostState {
     pub wasi: WasiP1Ctx,
+    pub limiter: InstanceLimiter,
+}
+
+/// Output a guest wrote to a piped stream, and how much of it JS has taken so far.
+pub struct CapturedOutput {
+    pub pipe: MemoryOutputPipe,
+    pub taken: usize,
+}
+
+impl CapturedOutput {
+    /// Everything written since the last call.
+    pub fn take(&mut self) -> Vec<u8> {
+        let all = self.pipe.contents();
+        let start = self.taken.min(all.len());
+        self.taken = all.len();
+        all[start..].to_vec()
+    }
+}
+
+/// Limits an instance applies to each call unless the call overrides them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallLimits {
+    pub timeout_ms: Option<u64>,
 }
 
 pub struct InstanceEntry {
@@ -17,6 +42,7 @@ pub struct InstanceEntry {
     /// False when the instance was created without a fuel budget (it then runs with
     /// u64::MAX fuel, refilled before every call).
     pub fuel_limited: bool,
+    pub limits: CallLimits,
 }
 
 /// Fuel given to instances without a budget: effectively unlimited.

@@ -1,5 +1,87 @@
-//! Placeholder until the generator lands.
-pub fn run(_args: &[String]) -> anyhow::Result<()> {
-    eprintln!("codegen: generator not available yet");
+//! `cargo xtask codegen [--check]`: regenerates everything under `generated/` from
+//! `spec/runtime-wasm.kdl`, or with `--check` verifies that what is on disk is up to date
+//! (CI runs this). Spec errors are printed with file:line:col and a caret, and fail the task.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+Regenerates generated/ from spec/runtime-wasm.kdl.
+  --check   change nothing; fail if any generated file is stale, missing or extra";
+
+/// Run the task. `args` are the arguments after `codegen` (a leading `codegen` is ignored).
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let mut check = false;
+    for arg in args.iter().skip_while(|a| a.as_str() == "codegen") {
+        match arg.as_str() {
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+        }
+    }
+    let root = project_root();
+    // Diagnostics name the spec relative to the root, as people write it.
+    std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
+    let model = match codegen::load(Path::new(codegen::SPEC_PATH)) {
+        Ok(model) => model,
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render());
+            bail!(
+                "{} is invalid: fix the errors above and run `cargo xtask codegen` again",
+                codegen::SPEC_PATH
+            );
+        }
+    };
+    let pending = codegen::pending_codes(&model);
+    if !pending.is_empty() {
+        println!("pending error codes (their generated tests are skipped):");
+        for (code, name, reason) in &pending {
+            println!("  {code} {name}: {reason}");
+        }
+    }
+    let files = codegen::generate(&model);
+    let changed = codegen::write_or_check(&root, &files, check)
+        .with_context(|| format!("writing generated files under {}", root.display()))?;
+    if check {
+        if !changed.is_empty() {
+            let list: Vec<String> = changed
+                .iter()
+                .map(|p| format!("  {}", p.display()))
+                .collect();
+            bail!(
+                "generated files are not up to date with {}:\n{}\nrun `cargo xtask codegen` and commit the result",
+                codegen::SPEC_PATH,
+                list.join("\n")
+            );
+        }
+        println!("generated/ is up to date ({} files)", files.len());
+    } else if changed.is_empty() {
+        println!("generated/ is up to date ({} files)", files.len());
+    } else {
+        for path in &changed {
+            let what = if root.join(path).exists() {
+                "wrote"
+            } else {
+                "removed"
+            };
+            println!("{what} {}", path.display());
+        }
+        println!(
+            "{} of {} generated files changed",
+            changed.len(),
+            files.len()
+        );
+    }
     Ok(())
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn project_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
