@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   const core = Deno.core;
-  const { ops, ErrorCode, errorNames, exportNames } = core.loadExtScript(
+  const { ops, ErrorCode, errorNames, exportNames, recordFields } = core.loadExtScript(
     "ext:runtime_wasm/00_bindings.js",
   );
 
@@ -100,6 +100,32 @@
     );
   }
 
+  /**
+   * Refuse keys that the spec's record does not have (serde would silently ignore them),
+   * suggesting the field a typo most likely meant.
+   */
+  function checkFields(value, record, what, code) {
+    const known = recordFields[record];
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+      const hint = near ? `; did you mean "${near}"?` : `; known options: ${known.join(", ")}`;
+      throw wasmError(code, `${what}: unknown option "${key}"${hint}`);
+    }
+  }
+
+  function checkInstantiateOptions(options) {
+    checkFields(options, "InstantiateOptions", "instantiate", ErrorCode.WasiError);
+    const preopens = options.preopens;
+    if (preopens !== undefined && preopens !== null && typeof preopens === "object") {
+      for (const [guest, preopen] of Object.entries(preopens)) {
+        if (preopen !== null && typeof preopen === "object") {
+          checkFields(preopen, "PreopenOptions", `instantiate: preopens["${guest}"]`, ErrorCode.WasiError);
+        }
+      }
+    }
+  }
+
   function handleOf(value, code, what) {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
       throw wasmError(code, `${what}: expected a handle, got ${describe(value)}`);
@@ -131,6 +157,7 @@
     if (options === null || typeof options !== "object") {
       throw wasmError(ErrorCode.WasiError, `instantiate: options must be an object, got ${describe(options)}`);
     }
+    checkInstantiateOptions(options);
     let id;
     try {
       id = await invoke(ops.op_wasm_instantiate, handle, options);
@@ -197,6 +224,7 @@
     if (options === null || typeof options !== "object" || Array.isArray(options)) {
       throw wasmError(ErrorCode.TypeError, `${what}: options must be an object, got ${describe(options)}`);
     }
+    checkFields(options, "CallOptions", what, ErrorCode.TypeError);
     return options;
   }
 

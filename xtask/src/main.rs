@@ -4,10 +4,12 @@
 //! - `test`                  prerequisites, then every check: codegen freshness, the WASI
 //!                           test suite (when present), `cargo test --workspace`
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
+//! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
 
 mod codegen;
 mod prereqs;
 mod util;
+mod wasi_testsuite;
 
 use std::process::ExitCode;
 
@@ -16,6 +18,8 @@ usage: cargo xtask <task>
   run SCRIPT [ARGS]...   build forge-wasm (release) and run SCRIPT with runtime:wasm
   test                   run every check and test of the workspace
   codegen [--check]      regenerate generated/ from the spec, or check it is fresh
+  wasi-testsuite [DIR]   run the WASI preview 1 test suite through runtime:wasm
+                         (DIR defaults to ../shared/wasi-testsuite)
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +33,9 @@ fn main() -> ExitCode {
         "run" => run(rest),
         "test" => test(rest),
         "codegen" => codegen::run(rest),
+        "wasi-testsuite" => {
+            prereqs::ensure().and_then(|()| wasi_testsuite::run(rest))
+        }
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
@@ -69,5 +76,9 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     codegen::run(&["--check".to_string()])?;
     util::step("cargo test --workspace");
     util::cargo(&["test", "--workspace"])?;
+    match wasi_testsuite::default_dir() {
+        Some(dir) => wasi_testsuite::run(&[dir.to_string_lossy().into_owned()])?,
+        None => eprintln!("\nSKIPPED wasi-testsuite: ../shared/wasi-testsuite does not exist beside the project"),
+    }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `generated/js/00_bindings.js`: the classic script (loaded with `Deno.core.loadExtScript`)
 //! whose completion value hands the hand-written JS module the op functions, the error-code
-//! table and the export list.
+//! table, the export list, and the field names of every public record (serde_v8 ignores
+//! unknown keys, so the JS side refuses them, e.g. `inheritStdOut`, before calling an op).
 
 use crate::emit::{preamble, Files};
 use crate::model::Model;
@@ -22,7 +23,7 @@ fn render(model: &Model) -> String {
     out.push_str("//\n// The generated half of `");
     out.push_str(&model.module.specifier);
     out.push_str("`: evaluated as a classic script, its completion value is\n");
-    out.push_str("// `{ ops, ErrorCode, errorNames, errorMeanings, exportNames }`.\n");
+    out.push_str("// `{ ops, ErrorCode, errorNames, errorMeanings, exportNames, recordFields }`.\n");
     out.push_str("(function () {\n  \"use strict\";\n  const ops = Deno.core.ops;\n  return {\n");
 
     out.push_str("    ops: {\n");
@@ -55,6 +56,13 @@ fn render(model: &Model) -> String {
     }
     out.push_str("    ]),\n");
 
+    out.push_str("    recordFields: Object.freeze({\n");
+    for record in model.records.iter().filter(|r| !r.internal) {
+        let fields: Vec<String> = record.fields.iter().map(|f| js_string(&f.name)).collect();
+        out.push_str(&format!("      {}: Object.freeze([{}]),\n", record.name, fields.join(", ")));
+    }
+    out.push_str("    }),\n");
+
     out.push_str("  };\n})();\n");
     out
 }
@@ -81,6 +89,8 @@ mod tests {
         assert!(out.contains("      7000: \"BadThing\",\n"));
         assert!(out.contains("      7000: \"Bad thing happened\",\n"));
         assert!(out.contains("    exportNames: Object.freeze([\n      \"Bin\",\n      \"DemoError\",\n      \"ErrorCode\",\n      \"helpers\",\n      \"make\",\n    ]),"));
+        assert!(out.contains("    recordFields: Object.freeze({\n      Thing: Object.freeze(["), "{out}");
+        assert!(!out.contains("Wire: Object.freeze"), "internal records are not listed: {out}");
         assert!(out.ends_with("  };\n})();\n"));
         assert!(
             !out.contains("export ") && !out.contains("import "),
