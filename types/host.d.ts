@@ -14,23 +14,21 @@ declare namespace Deno {
   /** The script's arguments (after the script path). */
   const args: string[];
   /** Read a whole file; needs read permission for the path. */
-  function readFile(path: string | URL): Promise<Uint8Array<ArrayBuffer>>;
+  function readFile(path: string): Promise<Uint8Array<ArrayBuffer>>;
   /** Write (create or truncate) a file; needs write permission for the path. */
-  function writeFile(path: string | URL, data: Uint8Array): Promise<void>;
+  function writeFile(path: string, data: Uint8Array): Promise<void>;
   /** List a directory; needs read permission for the path. */
-  function readDir(path: string | URL): AsyncIterable<DirEntry>;
+  function readDir(path: string): AsyncIterable<DirEntry>;
   /** Create a directory; needs write permission for the path. */
-  function mkdir(path: string | URL, options?: { recursive?: boolean }): Promise<void>;
+  function mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
   /** Remove a file or directory; needs write permission for the path. */
-  function remove(path: string | URL, options?: { recursive?: boolean }): Promise<void>;
-}
-
-/** A URL, as far as scripts here use one: to name a file. */
-declare class URL {
-  constructor(url: string | URL, base?: string | URL);
-  readonly href: string;
-  readonly pathname: string;
-  toString(): string;
+  function remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Read a whole file as UTF-8 text. */
+  function readTextFile(path: string): Promise<string>;
+  /** Write text as UTF-8 (create or truncate). */
+  function writeTextFile(path: string, text: string): Promise<void>;
+  /** End the process now with this exit code (default 0). */
+  function exit(code?: number): never;
 }
 
 interface ImportMeta {

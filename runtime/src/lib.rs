@@ -6,6 +6,10 @@
 //! `ext_wasm::runtime_wasm::init(WasmConfig::default())` to their `JsRuntime` and scripts
 //! can `import ... from "runtime:wasm"`.
 
+// Without a JS engine only the engine-neutral core is built; much of it is reached only
+// from the ops.
+#![cfg_attr(not(feature = "deno"), allow(dead_code, unused_imports))]
+
 /// The spec's error codes and wire types (no JS engine needed).
 #[rustfmt::skip]
 #[allow(dead_code, clippy::all)]

@@ -5,8 +5,12 @@
 //!                           test suite (when present), `cargo test --workspace`
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
+//! - `bench`                 benchmarks against baselines measured in the same run
+//! - `fuzz [SECONDS]`        the cargo-fuzz targets, each for SECONDS
 
+mod bench;
 mod codegen;
+mod fuzz;
 mod prereqs;
 mod util;
 mod wasi_testsuite;
@@ -20,6 +24,8 @@ usage: cargo xtask <task>
   codegen [--check]      regenerate generated/ from the spec, or check it is fresh
   wasi-testsuite [DIR]   run the WASI preview 1 test suite through runtime:wasm
                          (DIR defaults to ../shared/wasi-testsuite)
+  bench                  release benchmarks: table on stdout, JSON in target/bench/
+  fuzz [SECONDS]         run every fuzz target for SECONDS (default 60)
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +39,8 @@ fn main() -> ExitCode {
         "run" => run(rest),
         "test" => test(rest),
         "codegen" => codegen::run(rest),
+        "bench" => prereqs::ensure().and_then(|()| bench::run(rest)),
+        "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
         "wasi-testsuite" => {
             prereqs::ensure().and_then(|()| wasi_testsuite::run(rest))
         }
