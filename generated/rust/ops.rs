@@ -77,6 +77,21 @@ pub async fn op_wasm_call(
     crate::ops::call(state, instance, name, args, options).await
 }
 
+/// Convert arguments in wire form for an export exactly as `op_wasm_call` would, without calling: fails with the error the call would give. The JS side uses it to report arguments the slot form cannot carry.
+///
+/// Raises: 5003, 5005, 5007.
+#[::deno_core::op2]
+pub fn op_wasm_check_args(
+    state: &mut OpState,
+    instance: u32,
+    #[string]
+    name: String,
+    #[serde]
+    args: Vec<CallArg>,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::check_args(state, instance, name, args)
+}
+
 /// Run a WASI command: call `_start` and return its exit code (0 for a plain return).
 ///
 /// Raises: 5002, 5003, 5005, 5011, 5012.
@@ -101,6 +116,69 @@ pub fn op_wasm_take_output(
     stream: u32,
 ) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
     crate::ops::take_output(state, instance, stream)
+}
+
+/// Resolve an exported function once: returns its handle index and signature for the function ops.
+///
+/// Raises: 5003, 5005.
+#[::deno_core::op2]
+#[serde]
+pub fn op_wasm_get_function(
+    state: &mut OpState,
+    instance: u32,
+    #[string]
+    name: String,
+) -> ::std::result::Result<FunctionInfo, crate::error::WasmError> {
+    crate::ops::get_function(state, instance, name)
+}
+
+/// Call a resolved function on the JS thread. `slots` holds one 16-byte little-endian slot per argument
+/// (byte 0: 0 auto, 1 i32, 2 i64, 3 f32, 4 f64 for `types.*`; byte 1: 0 number as f64 at bytes 8-15,
+/// 1 bigint as i64 at 8-15, 2 bigint of 2^63 or more as u64 at 8-15) and receives one slot per result
+/// (byte 0: 0 i32, 1 i64, 2 f32, 3 f64; i64 as i64 at 8-15, the others as f64 at 8-15). Returns the
+/// number of results.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+pub fn op_wasm_function_call_sync(
+    state: &mut OpState,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    slots: JsBuffer,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_call_sync(state, instance, index, slots)
+}
+
+/// Call a resolved function on a worker thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_function_call(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    slots: JsBuffer,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::function_call(state, instance, index, slots).await
+}
+
+/// Call a resolved function `count` times in one crossing: the argument slots of each call follow each other; returns the result slots of each call, in order. Stops at the first failing call.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_function_call_batch(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    #[buffer]
+    slots: JsBuffer,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::function_call_batch(state, instance, index, count, slots).await
 }
 
 /// List an instance's exports with their kinds and, for functions, their signatures.
@@ -141,6 +219,34 @@ pub async fn op_wasm_memory_write(
     data: JsBuffer,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
     crate::ops::memory_write(state, instance, offset, data).await
+}
+
+/// Copy linear memory at `offset` into the caller's buffer without an intermediate copy. Returns false, copying nothing, when a call holds the instance (the JS side then falls back to the async read).
+///
+/// Raises: 5003, 5005, 5006.
+#[::deno_core::op2]
+pub fn op_wasm_memory_read_into(
+    state: &mut OpState,
+    instance: u32,
+    offset: f64,
+    #[buffer]
+    target: JsBuffer,
+) -> ::std::result::Result<bool, crate::error::WasmError> {
+    crate::ops::memory_read_into(state, instance, offset, target)
+}
+
+/// Write bytes into linear memory on the JS thread without an intermediate copy. Returns false, writing nothing, when a call holds the instance (the JS side then falls back to the async write).
+///
+/// Raises: 5003, 5005, 5006.
+#[::deno_core::op2]
+pub fn op_wasm_memory_write_now(
+    state: &mut OpState,
+    instance: u32,
+    offset: f64,
+    #[buffer]
+    data: JsBuffer,
+) -> ::std::result::Result<bool, crate::error::WasmError> {
+    crate::ops::memory_write_now(state, instance, offset, data)
 }
 
 /// The size of the instance's memory in 64 KiB pages.
@@ -208,11 +314,18 @@ pub fn op_wasm_drop_instance(
         op_wasm_drop_module,
         op_wasm_instantiate,
         op_wasm_call,
+        op_wasm_check_args,
         op_wasm_run,
         op_wasm_take_output,
+        op_wasm_get_function,
+        op_wasm_function_call_sync,
+        op_wasm_function_call,
+        op_wasm_function_call_batch,
         op_wasm_get_exports,
         op_wasm_memory_read,
         op_wasm_memory_write,
+        op_wasm_memory_read_into,
+        op_wasm_memory_write_now,
         op_wasm_memory_size,
         op_wasm_memory_grow,
         op_wasm_set_fuel,

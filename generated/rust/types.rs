@@ -10,6 +10,7 @@ pub const EXPORT_NAMES: &[&str] = &[
     "Instance",
     "Memory",
     "WasmError",
+    "WasmFunction",
     "compile",
     "compileFile",
     "dropModule",
@@ -402,6 +403,26 @@ pub struct CallArg {
     /// For `invalid`: what the JS value was, for the error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: ::std::option::Option<String>,
+}
+
+/// Wire form of a resolved exported function: its index among the instance's function handles and its signature.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FunctionInfo {
+    /// The handle's index, passed to the function ops.
+    pub index: u32,
+    /// Parameter types.
+    pub params: Vec<ValueType>,
+    /// Result types.
+    pub results: Vec<ValueType>,
 }
 
 /// Wire form of one result value.

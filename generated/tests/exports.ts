@@ -8,6 +8,7 @@ const expected: string[] = [
   "Instance",
   "Memory",
   "WasmError",
+  "WasmFunction",
   "compile",
   "compileFile",
   "dropModule",

@@ -13,7 +13,7 @@
  */
 declare module "runtime:wasm" {
   /**
-   * Compile a WebAssembly module from its binary (or text) format. Compilation is the expensive step (milliseconds to seconds): compile once and instantiate many times.
+   * Compile a WebAssembly module from its binary (or text) format. Compilation is the expensive step (milliseconds to seconds): compile once and instantiate many times. Identical bytes compiled again in the same runtime reuse the compiled code; with the host's on-disk compile cache (on by default in `forge-wasm`), bytes compiled by an earlier run load in about a millisecond.
    *
    * @param bytes The module's bytes (binary `\0asm` format or WAT text), or WAT text as a string.
    * @returns An opaque handle for `instantiate` and `dropModule`.
@@ -164,6 +164,66 @@ declare module "runtime:wasm" {
     callWith(name: string, args: Value[], options: CallOptions): Promise<(number | bigint)[]>;
 
     /**
+     * Call an exported function on the JS thread and return its results directly: the fastest way to call short functions. It blocks the JS thread while wasm runs (and waits for a call already running in this instance); use `Instance.call` for long work, or give the instance a `timeoutMs`.
+     *
+     * @param name The export name.
+     * @param args As for `Instance.call`.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @example A synchronous call
+     * ```ts
+     * import { compileFile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compileFile("./examples/add.wasm"));
+     * const [sum] = instance.callSync("add", 40, 2);
+     * if (sum !== 42) throw new Error(`expected 42, got ${sum}`);
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    callSync(name: string, ...args: Value[]): (number | bigint)[];
+
+    /**
+     * Resolve an exported function and its signature once, for repeated calls without a lookup per call.
+     *
+     * @param name The export name.
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @example A function handle
+     * ```ts
+     * import { compileFile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compileFile("./examples/add.wasm"));
+     * const add = instance.getFunction("add");
+     * if (add.params.join() !== "i32,i32" || add.results.join() !== "i32") throw new Error("signature");
+     * const [a] = add.callSync(1, 2);
+     * const [b] = await add.call(3, 4);
+     * const sums = await add.callBatch([[1, 1], [2, 2], [3, 3]]);
+     * if (a !== 3 || b !== 7 || sums.map((r) => r[0]).join() !== "2,4,6") throw new Error("calls");
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    getFunction(name: string): WasmFunction;
+
+    /**
+     * Call an exported function once per argument list, in one crossing to a worker thread; resolves to the results of each call, in order. Stops at the first call that fails and rejects with its error.
+     *
+     * @param name The export name.
+     * @param argsList One argument list per call.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @category Classes
+     */
+    callBatch(name: string, argsList: Value[][]): Promise<(number | bigint)[][]>;
+
+    /**
      * Run a WASI command: call its `_start` and resolve to the exit code. `proc_exit(0)` and a plain return give 0; a non-zero exit is a result here, not an error (through `Instance.call` it is a 5002 carrying `exitCode`).
      *
      * @param options Limits for this run.
@@ -240,6 +300,76 @@ declare module "runtime:wasm" {
   }
 
   /**
+   * A resolved exported function of an instance (from `Instance.getFunction`). It stays valid while the instance lives; after `Instance.drop` its calls fail with 5005.
+   *
+   * @category Classes
+   */
+  export class WasmFunction {
+    /**
+     * The export name.
+     */
+    readonly name: string;
+
+    /**
+     * The parameter types.
+     */
+    readonly params: ValueType[];
+
+    /**
+     * The result types.
+     */
+    readonly results: ValueType[];
+
+    /**
+     * Call the function on a worker thread, like `Instance.call`.
+     *
+     * @param args As for `Instance.call`.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @example Call through a handle
+     * ```ts
+     * import { compileFile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compileFile("./examples/add.wasm"));
+     * const add = instance.getFunction("add");
+     * const results = await Promise.all([add.call(1, 2), add.call(3, 4)]);
+     * if (results.map((r) => r[0]).join() !== "3,7") throw new Error("wrong sums");
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    call(...args: Value[]): Promise<(number | bigint)[]>;
+
+    /**
+     * Call the function on the JS thread, like `Instance.callSync`.
+     *
+     * @param args As for `Instance.call`.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @category Classes
+     */
+    callSync(...args: Value[]): (number | bigint)[];
+
+    /**
+     * Call the function once per argument list in one crossing, like `Instance.callBatch`.
+     *
+     * @param argsList One argument list per call.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @category Classes
+     */
+    callBatch(argsList: Value[][]): Promise<(number | bigint)[][]>;
+  }
+
+  /**
    * A piped output stream of an instance. Each read returns what the guest wrote since the previous read, also while a call is running.
    *
    * @category Classes
@@ -300,6 +430,28 @@ declare module "runtime:wasm" {
      * @category Classes
      */
     read(offset: number, length: number): Promise<Uint8Array>;
+
+    /**
+     * Fill `target` with the bytes of linear memory starting at `offset`, without an intermediate copy; resolves to the number of bytes copied (`target.length`).
+     *
+     * @param offset
+     * @param target The buffer to fill.
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5006 MemoryError — Memory access out of bounds
+     * @example Reuse one buffer
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compile(`(module (memory (export "memory") 1))`));
+     * await instance.memory.write(8, new Uint8Array([1, 2, 3]));
+     * const buffer = new Uint8Array(3);
+     * const copied = await instance.memory.readInto(8, buffer);
+     * if (copied !== 3 || buffer.join() !== "1,2,3") throw new Error("readInto failed");
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    readInto(offset: number, target: Uint8Array): Promise<number>;
 
     /**
      * Copy bytes into linear memory at `offset`. Nothing is written when any byte would fall outside the memory.

@@ -89,6 +89,141 @@
     return result.big !== undefined ? BigInt(result.big) : result.num;
   }
 
+  // ---- slots: the function-handle wire form (see op_wasm_function_call_sync) ----------
+
+  const SLOT = 16;
+  const TYPED_KIND = { i32: 1, i64: 2, f32: 3, f64: 4 };
+  const I64_MIN = -(2n ** 63n);
+  const I64_END = 2n ** 63n;
+  const U64_END = 2n ** 64n;
+
+  /**
+   * Encode `args` as slots from byte `base`. Returns false for anything the slots cannot
+   * carry (strings, objects, out-of-range bigints): the caller then uses the record form,
+   * whose converter reports the exact error.
+   */
+  function encodeArgs(args, view, base) {
+    for (let i = 0; i < args.length; i++) {
+      let value = args[i];
+      let kind = 0;
+      if (value !== null && typeof value === "object") {
+        if (value[kTyped] !== true) return false;
+        kind = TYPED_KIND[value.type];
+        if (kind === undefined) return false;
+        value = value.value;
+      }
+      const at = base + i * SLOT;
+      view.setUint8(at, kind);
+      if (typeof value === "number") {
+        view.setUint8(at + 1, 0);
+        view.setFloat64(at + 8, value, true);
+      } else if (typeof value === "bigint") {
+        if (value >= I64_MIN && value < I64_END) {
+          view.setUint8(at + 1, 1);
+          view.setBigInt64(at + 8, value, true);
+        } else if (value >= 0n && value < U64_END) {
+          view.setUint8(at + 1, 2);
+          view.setBigUint64(at + 8, value, true);
+        } else {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function decodeResults(view, base, count) {
+    const results = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = base + i * SLOT;
+      results[i] = view.getUint8(at) === 1 ? view.getBigInt64(at + 8, true) : view.getFloat64(at + 8, true);
+    }
+    return results;
+  }
+
+  function viewOf(bytes) {
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** A resolved export: signature known, calls pass slots. */
+  class WasmFunction {
+    #id;
+    #index;
+    #bytes;
+    #view;
+    constructor(id, name, info) {
+      this.#id = id;
+      this.#index = info.index;
+      this.name = name;
+      this.params = Object.freeze(info.params);
+      this.results = Object.freeze(info.results);
+      this.#bytes = new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT);
+      this.#view = viewOf(this.#bytes);
+      Object.freeze(this);
+    }
+
+    /** Encode into the reusable buffer, or null when the record form must be used. */
+    #encode(args) {
+      if (args.length !== this.params.length) return null;
+      return encodeArgs(args, this.#view, 0) ? this.#bytes : null;
+    }
+
+    callSync(...args) {
+      const bytes = this.#encode(args);
+      if (bytes === null) throw this.#argumentError(args);
+      let count;
+      try {
+        count = ops.op_wasm_function_call_sync(this.#id, this.#index, bytes);
+      } catch (error) {
+        rethrow(error);
+      }
+      return decodeResults(this.#view, 0, count);
+    }
+
+    async call(...args) {
+      const bytes = this.#encode(args);
+      if (bytes === null) throw this.#argumentError(args);
+      const out = await invoke(ops.op_wasm_function_call, this.#id, this.#index, bytes);
+      return decodeResults(viewOf(out), 0, this.results.length);
+    }
+
+    async callBatch(argsList) {
+      if (!Array.isArray(argsList)) {
+        throw wasmError(ErrorCode.TypeError, `callBatch: expected an array of argument lists, got ${describe(argsList)}`);
+      }
+      const width = this.params.length * SLOT;
+      const bytes = new Uint8Array(Math.max(argsList.length * width, 1));
+      const view = viewOf(bytes);
+      for (let call = 0; call < argsList.length; call++) {
+        const args = argsList[call];
+        if (!Array.isArray(args)) {
+          throw wasmError(ErrorCode.TypeError, `callBatch: call ${call}: expected an argument list, got ${describe(args)}`);
+        }
+        if (args.length !== this.params.length || !encodeArgs(args, view, call * width)) {
+          throw this.#argumentError(args);
+        }
+      }
+      const out = await invoke(ops.op_wasm_function_call_batch, this.#id, this.#index, argsList.length, bytes);
+      const outView = viewOf(out);
+      const resultWidth = this.results.length * SLOT;
+      return argsList.map((_, call) => decodeResults(outView, call * resultWidth, this.results.length));
+    }
+
+    /** Arguments the slots cannot carry are always an error: the converter names it. */
+    #argumentError(args) {
+      try {
+        ops.op_wasm_check_args(this.#id, this.name, args.map(toCallArg));
+      } catch (error) {
+        rethrow(error);
+      }
+      return wasmError(ErrorCode.TypeError, `${this.name}: unsupported arguments`);
+    }
+  }
+
+
+
   function bytesOf(data, what) {
     if (data instanceof Uint8Array) return data;
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -179,16 +314,46 @@
       this.#id = id;
     }
     async read(offset, length) {
-      return new Uint8Array(await invoke(ops.op_wasm_memory_read, this.#id, numberArg(offset), numberArg(length)));
+      const len = numberArg(length);
+      // Small reads on a free instance: copy straight into a new buffer on this thread.
+      if (Number.isInteger(len) && len >= 0 && len <= READ_NOW_LIMIT) {
+        const target = new Uint8Array(len);
+        if (callOp(ops.op_wasm_memory_read_into, this.#id, numberArg(offset), target)) return target;
+      }
+      return new Uint8Array(await invoke(ops.op_wasm_memory_read, this.#id, numberArg(offset), len));
+    }
+    async readInto(offset, target) {
+      if (!(target instanceof Uint8Array)) {
+        throw wasmError(ErrorCode.MemoryError, `readInto: the target must be a Uint8Array, got ${describe(target)}`);
+      }
+      if (!callOp(ops.op_wasm_memory_read_into, this.#id, numberArg(offset), target)) {
+        // A call holds the instance: wait for it off the JS thread, then copy.
+        target.set(await this.read(offset, target.length));
+      }
+      return target.length;
     }
     async write(offset, data) {
-      return await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytesOf(data, "memory.write"));
+      const bytes = bytesOf(data, "memory.write");
+      if (callOp(ops.op_wasm_memory_write_now, this.#id, numberArg(offset), bytes)) return;
+      return await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytes);
     }
     async size() {
       return await invoke(ops.op_wasm_memory_size, this.#id);
     }
     async grow(deltaPages) {
       return await invoke(ops.op_wasm_memory_grow, this.#id, numberArg(deltaPages));
+    }
+  }
+
+  /** Reads up to this size are answered on the JS thread when the instance is free. */
+  const READ_NOW_LIMIT = 1 << 30;
+
+  /** A sync op, with its errors named by their codes. */
+  function callOp(op, ...args) {
+    try {
+      return op(...args);
+    } catch (error) {
+      rethrow(error);
     }
   }
 
@@ -232,6 +397,7 @@
     #memory;
     #stdout;
     #stderr;
+    #functions = new Map();
     constructor(id) {
       Object.defineProperty(this, kId, { value: id });
       this.#memory = new Memory(id);
@@ -248,7 +414,34 @@
       return this.#stderr;
     }
     async call(name, ...args) {
-      return await this.#call("call", name, args, {});
+      return await this.#function("call", name).call(...args);
+    }
+    callSync(name, ...args) {
+      return this.#function("callSync", name).callSync(...args);
+    }
+    getFunction(name) {
+      return this.#function("getFunction", name);
+    }
+    async callBatch(name, argsList) {
+      return await this.#function("callBatch", name).callBatch(argsList);
+    }
+    /** The function handle for an export, resolved on first use. */
+    #function(what, name) {
+      let fn = this.#functions.get(name);
+      if (fn === undefined) {
+        if (typeof name !== "string") {
+          throw wasmError(ErrorCode.ExportNotFound, `${what}: the export name must be a string, got ${describe(name)}`);
+        }
+        let info;
+        try {
+          info = ops.op_wasm_get_function(this[kId], name);
+        } catch (error) {
+          rethrow(error);
+        }
+        fn = new WasmFunction(this[kId], name, info);
+        this.#functions.set(name, fn);
+      }
+      return fn;
     }
     async callWith(name, args, options) {
       if (!Array.isArray(args)) {
@@ -296,6 +489,7 @@
     instantiate,
     Instance,
     Memory,
+    WasmFunction,
     CapturedOutput,
     WasmError,
     ErrorCode,

@@ -9,9 +9,9 @@ use wasmtime_wasi::I32Exit;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::{CallArg, CallOptions, CallResult};
-use crate::state::WasmState;
+use crate::state::{LiveInstance, WasmState};
 use crate::store::{InstanceEntry, UNLIMITED_FUEL};
-use crate::values::{to_val, to_wire};
+use crate::values::{to_val, to_wire, Arg};
 
 pub async fn call(
     wasm: Arc<WasmState>,
@@ -21,26 +21,7 @@ pub async fn call(
     options: CallOptions,
 ) -> WasmResult<Vec<CallResult>> {
     let live = wasm.instance(instance)?;
-    let func_ty = match live.module.get_export(&name) {
-        Some(ExternType::Func(ty)) => ty,
-        Some(_) => return Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
-        None => return Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
-    };
-    let param_types: Vec<_> = func_ty.params().collect();
-    if args.len() != param_types.len() {
-        return Err(WasmError::type_mismatch(format!(
-            "{name}: expected {} argument(s), got {}",
-            param_types.len(),
-            args.len()
-        )));
-    }
-    let params = param_types
-        .iter()
-        .zip(&args)
-        .enumerate()
-        .map(|(i, (ty, arg))| to_val(&name, i, ty, arg))
-        .collect::<WasmResult<Vec<Val>>>()?;
-    let result_count = func_ty.results().len();
+    let (params, result_count) = convert_args(&live, &name, &args)?;
 
     crate::worker::run(move || {
         let mut guard = live.entry.lock();
@@ -59,6 +40,36 @@ pub async fn call(
         }
     })
     .await
+}
+
+/// Check arguments as `call` would, without calling (5003, 5005 or 5007 when they are wrong).
+pub fn check_args(wasm: &WasmState, instance: u32, name: &str, args: &[CallArg]) -> WasmResult<()> {
+    convert_args(&*wasm.instance(instance)?, name, args).map(drop)
+}
+
+/// The export's parameters from wire-form arguments, and its number of results.
+fn convert_args(live: &LiveInstance, name: &str, args: &[CallArg]) -> WasmResult<(Vec<Val>, usize)> {
+    let func_ty = match live.module.get_export(name) {
+        Some(ExternType::Func(ty)) => ty,
+        Some(_) => return Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
+        None => return Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
+    };
+    let param_types: Vec<_> = func_ty.params().collect();
+    if args.len() != param_types.len() {
+        return Err(WasmError::type_mismatch(format!(
+            "{name}: expected {} argument(s), got {}",
+            param_types.len(),
+            args.len()
+        )));
+    }
+    let params = param_types
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(i, (ty, arg))| to_val(name, i, ty, &Arg::from_wire(arg)))
+        .collect::<WasmResult<Vec<Val>>>()?;
+    let result_count = func_ty.results().len();
+    Ok((params, result_count))
 }
 
 /// Run a WASI command: call `_start` and resolve to its exit code (`proc_exit(n)` or 0
@@ -96,7 +107,7 @@ pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> W
 /// Apply the call's fuel and timeout (or the instance's) around `f`. A per-call fuel
 /// budget replaces the instance's for this call only; the instance's remaining budget
 /// is restored afterwards.
-fn with_call_limits<R>(
+pub(crate) fn with_call_limits<R>(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     options: &CallOptions,

@@ -42,6 +42,7 @@ pub async fn instantiate(wasm: Arc<WasmState>, module: u32, options: Instantiate
             instance,
             fuel_limited: fuel.is_some(),
             limits,
+            func_cache: Vec::new(),
         })
     })
     .await?;

@@ -28,6 +28,7 @@ mod config;
 mod engine;
 pub mod error;
 mod fuel;
+mod function;
 mod instance;
 mod memory;
 mod module;

@@ -63,6 +63,32 @@ pub async fn memory_write(wasm: &WasmState, instance: u32, offset: f64, bytes: V
     .await
 }
 
+/// Copy memory into the caller's buffer on the JS thread; `false` (nothing copied) when a
+/// call holds the instance.
+pub fn memory_read_into(wasm: &WasmState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
+    let offset = index("offset", offset)?;
+    let live = wasm.instance(instance)?;
+    let Some(mut entry) = live.entry.try_lock() else { return Ok(false) };
+    let memory = entry.memory()?;
+    let data = memory.data(&entry.store);
+    let range = bounds(offset, target.len(), data.len())?;
+    target.copy_from_slice(&data[range]);
+    Ok(true)
+}
+
+/// Write the caller's bytes on the JS thread; `false` (nothing written) when a call holds
+/// the instance.
+pub fn memory_write_now(wasm: &WasmState, instance: u32, offset: f64, bytes: &[u8]) -> WasmResult<bool> {
+    let offset = index("offset", offset)?;
+    let live = wasm.instance(instance)?;
+    let Some(mut entry) = live.entry.try_lock() else { return Ok(false) };
+    let memory = entry.memory()?;
+    let target = memory.data_mut(&mut entry.store);
+    let range = bounds(offset, bytes.len(), target.len())?;
+    target[range].copy_from_slice(bytes);
+    Ok(true)
+}
+
 pub async fn memory_size(wasm: &WasmState, instance: u32) -> WasmResult<u32> {
     with_instance(wasm, instance, |entry| {
         let memory = entry.memory()?;

@@ -10,7 +10,7 @@ use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
 use crate::error::{ErrorCode, WasmError, WasmResult};
-use crate::generated::{CallArg, CallOptions, CallResult, ExportInfo, InstantiateOptions};
+use crate::generated::{CallArg, CallOptions, CallResult, ExportInfo, FunctionInfo, InstantiateOptions};
 use crate::state::WasmState;
 
 /// What the extension keeps in `OpState`: the state, or why it could not be made.
@@ -58,12 +58,46 @@ pub async fn call(
     crate::call::call(wasm(&state)?, instance, name, args, options).await
 }
 
+pub fn check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
+    crate::call::check_args(&*wasm_of(state)?, instance, &name, &args)
+}
+
 pub async fn run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
     crate::call::run(wasm(&state)?, instance, options).await
 }
 
 pub fn take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
     crate::stdio::take_output(&*wasm_of(state)?, instance, stream)
+}
+
+pub fn get_function(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
+    crate::function::get_function(&*wasm_of(state)?, instance, &name)
+}
+
+pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, mut slots: JsBuffer) -> WasmResult<u32> {
+    crate::function::function_call_sync(&*wasm_of(state)?, instance, index, &mut slots)
+}
+
+pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
+    crate::function::function_call(wasm(&state)?, instance, index, slots.to_vec()).await
+}
+
+pub async fn function_call_batch(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    slots: JsBuffer,
+) -> WasmResult<Vec<u8>> {
+    crate::function::function_call_batch(wasm(&state)?, instance, index, count, slots.to_vec()).await
+}
+
+pub fn memory_read_into(state: &mut OpState, instance: u32, offset: f64, mut target: JsBuffer) -> WasmResult<bool> {
+    crate::memory::memory_read_into(&*wasm_of(state)?, instance, offset, &mut target)
+}
+
+pub fn memory_write_now(state: &mut OpState, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<bool> {
+    crate::memory::memory_write_now(&*wasm_of(state)?, instance, offset, &data)
 }
 
 pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {

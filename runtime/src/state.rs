@@ -22,6 +22,8 @@ use crate::store::{CapturedOutput, HostState, InstanceEntry};
 pub struct LiveInstance {
     pub module: wasmtime::Module,
     pub entry: Mutex<InstanceEntry>,
+    /// Functions resolved with `getFunction`; a handle is an index into this list.
+    pub functions: Mutex<Vec<Arc<crate::function::FunctionSig>>>,
     /// Piped stdout and stderr, readable while a call runs.
     pub stdout: Option<Mutex<CapturedOutput>>,
     pub stderr: Option<Mutex<CapturedOutput>>,
@@ -107,6 +109,7 @@ impl WasmState {
             .insert(Arc::new(LiveInstance {
                 module,
                 entry: Mutex::new(entry),
+                functions: Mutex::new(Vec::new()),
                 stdout: stdout.map(Mutex::new),
                 stderr: stderr.map(Mutex::new),
             }))

@@ -43,6 +43,8 @@ pub struct InstanceEntry {
     /// u64::MAX fuel, refilled before every call).
     pub fuel_limited: bool,
     pub limits: CallLimits,
+    /// `Func`s of resolved function handles, by handle index (filled on first call).
+    pub func_cache: Vec<Option<wasmtime::Func>>,
 }
 
 /// Fuel given to instances without a budget: effectively unlimited.

@@ -1,6 +1,8 @@
-//! Converting call arguments from their JS wire form to Wasmtime values by the callee's
-//! declared parameter types, and results back. Every value that cannot be represented
-//! exactly is a 5007 naming the parameter; nothing here panics on any input.
+//! Converting call arguments to Wasmtime values by the callee's declared parameter types,
+//! and results back. Arguments arrive in one of two wire forms — `CallArg` records (serde)
+//! or 16-byte slots (the function-handle fast path) — and both become an [`Arg`], checked
+//! by the one converter here. Every value that cannot be represented exactly is a 5007
+//! naming the parameter; nothing here panics on any input.
 
 use wasmtime::{Val, ValType};
 
@@ -36,8 +38,112 @@ fn type_name(ty: ValueType) -> &'static str {
     }
 }
 
+/// How an argument was given: a plain value, or a `types.*` value of a declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    Auto,
+    Typed(ValueType),
+}
+
+/// An argument's JS value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Number(f64),
+    Big(i128),
+    /// Not a number or bigint; the text says what it was.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg {
+    pub kind: ArgKind,
+    pub value: ArgValue,
+}
+
+/// Size of one argument or result slot of the function-handle ops.
+pub const SLOT: usize = 16;
+
+impl Arg {
+    /// From the serde wire form.
+    pub fn from_wire(arg: &CallArg) -> Arg {
+        let kind = match arg.kind.as_str() {
+            "auto" => ArgKind::Auto,
+            "i32" => ArgKind::Typed(ValueType::I32),
+            "i64" => ArgKind::Typed(ValueType::I64),
+            "f32" => ArgKind::Typed(ValueType::F32),
+            "f64" => ArgKind::Typed(ValueType::F64),
+            "invalid" => {
+                let desc = arg.desc.clone().unwrap_or_else(|| "an unsupported value".to_string());
+                return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(desc) };
+            }
+            other => {
+                return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(format!("an argument of unknown kind \"{other}\"")) }
+            }
+        };
+        let value = match (&arg.big, arg.num) {
+            (Some(big), _) => match big.parse::<i128>() {
+                Ok(n) => ArgValue::Big(n),
+                Err(_) => ArgValue::Invalid(format!("bigint {big}n, which is out of range")),
+            },
+            (None, Some(n)) => ArgValue::Number(n),
+            (None, None) => ArgValue::Invalid("no value".to_string()),
+        };
+        Arg { kind, value }
+    }
+
+    /// From a 16-byte slot: byte 0 the kind (0 auto, 1 i32, 2 i64, 3 f32, 4 f64), byte 1
+    /// the representation (0 f64, 1 i64, 2 u64) of the little-endian payload at bytes 8-15.
+    pub fn from_slot(slot: &[u8]) -> Arg {
+        let (Some(&kind), Some(&repr), Some(payload)) = (slot.first(), slot.get(1), slot.get(8..SLOT)) else {
+            return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid("a truncated argument slot".to_string()) };
+        };
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(payload);
+        let kind = match kind {
+            0 => ArgKind::Auto,
+            1 => ArgKind::Typed(ValueType::I32),
+            2 => ArgKind::Typed(ValueType::I64),
+            3 => ArgKind::Typed(ValueType::F32),
+            4 => ArgKind::Typed(ValueType::F64),
+            other => return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(format!("an argument slot of kind {other}")) },
+        };
+        let value = match repr {
+            0 => ArgValue::Number(f64::from_le_bytes(bytes)),
+            1 => ArgValue::Big(i128::from(i64::from_le_bytes(bytes))),
+            2 => ArgValue::Big(i128::from(u64::from_le_bytes(bytes))),
+            other => ArgValue::Invalid(format!("an argument slot of representation {other}")),
+        };
+        Arg { kind, value }
+    }
+}
+
+/// Write result `val` into a 16-byte slot (byte 0: 0 i32, 1 i64, 2 f32, 3 f64; payload
+/// at 8-15: i64 for i64, f64 for the others).
+pub fn write_slot(func: &str, index: usize, val: &Val, slot: &mut [u8]) -> WasmResult<()> {
+    let (kind, payload) = match val {
+        Val::I32(v) => (0u8, f64::from(*v).to_le_bytes()),
+        Val::I64(v) => (1, v.to_le_bytes()),
+        Val::F32(bits) => (2, f64::from(f32::from_bits(*bits)).to_le_bytes()),
+        Val::F64(bits) => (3, f64::from_bits(*bits).to_le_bytes()),
+        _ => return Err(reference_result(func, index)),
+    };
+    let Some(target) = slot.get_mut(..SLOT) else {
+        return Err(WasmError::bug(crate::error::ErrorCode::CallError, "result slot buffer too small"));
+    };
+    target.fill(0);
+    target[0] = kind;
+    target[8..SLOT].copy_from_slice(&payload);
+    Ok(())
+}
+
+fn reference_result(func: &str, index: usize) -> WasmError {
+    WasmError::type_mismatch(format!(
+        "{func}: result {index} is a reference or vector value, which cannot be returned to JavaScript"
+    ))
+}
+
 /// Convert argument `index` of a call to `func` into a value of the parameter type `ty`.
-pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &CallArg) -> WasmResult<Val> {
+pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &Arg) -> WasmResult<Val> {
     let want = value_type(ty);
     let fail = |reason: String| {
         WasmError::type_mismatch(format!(
@@ -46,18 +152,21 @@ pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &CallArg) -> WasmResu
             type_name(want)
         ))
     };
-    match arg.kind.as_str() {
-        "auto" => {}
-        "invalid" => {
-            let desc = arg.desc.as_deref().unwrap_or("an unsupported value");
-            return Err(fail(format!("expected a number, a bigint or a types.* value, got {desc}")));
+    if let ArgValue::Invalid(desc) = &arg.value {
+        let desc = match arg.kind {
+            ArgKind::Auto => desc.clone(),
+            ArgKind::Typed(t) => format!("types.{}({desc})", type_name(t)),
+        };
+        return Err(fail(format!("expected a number, a bigint or a types.* value, got {desc}")));
+    }
+    if let ArgKind::Typed(explicit) = arg.kind {
+        if explicit != want {
+            return Err(fail(format!(
+                "types.{}(...) was given but the parameter is declared {}",
+                type_name(explicit),
+                type_name(want)
+            )));
         }
-        explicit @ ("i32" | "i64" | "f32" | "f64") => {
-            if explicit != type_name(want) {
-                return Err(fail(format!("types.{explicit}(...) was given but the parameter is declared {}", type_name(want))));
-            }
-        }
-        other => return Err(fail(format!("unknown argument kind \"{other}\""))),
     }
     match want {
         ValueType::I32 => {
@@ -70,7 +179,7 @@ pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &CallArg) -> WasmResu
         }
         ValueType::I64 => {
             let n = integer(arg).map_err(fail)?;
-            if arg.big.is_none() && (n.unsigned_abs() as f64) > MAX_SAFE_INTEGER {
+            if matches!(arg.value, ArgValue::Number(_)) && (n.unsigned_abs() as f64) > MAX_SAFE_INTEGER {
                 return Err(fail(format!("{n} is not a safe integer as a JS number; pass a bigint (e.g. {n}n) or types.i64({n}n)")));
             }
             if !(-(1i128 << 63)..(1i128 << 64)).contains(&n) {
@@ -85,30 +194,30 @@ pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &CallArg) -> WasmResu
 }
 
 /// An exact integer from a number or a bigint.
-fn integer(arg: &CallArg) -> Result<i128, String> {
-    if let Some(big) = &arg.big {
-        return big.parse::<i128>().map_err(|_| format!("bigint {big} is out of range"));
-    }
-    match arg.num {
-        Some(n) if n.is_finite() && n.fract() == 0.0 => {
+fn integer(arg: &Arg) -> Result<i128, String> {
+    match arg.value {
+        ArgValue::Big(n) => Ok(n),
+        ArgValue::Number(n) if n.is_finite() && n.fract() == 0.0 => {
             if n.abs() > 1.8e19 {
                 Err(format!("{n} is out of range for an integer parameter"))
             } else {
                 Ok(n as i128)
             }
         }
-        Some(n) => Err(format!("{n} is not an integer")),
-        None => Err("no value was given".to_string()),
+        ArgValue::Number(n) => Err(format!("{n} is not an integer")),
+        ArgValue::Invalid(ref desc) => Err(format!("{desc} is not a number")),
     }
 }
 
 /// A float from a number, or from a bigint that the float type holds exactly (a bigint
 /// that would be rounded is refused rather than silently changed).
-fn float(arg: &CallArg, single: bool) -> Result<f64, String> {
-    let Some(big) = &arg.big else {
-        return arg.num.ok_or_else(|| "no value was given".to_string());
+fn float(arg: &Arg, single: bool) -> Result<f64, String> {
+    let n = match arg.value {
+        ArgValue::Number(n) => return Ok(n),
+        ArgValue::Big(n) => n,
+        ArgValue::Invalid(ref desc) => return Err(format!("{desc} is not a number")),
     };
-    let n: i128 = big.parse().map_err(|_| format!("bigint {big}n is out of range"))?;
+    let big = n;
     let exact = if single { (n as f32) as i128 == n } else { (n as f64) as i128 == n };
     if !exact {
         let ty = if single { "f32" } else { "f64" };
@@ -125,9 +234,7 @@ pub fn to_wire(func: &str, index: usize, val: &Val) -> WasmResult<CallResult> {
         Val::I64(v) => Ok(CallResult { kind: ValueType::I64, num: None, big: Some(v.to_string()) }),
         Val::F32(bits) => Ok(num(ValueType::F32, f64::from(f32::from_bits(*bits)))),
         Val::F64(bits) => Ok(num(ValueType::F64, f64::from_bits(*bits))),
-        _ => Err(WasmError::type_mismatch(format!(
-            "{func}: result {index} is a reference or vector value, which cannot be returned to JavaScript"
-        ))),
+        _ => Err(reference_result(func, index)),
     }
 }
 
@@ -135,11 +242,29 @@ pub fn to_wire(func: &str, index: usize, val: &Val) -> WasmResult<CallResult> {
 mod tests {
     use super::*;
 
-    fn num(n: f64) -> CallArg {
-        CallArg { kind: "auto".into(), num: Some(n), big: None, desc: None }
+    fn num(n: f64) -> Arg {
+        Arg::from_wire(&CallArg { kind: "auto".into(), num: Some(n), big: None, desc: None })
     }
-    fn big(s: &str) -> CallArg {
-        CallArg { kind: "auto".into(), num: None, big: Some(s.into()), desc: None }
+    fn big(s: &str) -> Arg {
+        Arg::from_wire(&CallArg { kind: "auto".into(), num: None, big: Some(s.into()), desc: None })
+    }
+
+    #[test]
+    fn slots_decode_like_the_wire_form() {
+        let mut slot = [0u8; SLOT];
+        slot[0] = 2;
+        slot[1] = 2;
+        slot[8..].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(Arg::from_slot(&slot), Arg { kind: ArgKind::Typed(ValueType::I64), value: ArgValue::Big(u64::MAX as i128) });
+        assert_eq!(to_val("f", 0, &ValType::I64, &Arg::from_slot(&slot)).unwrap().unwrap_i64(), -1);
+        slot[0] = 9;
+        assert!(matches!(Arg::from_slot(&slot).value, ArgValue::Invalid(_)));
+        assert!(matches!(Arg::from_slot(&slot[..4]).value, ArgValue::Invalid(_)));
+        let mut out = [0xffu8; SLOT];
+        write_slot("f", 0, &Val::I64(-2), &mut out).unwrap();
+        assert_eq!(out[0], 1);
+        assert_eq!(i64::from_le_bytes(out[8..].try_into().unwrap()), -2);
+        assert!(write_slot("f", 0, &Val::I32(1), &mut [0u8; 4]).is_err());
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! Function handles (`instance.getFunction`, `callSync`, `callBatch`): the export and its
+//! signature are resolved once; calls pass arguments and results as 16-byte slots in one
+//! buffer instead of serialized records, which is what makes them cheap.
+
+use std::sync::Arc;
+
+use wasmtime::{ExternType, Func, Val, ValType};
+
+use crate::call::{call_error, with_call_limits};
+use crate::error::{WasmError, WasmResult};
+use crate::generated::FunctionInfo;
+use crate::state::{LiveInstance, WasmState};
+use crate::store::InstanceEntry;
+use crate::values::{to_val, value_type, write_slot, Arg, SLOT};
+
+/// The name and signature of a resolved function.
+pub struct FunctionSig {
+    pub name: String,
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+pub fn get_function(wasm: &WasmState, instance: u32, name: &str) -> WasmResult<FunctionInfo> {
+    let live = wasm.instance(instance)?;
+    let ty = match live.module.get_export(name) {
+        Some(ExternType::Func(ty)) => ty,
+        Some(_) => return Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
+        None => return Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
+    };
+    let sig = FunctionSig { name: name.to_string(), params: ty.params().collect(), results: ty.results().collect() };
+    let info = |index: usize| -> WasmResult<FunctionInfo> {
+        Ok(FunctionInfo {
+            index: u32::try_from(index).map_err(|_| WasmError::export_not_found("too many function handles"))?,
+            params: sig.params.iter().map(value_type).collect(),
+            results: sig.results.iter().map(value_type).collect(),
+        })
+    };
+    let mut functions = live.functions.lock();
+    // Resolving the same export twice gives the same handle.
+    if let Some(index) = functions.iter().position(|f| f.name == name) {
+        return info(index);
+    }
+    let result = info(functions.len())?;
+    functions.push(Arc::new(sig));
+    Ok(result)
+}
+
+fn lookup(wasm: &WasmState, instance: u32, index: u32) -> WasmResult<(Arc<LiveInstance>, Arc<FunctionSig>)> {
+    let live = wasm.instance(instance)?;
+    let sig = live
+        .functions
+        .lock()
+        .get(index as usize)
+        .cloned()
+        .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist in instance {instance}")))?;
+    Ok((live, sig))
+}
+
+/// Convert one call's argument slots, checking the buffer holds them.
+fn params_from_slots(sig: &FunctionSig, slots: &[u8]) -> WasmResult<Vec<Val>> {
+    if slots.len() < sig.params.len() * SLOT {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: the argument buffer holds {} bytes, {} are needed",
+            sig.name,
+            slots.len(),
+            sig.params.len() * SLOT
+        )));
+    }
+    sig.params
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| to_val(&sig.name, i, ty, &Arg::from_slot(&slots[i * SLOT..(i + 1) * SLOT])))
+        .collect()
+}
+
+/// The store's `Func` for handle `index`, resolved once per instance.
+fn resolve(entry: &mut InstanceEntry, index: usize, sig: &FunctionSig) -> WasmResult<Func> {
+    if let Some(Some(func)) = entry.func_cache.get(index) {
+        return Ok(*func);
+    }
+    let func = entry
+        .instance
+        .get_func(&mut entry.store, &sig.name)
+        .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{}\"", sig.name)))?;
+    if entry.func_cache.len() <= index {
+        entry.func_cache.resize(index + 1, None);
+    }
+    entry.func_cache[index] = Some(func);
+    Ok(func)
+}
+
+/// One call with the instance locked: params in, result slots written to `out`.
+fn invoke(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    index: usize,
+    sig: &FunctionSig,
+    params: &[Val],
+    out: &mut [u8],
+) -> WasmResult<()> {
+    let func = resolve(entry, index, sig)?;
+    let mut results = vec![Val::I32(0); sig.results.len()];
+    let outcome = with_call_limits(wasm, entry, &Default::default(), |entry| func.call(&mut entry.store, params, &mut results))?;
+    if let Err(error) = outcome {
+        return Err(match error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+            // A WASI program exiting with 0 finished normally; it has no results.
+            Some(wasmtime_wasi::I32Exit(0)) if sig.results.is_empty() => return Ok(()),
+            _ => call_error(&sig.name, error),
+        });
+    }
+    for (i, val) in results.iter().enumerate() {
+        let slot = out.get_mut(i * SLOT..(i + 1) * SLOT).ok_or_else(|| {
+            WasmError::type_mismatch(format!("{}: the buffer has no room for result {i}", sig.name))
+        })?;
+        write_slot(&sig.name, i, val, slot)?;
+    }
+    Ok(())
+}
+
+/// A call on the JS thread: results are written over the argument slots.
+pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &mut [u8]) -> WasmResult<u32> {
+    let (live, sig) = lookup(wasm, instance, index)?;
+    let params = params_from_slots(&sig, slots)?;
+    let mut entry = live.entry.lock();
+    invoke(wasm, &mut entry, index as usize, &sig, &params, slots)?;
+    Ok(sig.results.len() as u32)
+}
+
+/// A call on a worker thread; resolves to the result slots.
+pub async fn function_call(wasm: Arc<WasmState>, instance: u32, index: u32, slots: Vec<u8>) -> WasmResult<Vec<u8>> {
+    function_call_batch(wasm, instance, index, 1, slots).await
+}
+
+/// `count` calls in one crossing; the argument slots of each call follow each other.
+pub async fn function_call_batch(
+    wasm: Arc<WasmState>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    slots: Vec<u8>,
+) -> WasmResult<Vec<u8>> {
+    let (live, sig) = lookup(&wasm, instance, index)?;
+    let count = count as usize;
+    let arg_bytes = sig.params.len() * SLOT;
+    let calls = (0..count)
+        .map(|call| {
+            let start = call * arg_bytes;
+            let args = slots.get(start..start + arg_bytes).ok_or_else(|| {
+                WasmError::type_mismatch(format!("{}: the argument buffer is too short for {count} calls", sig.name))
+            })?;
+            params_from_slots(&sig, args)
+        })
+        .collect::<WasmResult<Vec<_>>>()?;
+    let result_bytes = sig.results.len() * SLOT;
+    crate::worker::run(move || {
+        let mut out = vec![0u8; result_bytes * count];
+        let mut entry = live.entry.lock();
+        for (call, params) in calls.iter().enumerate() {
+            let target = &mut out[call * result_bytes..(call + 1) * result_bytes];
+            invoke(&wasm, &mut entry, index as usize, &sig, params, target)?;
+        }
+        Ok(out)
+    })
+    .await
+}
