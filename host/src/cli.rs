@@ -18,6 +18,10 @@ OPTIONS (before SCRIPT):
     --max-instances=N    At most N live wasm instances (instantiate past it fails with 5001).
     --max-wasm-memory=BYTES
                          Linear memory of all instances together (growth past it fails).
+    --compile-cache-dir=DIR
+                         Keep compiled wasm in DIR between runs (default:
+                         $XDG_CACHE_HOME/forge-wasm/compile-cache or ~/.cache/...).
+    --no-compile-cache   Compile every module from scratch; write no cache.
 
 By default the current working directory tree is readable and writable and nothing else
 is. ARGS are available to the script as Deno.args.
@@ -32,6 +36,14 @@ pub struct RunOptions {
     pub max_modules: Option<usize>,
     pub max_instances: Option<usize>,
     pub max_wasm_memory: Option<usize>,
+    pub compile_cache: CompileCache,
+}
+
+/// Where compiled modules are cached between runs.
+pub enum CompileCache {
+    Default,
+    Dir(PathBuf),
+    Off,
 }
 
 pub enum Command {
@@ -57,6 +69,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         max_modules: None,
         max_instances: None,
         max_wasm_memory: None,
+        compile_cache: CompileCache::Default,
     };
     let mut rest = args[1..].iter();
     for arg in rest.by_ref() {
@@ -70,6 +83,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             options.max_instances = Some(count(n, "--max-instances")?);
         } else if let Some(n) = arg.strip_prefix("--max-wasm-memory=") {
             options.max_wasm_memory = Some(count(n, "--max-wasm-memory")?);
+        } else if let Some(dir) = arg.strip_prefix("--compile-cache-dir=") {
+            options.compile_cache = CompileCache::Dir(non_empty(dir, "--compile-cache-dir")?);
+        } else if arg == "--no-compile-cache" {
+            options.compile_cache = CompileCache::Off;
         } else if arg == "--allow-all" {
             options.allow_all = true;
         } else if arg == "-h" || arg == "--help" {

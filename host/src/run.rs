@@ -8,7 +8,7 @@ use deno_core::error::CoreError;
 use deno_core::{JsRuntime, RuntimeOptions};
 use ext_wasm::{AllowAll, PathPolicy, PermissionPolicy, WasmConfig};
 
-use crate::cli::RunOptions;
+use crate::cli::{CompileCache, RunOptions};
 use crate::host_ops::{forge_host, HostConfig};
 use crate::loader::HostModuleLoader;
 
@@ -59,6 +59,11 @@ pub fn run_script(options: RunOptions) -> ExitCode {
                     max_modules: options.max_modules,
                     max_instances: options.max_instances,
                     max_total_memory_bytes: options.max_wasm_memory,
+                    compile_cache_dir: match options.compile_cache {
+                        CompileCache::Default => ext_wasm::default_compile_cache_dir("forge-wasm"),
+                        CompileCache::Dir(dir) => Some(dir),
+                        CompileCache::Off => None,
+                    },
                 }),
                 forge_host::init(HostConfig { args: options.script_args, permissions: policy }),
             ],

@@ -70,6 +70,8 @@ fn run_scenario(root: &Path, script: &Path, expect: &Expectations) -> Result<(),
         .arg(script)
         .args(&expect.args)
         .current_dir(root)
+        // Every scenario also exercises the on-disk compile cache, in a directory of its own.
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("ext_wasm-scenario-cache"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -16,12 +16,20 @@ pub struct WasmConfig {
     /// Linear memory of all instances together, in bytes; growth past it fails (5006),
     /// an instance whose initial memory does not fit fails to instantiate (5001).
     pub max_total_memory_bytes: Option<usize>,
+    /// Where compiled modules are kept between runs (see `cache.rs`); `None`: no disk cache.
+    pub compile_cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WasmConfig {
     /// The working directory tree, read and write; nothing else. No count or memory caps.
     fn default() -> Self {
-        Self { permissions: Arc::new(PathPolicy::cwd()), max_modules: None, max_instances: None, max_total_memory_bytes: None }
+        Self {
+            permissions: Arc::new(PathPolicy::cwd()),
+            max_modules: None,
+            max_instances: None,
+            max_total_memory_bytes: None,
+            compile_cache_dir: None,
+        }
     }
 }
 
@@ -37,6 +45,7 @@ impl std::fmt::Debug for WasmConfig {
             .field("max_modules", &self.max_modules)
             .field("max_instances", &self.max_instances)
             .field("max_total_memory_bytes", &self.max_total_memory_bytes)
+            .field("compile_cache_dir", &self.compile_cache_dir)
             .finish_non_exhaustive()
     }
 }

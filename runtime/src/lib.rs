@@ -23,6 +23,7 @@ pub mod generated;
 #[path = "../../generated/rust/ops.rs"]
 mod generated_ops;
 
+mod cache;
 mod call;
 mod config;
 mod engine;
@@ -44,6 +45,7 @@ mod values;
 mod wasi;
 mod worker;
 
+pub use cache::default_dir as default_compile_cache_dir;
 pub use config::WasmConfig;
 pub use error::{ErrorCode, WasmError};
 pub use generated::{ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFIER};

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use wasmtime::{InstancePre, Module};
 
+use crate::cache::{content_hash, ContentHash};
 use crate::error::{WasmError, WasmResult};
 use crate::permissions::{check_path, Access, Checked};
 use crate::state::WasmState;
@@ -14,13 +15,15 @@ use crate::store::HostState;
 /// never breaks an instance made from it.
 pub struct ModuleEntry {
     pub module: Module,
+    /// The content hash of the bytes, for the module cache.
+    pub hash: ContentHash,
     /// The module linked against WASI once, on first instantiation; reused after.
     pre: OnceLock<Result<InstancePre<HostState>, String>>,
 }
 
 impl ModuleEntry {
-    pub fn new(module: Module) -> Self {
-        Self { module, pre: OnceLock::new() }
+    pub fn new(module: Module, hash: ContentHash) -> Self {
+        Self { module, hash, pre: OnceLock::new() }
     }
 
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
@@ -46,11 +49,15 @@ pub async fn compile_file(wasm: Arc<WasmState>, path: String) -> WasmResult<u32>
 }
 
 async fn compile_on_worker(wasm: Arc<WasmState>, bytes: Vec<u8>, what: String) -> WasmResult<u32> {
-    let engine = wasm.engine.clone();
-    let module = crate::worker::run(move || Module::new(&engine, &bytes))
-        .await
-        .map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))?;
-    wasm.add_module(ModuleEntry::new(module))
+    let worker_state = wasm.clone();
+    let (module, hash) = crate::worker::run(move || {
+        let hash = content_hash(&bytes);
+        let engine = &worker_state.engine;
+        worker_state.module_cache.get_or_compile(engine, hash, || Module::new(engine, &bytes)).map(|m| (m, hash))
+    })
+    .await
+    .map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))?;
+    wasm.add_module(ModuleEntry::new(module, hash)).inspect_err(|_| wasm.module_cache.release(&hash))
 }
 
 /// Wasmtime's error chain, one cause per line, without the `Caused by` boilerplate.

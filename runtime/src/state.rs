@@ -9,6 +9,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use wasmtime::{Engine, Linker};
 
+use crate::cache::ModuleCache;
 use crate::config::WasmConfig;
 use crate::limits::MemoryBudget;
 use crate::timeout::Ticker;
@@ -36,6 +37,7 @@ pub struct WasmState {
     pub linker: Linker<HostState>,
     pub permissions: Arc<dyn PermissionPolicy>,
     pub memory_budget: Arc<MemoryBudget>,
+    pub module_cache: ModuleCache,
     pub ticker: Ticker,
     max_modules: Option<usize>,
     max_instances: Option<usize>,
@@ -48,6 +50,7 @@ impl WasmState {
         let engine = crate::engine::new_engine()?;
         let linker = crate::engine::new_linker(&engine)?;
         Ok(Self {
+            module_cache: ModuleCache::new(&engine, config.compile_cache_dir.clone()),
             engine,
             linker,
             permissions: config.permissions,
@@ -77,7 +80,9 @@ impl WasmState {
     }
 
     pub fn remove_module(&self, handle: u32) -> WasmResult<()> {
-        self.modules.lock().remove(handle).map(drop).ok_or_else(|| WasmError::invalid_module(handle))
+        let entry = self.modules.lock().remove(handle).ok_or_else(|| WasmError::invalid_module(handle))?;
+        self.module_cache.release(&entry.hash);
+        Ok(())
     }
 
     /// 5001 when the runtime is at its instance limit (checked before the work of
