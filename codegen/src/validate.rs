@@ -617,7 +617,8 @@ impl<'m> Validator<'m> {
                 )
             };
             if op.fast {
-                let bad = op.args.iter().find(|a| !fast_ty(&a.ty.ty));
+                // A borrowed buffer (`&mut [u8]`) is fast-compatible as an argument.
+                let bad = op.args.iter().find(|a| !fast_ty(&a.ty.ty) && a.ty.ty != WireType::Bytes);
                 if let Some(a) = bad {
                     self.push_help(
                         SpecErrorKind::Invalid(format!(
@@ -625,14 +626,14 @@ impl<'m> Validator<'m> {
                             op.name, a.ty.text
                         )),
                         a.ty.span,
-                        "fast ops take and return only bool, u32, i32 and f64; drop `fast=#true`",
+                        "fast ops take only bool, u32, i32, f64 and bytes; drop `fast=#true`",
                     );
                 }
                 if op.returns.ty != WireType::Void && !fast_ty(&op.returns.ty) {
                     self.push_help(
                         SpecErrorKind::Invalid(format!("fast op `{}` returns `{}`, which deno_core cannot return on the fast path", op.name, op.returns.text)),
                         op.returns.span,
-                        "fast ops take and return only bool, u32, i32 and f64; drop `fast=#true`",
+                        "fast ops return only bool, u32, i32 and f64; drop `fast=#true`",
                     );
                 }
             }

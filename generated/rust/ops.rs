@@ -132,20 +132,20 @@ pub fn op_wasm_get_function(
     crate::ops::get_function(state, instance, name)
 }
 
-/// Call a resolved function on the JS thread. `slots` holds one 16-byte little-endian slot per argument
+/// Call a resolved function on the JS thread. `slots` holds one 16-byte slot per argument (payloads in the machine's byte order)
 /// (byte 0: 0 auto, 1 i32, 2 i64, 3 f32, 4 f64 for `types.*`; byte 1: 0 number as f64 at bytes 8-15,
 /// 1 bigint as i64 at 8-15, 2 bigint of 2^63 or more as u64 at 8-15) and receives one slot per result
 /// (byte 0: 0 i32, 1 i64, 2 f32, 3 f64; i64 as i64 at 8-15, the others as f64 at 8-15). Returns the
 /// number of results.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
-#[::deno_core::op2]
+#[::deno_core::op2(fast)]
 pub fn op_wasm_function_call_sync(
     state: &mut OpState,
     instance: u32,
     index: u32,
     #[buffer]
-    slots: JsBuffer,
+    slots: &mut [u8],
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
     crate::ops::function_call_sync(state, instance, index, slots)
 }
@@ -224,13 +224,13 @@ pub async fn op_wasm_memory_write(
 /// Copy linear memory at `offset` into the caller's buffer without an intermediate copy. Returns false, copying nothing, when a call holds the instance (the JS side then falls back to the async read).
 ///
 /// Raises: 5003, 5005, 5006.
-#[::deno_core::op2]
+#[::deno_core::op2(fast)]
 pub fn op_wasm_memory_read_into(
     state: &mut OpState,
     instance: u32,
     offset: f64,
     #[buffer]
-    target: JsBuffer,
+    target: &mut [u8],
 ) -> ::std::result::Result<bool, crate::error::WasmError> {
     crate::ops::memory_read_into(state, instance, offset, target)
 }
@@ -238,13 +238,13 @@ pub fn op_wasm_memory_read_into(
 /// Write bytes into linear memory on the JS thread without an intermediate copy. Returns false, writing nothing, when a call holds the instance (the JS side then falls back to the async write).
 ///
 /// Raises: 5003, 5005, 5006.
-#[::deno_core::op2]
+#[::deno_core::op2(fast)]
 pub fn op_wasm_memory_write_now(
     state: &mut OpState,
     instance: u32,
     offset: f64,
     #[buffer]
-    data: JsBuffer,
+    data: &mut [u8],
 ) -> ::std::result::Result<bool, crate::error::WasmError> {
     crate::ops::memory_write_now(state, instance, offset, data)
 }

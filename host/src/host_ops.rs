@@ -131,6 +131,22 @@ pub fn op_host_args(state: &mut OpState) -> Vec<String> {
     state.borrow::<HostConfig>().args.clone()
 }
 
+/// Baselines for `cargo xtask bench`: the cost of crossing into Rust and back with nothing
+/// done (sync, async resolving at once, async with a hop to a worker thread and back).
+#[op2(fast)]
+pub fn op_host_noop_sync() {}
+
+#[op2(fast)]
+pub fn op_host_noop_sync_buffer(#[buffer] _bytes: &mut [u8]) {}
+
+#[op2]
+pub async fn op_host_noop_async() {}
+
+#[op2]
+pub async fn op_host_noop_hop() {
+    blocking::unblock(|| ()).await
+}
+
 #[op2(fast)]
 pub fn op_host_exit(#[smi] code: i32) {
     std::process::exit(code);
@@ -138,7 +154,7 @@ pub fn op_host_exit(#[smi] code: i32) {
 
 deno_core::extension!(
     forge_host,
-    ops = [op_host_read_file, op_host_write_file, op_host_read_dir, op_host_mkdir, op_host_remove, op_host_args, op_host_exit],
+    ops = [op_host_read_file, op_host_write_file, op_host_read_dir, op_host_mkdir, op_host_remove, op_host_args, op_host_exit, op_host_noop_sync, op_host_noop_sync_buffer, op_host_noop_async, op_host_noop_hop],
     esm_entry_point = "ext:forge_host/host.js",
     esm = [dir "js", "ext:forge_host/inspect.js" = "inspect.js", "ext:forge_host/host.js" = "host.js"],
     options = { config: HostConfig },

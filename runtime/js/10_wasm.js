@@ -53,10 +53,14 @@
 
   // ---- values -----------------------------------------------------------------
 
-  const kTyped = Symbol("runtime:wasm.typed");
+  // Typed values are recognised by identity, never by reading a property: reading one
+  // could run user code (a getter or a Proxy trap) in the middle of a call.
+  const typedValues = new WeakSet();
 
   function typed(type, value) {
-    return Object.freeze({ [kTyped]: true, type, value });
+    const typedValue = Object.freeze({ type, value });
+    typedValues.add(typedValue);
+    return typedValue;
   }
 
   const types = Object.freeze({
@@ -66,17 +70,23 @@
     f64: (value) => typed("f64", value),
   });
 
+  /** What a value is, for messages; runs no user code (no getters, no Proxy traps). */
   function describe(value) {
     if (value === null) return "null";
-    if (Array.isArray(value)) return "an array";
     if (typeof value === "string") return `a string (${JSON.stringify(value.slice(0, 40))})`;
-    return typeof value === "object" ? "an object" : typeof value;
+    if (typeof value !== "object") return typeof value;
+    try {
+      // Throws only for a revoked Proxy.
+      return Array.isArray(value) ? "an array" : "an object";
+    } catch {
+      return "an object";
+    }
   }
 
   /** A JS value in the wire form `CallArg` of the spec. */
   function toCallArg(value) {
     let kind = "auto";
-    if (value !== null && typeof value === "object" && value[kTyped] === true) {
+    if (typedValues.has(value)) {
       kind = value.type;
       value = value.value;
     }
@@ -98,32 +108,49 @@
   const U64_END = 2n ** 64n;
 
   /**
-   * Encode `args` as slots from byte `base`. Returns false for anything the slots cannot
-   * carry (strings, objects, out-of-range bigints): the caller then uses the record form,
-   * whose converter reports the exact error.
+   * Slots seen through typed arrays (the machine's byte order, as the Rust side reads
+   * them): byte 16*i is the kind, byte 16*i+1 the representation, and the payload is
+   * element 2*i+1 of the 8-byte views.
    */
-  function encodeArgs(args, view, base) {
+  function slotViews(bytes) {
+    const buffer = bytes.buffer;
+    const words = bytes.byteLength >> 3;
+    return {
+      bytes,
+      f64: new Float64Array(buffer, bytes.byteOffset, words),
+      i64: new BigInt64Array(buffer, bytes.byteOffset, words),
+      u64: new BigUint64Array(buffer, bytes.byteOffset, words),
+    };
+  }
+
+  /**
+   * Encode `args` as slots from slot `first`. Returns false for anything the slots cannot
+   * carry (strings, objects, out-of-range bigints): the caller then has the record-form
+   * converter report the exact error.
+   */
+  function encodeArgs(args, views, first) {
+    const { bytes, f64 } = views;
     for (let i = 0; i < args.length; i++) {
       let value = args[i];
       let kind = 0;
-      if (value !== null && typeof value === "object") {
-        if (value[kTyped] !== true) return false;
+      if (typeof value === "object" && value !== null) {
+        if (!typedValues.has(value)) return false;
         kind = TYPED_KIND[value.type];
         if (kind === undefined) return false;
         value = value.value;
       }
-      const at = base + i * SLOT;
-      view.setUint8(at, kind);
+      const slot = first + i;
+      bytes[slot << 4] = kind;
       if (typeof value === "number") {
-        view.setUint8(at + 1, 0);
-        view.setFloat64(at + 8, value, true);
+        bytes[(slot << 4) + 1] = 0;
+        f64[(slot << 1) + 1] = value;
       } else if (typeof value === "bigint") {
         if (value >= I64_MIN && value < I64_END) {
-          view.setUint8(at + 1, 1);
-          view.setBigInt64(at + 8, value, true);
+          bytes[(slot << 4) + 1] = 1;
+          views.i64[(slot << 1) + 1] = value;
         } else if (value >= 0n && value < U64_END) {
-          view.setUint8(at + 1, 2);
-          view.setBigUint64(at + 8, value, true);
+          bytes[(slot << 4) + 1] = 2;
+          views.u64[(slot << 1) + 1] = value;
         } else {
           return false;
         }
@@ -134,43 +161,78 @@
     return true;
   }
 
-  function decodeResults(view, base, count) {
+  function decodeResults(views, first, count) {
     const results = new Array(count);
     for (let i = 0; i < count; i++) {
-      const at = base + i * SLOT;
-      results[i] = view.getUint8(at) === 1 ? view.getBigInt64(at + 8, true) : view.getFloat64(at + 8, true);
+      const slot = first + i;
+      results[i] = views.bytes[slot << 4] === 1 ? views.i64[(slot << 1) + 1] : views.f64[(slot << 1) + 1];
     }
     return results;
   }
 
-  function viewOf(bytes) {
-    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  const kCallSync = Symbol("runtime:wasm.callSync");
 
   /** A resolved export: signature known, calls pass slots. */
   class WasmFunction {
     #id;
     #index;
-    #bytes;
-    #view;
+    #views;
+    #tagged = false;
+    #numericResults;
     constructor(id, name, info) {
       this.#id = id;
       this.#index = info.index;
       this.name = name;
       this.params = Object.freeze(info.params);
       this.results = Object.freeze(info.results);
-      this.#bytes = new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT);
-      this.#view = viewOf(this.#bytes);
+      this.#views = slotViews(new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT));
+      this.#numericResults = !this.results.includes("i64");
       Object.freeze(this);
     }
 
     /** Encode into the reusable buffer, or null when the record form must be used. */
     #encode(args) {
-      if (args.length !== this.params.length) return null;
-      return encodeArgs(args, this.#view, 0) ? this.#bytes : null;
+      const n = this.params.length;
+      if (args.length !== n) return null;
+      const views = this.#views;
+      // Plain numbers (the common case): payload only. Kind and representation bytes are
+      // zero unless the previous call used bigints or types.*, which sets #tagged.
+      if (!this.#tagged) {
+        const f64 = views.f64;
+        let i = 0;
+        while (i < n && typeof args[i] === "number") {
+          f64[(i << 1) + 1] = args[i];
+          i++;
+        }
+        if (i === n) return views.bytes;
+      }
+      if (!encodeArgs(args, views, 0)) return null;
+      this.#tagged = false;
+      const bytes = views.bytes;
+      for (let i = 0; i < n; i++) {
+        if (bytes[i << 4] !== 0 || bytes[(i << 4) + 1] !== 0) this.#tagged = true;
+      }
+      return bytes;
+    }
+
+    /** Results of one call; i64 results need the bigint view. */
+    #decode(views, first) {
+      const count = this.results.length;
+      if (this.#numericResults) {
+        if (count === 1) return [views.f64[(first << 1) + 1]];
+        const out = new Array(count);
+        for (let i = 0; i < count; i++) out[i] = views.f64[((first + i) << 1) + 1];
+        return out;
+      }
+      return decodeResults(views, first, count);
     }
 
     callSync(...args) {
+      return this[kCallSync](args);
+    }
+
+    /** callSync with the arguments as one array (saves a spread for Instance.callSync). */
+    [kCallSync](args) {
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       let count;
@@ -179,36 +241,40 @@
       } catch (error) {
         rethrow(error);
       }
-      return decodeResults(this.#view, 0, count);
+      const views = this.#views;
+      const results = count === this.results.length ? this.#decode(views, 0) : decodeResults(views, 0, count);
+      // The results were written over the argument slots: clear their kind bytes so the
+      // next call's plain-number encoding starts from zeroed headers.
+      for (let i = 0; i < count; i++) bytes[i << 4] = 0;
+      return results;
     }
 
     async call(...args) {
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       const out = await invoke(ops.op_wasm_function_call, this.#id, this.#index, bytes);
-      return decodeResults(viewOf(out), 0, this.results.length);
+      return this.#decode(slotViews(out), 0);
     }
 
     async callBatch(argsList) {
       if (!Array.isArray(argsList)) {
         throw wasmError(ErrorCode.TypeError, `callBatch: expected an array of argument lists, got ${describe(argsList)}`);
       }
-      const width = this.params.length * SLOT;
-      const bytes = new Uint8Array(Math.max(argsList.length * width, 1));
-      const view = viewOf(bytes);
+      const width = this.params.length;
+      const views = slotViews(new Uint8Array(Math.max(argsList.length * width, 1) * SLOT));
       for (let call = 0; call < argsList.length; call++) {
         const args = argsList[call];
         if (!Array.isArray(args)) {
           throw wasmError(ErrorCode.TypeError, `callBatch: call ${call}: expected an argument list, got ${describe(args)}`);
         }
-        if (args.length !== this.params.length || !encodeArgs(args, view, call * width)) {
+        if (args.length !== this.params.length || !encodeArgs(args, views, call * width)) {
           throw this.#argumentError(args);
         }
       }
-      const out = await invoke(ops.op_wasm_function_call_batch, this.#id, this.#index, argsList.length, bytes);
-      const outView = viewOf(out);
-      const resultWidth = this.results.length * SLOT;
-      return argsList.map((_, call) => decodeResults(outView, call * resultWidth, this.results.length));
+      const out = await invoke(ops.op_wasm_function_call_batch, this.#id, this.#index, argsList.length, views.bytes);
+      const outViews = slotViews(out);
+      const resultWidth = this.results.length;
+      return argsList.map((_, call) => this.#decode(outViews, call * resultWidth));
     }
 
     /** Arguments the slots cannot carry are always an error: the converter names it. */
@@ -417,7 +483,7 @@
       return await this.#function("call", name).call(...args);
     }
     callSync(name, ...args) {
-      return this.#function("callSync", name).callSync(...args);
+      return this.#function("callSync", name)[kCallSync](args);
     }
     getFunction(name) {
       return this.#function("getFunction", name);

@@ -74,8 +74,8 @@ pub fn get_function(state: &mut OpState, instance: u32, name: String) -> WasmRes
     crate::function::get_function(&*wasm_of(state)?, instance, &name)
 }
 
-pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, mut slots: JsBuffer) -> WasmResult<u32> {
-    crate::function::function_call_sync(&*wasm_of(state)?, instance, index, &mut slots)
+pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, slots: &mut [u8]) -> WasmResult<u32> {
+    crate::function::function_call_sync(&*wasm_of(state)?, instance, index, slots)
 }
 
 pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
@@ -92,12 +92,12 @@ pub async fn function_call_batch(
     crate::function::function_call_batch(wasm(&state)?, instance, index, count, slots.to_vec()).await
 }
 
-pub fn memory_read_into(state: &mut OpState, instance: u32, offset: f64, mut target: JsBuffer) -> WasmResult<bool> {
-    crate::memory::memory_read_into(&*wasm_of(state)?, instance, offset, &mut target)
+pub fn memory_read_into(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
+    crate::memory::memory_read_into(&*wasm_of(state)?, instance, offset, target)
 }
 
-pub fn memory_write_now(state: &mut OpState, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<bool> {
-    crate::memory::memory_write_now(&*wasm_of(state)?, instance, offset, &data)
+pub fn memory_write_now(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
+    crate::memory::memory_write_now(&*wasm_of(state)?, instance, offset, data)
 }
 
 pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {

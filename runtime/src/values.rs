@@ -92,7 +92,8 @@ impl Arg {
     }
 
     /// From a 16-byte slot: byte 0 the kind (0 auto, 1 i32, 2 i64, 3 f32, 4 f64), byte 1
-    /// the representation (0 f64, 1 i64, 2 u64) of the little-endian payload at bytes 8-15.
+    /// the representation (0 f64, 1 i64, 2 u64) of the payload at bytes 8-15, in the
+    /// machine's byte order (JS writes it through typed arrays, which use that order).
     pub fn from_slot(slot: &[u8]) -> Arg {
         let (Some(&kind), Some(&repr), Some(payload)) = (slot.first(), slot.get(1), slot.get(8..SLOT)) else {
             return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid("a truncated argument slot".to_string()) };
@@ -108,9 +109,9 @@ impl Arg {
             other => return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(format!("an argument slot of kind {other}")) },
         };
         let value = match repr {
-            0 => ArgValue::Number(f64::from_le_bytes(bytes)),
-            1 => ArgValue::Big(i128::from(i64::from_le_bytes(bytes))),
-            2 => ArgValue::Big(i128::from(u64::from_le_bytes(bytes))),
+            0 => ArgValue::Number(f64::from_ne_bytes(bytes)),
+            1 => ArgValue::Big(i128::from(i64::from_ne_bytes(bytes))),
+            2 => ArgValue::Big(i128::from(u64::from_ne_bytes(bytes))),
             other => ArgValue::Invalid(format!("an argument slot of representation {other}")),
         };
         Arg { kind, value }
@@ -118,13 +119,13 @@ impl Arg {
 }
 
 /// Write result `val` into a 16-byte slot (byte 0: 0 i32, 1 i64, 2 f32, 3 f64; payload
-/// at 8-15: i64 for i64, f64 for the others).
+/// at 8-15 in the machine's byte order: i64 for i64, f64 for the others).
 pub fn write_slot(func: &str, index: usize, val: &Val, slot: &mut [u8]) -> WasmResult<()> {
     let (kind, payload) = match val {
-        Val::I32(v) => (0u8, f64::from(*v).to_le_bytes()),
-        Val::I64(v) => (1, v.to_le_bytes()),
-        Val::F32(bits) => (2, f64::from(f32::from_bits(*bits)).to_le_bytes()),
-        Val::F64(bits) => (3, f64::from_bits(*bits).to_le_bytes()),
+        Val::I32(v) => (0u8, f64::from(*v).to_ne_bytes()),
+        Val::I64(v) => (1, v.to_ne_bytes()),
+        Val::F32(bits) => (2, f64::from(f32::from_bits(*bits)).to_ne_bytes()),
+        Val::F64(bits) => (3, f64::from_bits(*bits).to_ne_bytes()),
         _ => return Err(reference_result(func, index)),
     };
     let Some(target) = slot.get_mut(..SLOT) else {
@@ -254,7 +255,7 @@ mod tests {
         let mut slot = [0u8; SLOT];
         slot[0] = 2;
         slot[1] = 2;
-        slot[8..].copy_from_slice(&u64::MAX.to_le_bytes());
+        slot[8..].copy_from_slice(&u64::MAX.to_ne_bytes());
         assert_eq!(Arg::from_slot(&slot), Arg { kind: ArgKind::Typed(ValueType::I64), value: ArgValue::Big(u64::MAX as i128) });
         assert_eq!(to_val("f", 0, &ValType::I64, &Arg::from_slot(&slot)).unwrap().unwrap_i64(), -1);
         slot[0] = 9;
@@ -263,7 +264,7 @@ mod tests {
         let mut out = [0xffu8; SLOT];
         write_slot("f", 0, &Val::I64(-2), &mut out).unwrap();
         assert_eq!(out[0], 1);
-        assert_eq!(i64::from_le_bytes(out[8..].try_into().unwrap()), -2);
+        assert_eq!(i64::from_ne_bytes(out[8..].try_into().unwrap()), -2);
         assert!(write_slot("f", 0, &Val::I32(1), &mut [0u8; 4]).is_err());
     }
 

@@ -112,6 +112,7 @@ op "op_demo_size" impl="size" fast=#true {
 op "op_demo_read" impl="read" {
     doc "Read a handle."
     arg "handle" type="u32"
+    arg "into" type="bytes"
     returns "bytes"
 }
 function "make" {

@@ -333,8 +333,10 @@ fn union_tokens(u: &Union) -> TokenStream {
     }
 }
 
-/// One op argument: its attribute, name and type as `#[op2]` wants them.
-fn op_arg(a: &OpArg) -> TokenStream {
+/// One op argument: its attribute, name and type as `#[op2]` wants them. A sync op borrows
+/// a JS buffer in place (`&mut [u8]`, no copy, results may be written back into it); an
+/// async op needs an owned `JsBuffer` that outlives the call.
+fn op_arg(a: &OpArg, is_async: bool) -> TokenStream {
     let ident = names::rust_ident(&a.name);
     match &a.ty.ty {
         WireType::U32 | WireType::I32 | WireType::F64 | WireType::Bool => {
@@ -342,7 +344,8 @@ fn op_arg(a: &OpArg) -> TokenStream {
             quote!(#ident: #ty)
         }
         WireType::String => quote!(#[string] #ident: String),
-        WireType::Bytes => quote!(#[buffer] #ident: JsBuffer),
+        WireType::Bytes if is_async => quote!(#[buffer] #ident: JsBuffer),
+        WireType::Bytes => quote!(#[buffer] #ident: &mut [u8]),
         other => {
             let ty = rust_type(other);
             quote!(#[serde] #ident: #ty)
@@ -371,7 +374,7 @@ fn op_tokens(op: &Op) -> TokenStream {
     let doc = doc_attrs(&format!("{}{raises}", op.doc));
     let name = format_ident!("{}", op.name);
     let implementation = format_ident!("{}", op.impl_name);
-    let args = op.args.iter().map(op_arg);
+    let args = op.args.iter().map(|a| op_arg(a, op.is_async));
     let arg_names: Vec<Ident> = op.args.iter().map(|a| names::rust_ident(&a.name)).collect();
     let (ret_attr, ret_ty) = op_return(&op.returns.ty);
     let result = quote!(::std::result::Result<#ret_ty, crate::error::WasmError>);
@@ -497,6 +500,10 @@ mod tests {
         assert!(out.contains("#[::deno_core::op2(fast)]\npub fn op_demo_size(\n    state: &mut OpState,\n    handle: u32,\n) -> ::std::result::Result<u32, crate::error::WasmError> {\n    crate::ops::size(state, handle)\n}"), "{out}");
         assert!(
             out.contains("#[::deno_core::op2]\n#[buffer]\npub fn op_demo_read("),
+            "{out}"
+        );
+        assert!(
+            out.contains("    #[buffer]\n    into: &mut [u8],\n"),
             "{out}"
         );
         assert!(out.contains("/// Raises: 7000."));
