@@ -68,8 +68,9 @@ fn params_from_slots(sig: &FunctionSig, slots: &[u8]) -> WasmResult<Vec<Val>> {
     }
     sig.params
         .iter()
+        .zip(slots.chunks_exact(SLOT))
         .enumerate()
-        .map(|(i, ty)| to_val(&sig.name, i, ty, &Arg::from_slot(&slots[i * SLOT..(i + 1) * SLOT])))
+        .map(|(i, (ty, slot))| to_val(&sig.name, i, ty, &Arg::from_slot(slot)))
         .collect()
 }
 
@@ -155,9 +156,14 @@ pub async fn function_call_batch(
     crate::worker::run(move || {
         let mut out = vec![0u8; result_bytes * count];
         let mut entry = live.entry.lock();
-        for (call, params) in calls.iter().enumerate() {
-            let target = &mut out[call * result_bytes..(call + 1) * result_bytes];
-            invoke(&wasm, &mut entry, index as usize, &sig, params, target)?;
+        if result_bytes == 0 {
+            for params in &calls {
+                invoke(&wasm, &mut entry, index as usize, &sig, params, &mut [])?;
+            }
+        } else {
+            for (params, target) in calls.iter().zip(out.chunks_exact_mut(result_bytes)) {
+                invoke(&wasm, &mut entry, index as usize, &sig, params, target)?;
+            }
         }
         Ok(out)
     })

@@ -128,12 +128,12 @@ pub fn write_slot(func: &str, index: usize, val: &Val, slot: &mut [u8]) -> WasmR
         Val::F64(bits) => (3, f64::from_bits(*bits).to_ne_bytes()),
         _ => return Err(reference_result(func, index)),
     };
-    let Some(target) = slot.get_mut(..SLOT) else {
+    let Some((header, value)) = slot.get_mut(..SLOT).map(|s| s.split_at_mut(8)) else {
         return Err(WasmError::bug(crate::error::ErrorCode::CallError, "result slot buffer too small"));
     };
-    target.fill(0);
-    target[0] = kind;
-    target[8..SLOT].copy_from_slice(&payload);
+    header.fill(0);
+    header[0] = kind;
+    value.copy_from_slice(&payload);
     Ok(())
 }
 
