@@ -463,21 +463,19 @@
     #memory;
     #stdout;
     #stderr;
-    #functions = new Map();
+    #functions;
     constructor(id) {
       Object.defineProperty(this, kId, { value: id });
-      this.#memory = new Memory(id);
-      this.#stdout = new CapturedOutput(id, 1);
-      this.#stderr = new CapturedOutput(id, 2);
     }
+    // The helper objects are made on first use: most instances never need all of them.
     get memory() {
-      return this.#memory;
+      return (this.#memory ??= new Memory(this[kId]));
     }
     get stdout() {
-      return this.#stdout;
+      return (this.#stdout ??= new CapturedOutput(this[kId], 1));
     }
     get stderr() {
-      return this.#stderr;
+      return (this.#stderr ??= new CapturedOutput(this[kId], 2));
     }
     async call(name, ...args) {
       return await this.#function("call", name).call(...args);
@@ -493,7 +491,8 @@
     }
     /** The function handle for an export, resolved on first use. */
     #function(what, name) {
-      let fn = this.#functions.get(name);
+      const functions = (this.#functions ??= new Map());
+      let fn = functions.get(name);
       if (fn === undefined) {
         if (typeof name !== "string") {
           throw wasmError(ErrorCode.ExportNotFound, `${what}: the export name must be a string, got ${describe(name)}`);
@@ -505,7 +504,7 @@
           rethrow(error);
         }
         fn = new WasmFunction(this[kId], name, info);
-        this.#functions.set(name, fn);
+        functions.set(name, fn);
       }
       return fn;
     }

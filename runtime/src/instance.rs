@@ -27,7 +27,8 @@ pub async fn instantiate(wasm: Arc<WasmState>, module: u32, options: Instantiate
     let worker_state = wasm.clone();
     let (stdout, stderr) = (wasi.stdout, wasi.stderr);
     let ctx = wasi.ctx;
-    let instance_entry = crate::worker::run(move || -> WasmResult<InstanceEntry> {
+    let has_start = entry.has_start;
+    let make = move || -> WasmResult<InstanceEntry> {
         let pre = entry.instance_pre(&worker_state)?;
         let mut store = Store::new(&worker_state.engine, HostState { wasi: ctx, limiter });
         store.limiter(|host| &mut host.limiter);
@@ -44,8 +45,10 @@ pub async fn instantiate(wasm: Arc<WasmState>, module: u32, options: Instantiate
             limits,
             func_cache: Vec::new(),
         })
-    })
-    .await?;
+    };
+    // Without a start function instantiation runs no wasm: it is quick and bounded, so it
+    // is done here rather than paying for a trip to a worker thread.
+    let instance_entry = if has_start { crate::worker::run(make).await? } else { make()? };
     let module = instance_entry.instance.module(&instance_entry.store).clone();
     wasm.add_instance(module, instance_entry, stdout, stderr)
 }

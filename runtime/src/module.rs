@@ -17,13 +17,16 @@ pub struct ModuleEntry {
     pub module: Module,
     /// The content hash of the bytes, for the module cache.
     pub hash: ContentHash,
+    /// Whether instantiation runs wasm code (a start function); without one it is quick
+    /// and bounded, and happens on the JS thread.
+    pub has_start: bool,
     /// The module linked against WASI once, on first instantiation; reused after.
     pre: OnceLock<Result<InstancePre<HostState>, String>>,
 }
 
 impl ModuleEntry {
-    pub fn new(module: Module, hash: ContentHash) -> Self {
-        Self { module, hash, pre: OnceLock::new() }
+    pub fn new(module: Module, hash: ContentHash, has_start: bool) -> Self {
+        Self { module, hash, has_start, pre: OnceLock::new() }
     }
 
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
@@ -50,14 +53,30 @@ pub async fn compile_file(wasm: Arc<WasmState>, path: String) -> WasmResult<u32>
 
 async fn compile_on_worker(wasm: Arc<WasmState>, bytes: Vec<u8>, what: String) -> WasmResult<u32> {
     let worker_state = wasm.clone();
-    let (module, hash) = crate::worker::run(move || {
+    let (module, hash, has_start) = crate::worker::run(move || -> wasmtime::Result<_> {
         let hash = content_hash(&bytes);
+        // The text format becomes binary once, here, for both the scan and the compiler.
+        let binary = wat::parse_bytes(&bytes)?;
+        let has_start = has_start_section(&binary);
         let engine = &worker_state.engine;
-        worker_state.module_cache.get_or_compile(engine, hash, || Module::new(engine, &bytes)).map(|m| (m, hash))
+        let module = worker_state.module_cache.get_or_compile(engine, hash, || Module::new(engine, &binary))?;
+        Ok((module, hash, has_start))
     })
     .await
     .map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))?;
-    wasm.add_module(ModuleEntry::new(module, hash)).inspect_err(|_| wasm.module_cache.release(&hash))
+    wasm.add_module(ModuleEntry::new(module, hash, has_start)).inspect_err(|_| wasm.module_cache.release(&hash))
+}
+
+/// Whether the module has a start section (conservatively true when it does not parse;
+/// compilation then reports the real error).
+fn has_start_section(binary: &[u8]) -> bool {
+    for payload in wasmparser::Parser::new(0).parse_all(binary) {
+        match payload {
+            Ok(wasmparser::Payload::StartSection { .. }) | Err(_) => return true,
+            Ok(_) => {}
+        }
+    }
+    false
 }
 
 /// Wasmtime's error chain, one cause per line, without the `Caused by` boilerplate.
