@@ -89,11 +89,11 @@
       "types",
     ]),
     recordFields: Object.freeze({
-      TypedValue: Object.freeze(["type", "value"]),
-      PreopenOptions: Object.freeze(["path", "readonly"]),
-      InstantiateOptions: Object.freeze(["preopens", "env", "args", "inheritStdin", "inheritStdout", "inheritStderr", "stdin", "stdout", "stderr", "fuel", "timeoutMs", "maxMemoryBytes", "maxTableElements"]),
-      CallOptions: Object.freeze(["fuel", "timeoutMs"]),
-      ExportInfo: Object.freeze(["name", "kind", "params", "results"]),
+      TypedValue: Object.freeze({ "type": "ValueType", "value": "f64" }),
+      PreopenOptions: Object.freeze({ "path": "string", "readonly": "bool" }),
+      InstantiateOptions: Object.freeze({ "preopens": "map<Preopen>", "env": "map<string>", "args": "list<string>", "inheritStdin": "bool", "inheritStdout": "bool", "inheritStderr": "bool", "stdin": "StdinSource", "stdout": "OutputMode", "stderr": "OutputMode", "fuel": "u64", "timeoutMs": "u64", "maxMemoryBytes": "u64", "maxTableElements": "u64" }),
+      CallOptions: Object.freeze({ "fuel": "u64", "timeoutMs": "u64" }),
+      ExportInfo: Object.freeze({ "name": "string", "kind": "ExportKind", "params": "list<ValueType>", "results": "list<ValueType>" }),
     }),
   };
 })();

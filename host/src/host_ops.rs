@@ -35,7 +35,7 @@ fn io_error(api: &str, path: &str, e: std::io::Error) -> JsErrorBox {
 /// ancestor canonicalised, joined with the rest (which may not contain `..`), so that a
 /// file or directory about to be created is checked where it will really be.
 fn checked_path(state: &Rc<RefCell<OpState>>, path: &str, access: Access, api: &str) -> Result<PathBuf, JsErrorBox> {
-    let resolved = resolve_for_check(Path::new(path)).map_err(|e| io_error(api, path, e))?;
+    let resolved = ext_wasm::permissions::resolve_for_check(Path::new(path)).map_err(|e| io_error(api, path, e))?;
     let state = state.borrow();
     state
         .borrow::<HostConfig>()
@@ -43,31 +43,6 @@ fn checked_path(state: &Rc<RefCell<OpState>>, path: &str, access: Access, api: &
         .check(&resolved, access, api)
         .map_err(|e| JsErrorBox::new("NotCapable", e.message))?;
     Ok(resolved)
-}
-
-fn resolve_for_check(path: &Path) -> std::io::Result<PathBuf> {
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        match std::fs::canonicalize(existing) {
-            Ok(canonical) => {
-                let mut out = canonical;
-                for part in rest.iter().rev() {
-                    out.push(part);
-                }
-                return Ok(out);
-            }
-            Err(e) => {
-                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else { return Err(e) };
-                if name == ".." {
-                    return Err(e);
-                }
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-        }
-    }
 }
 
 #[op2]

@@ -180,7 +180,10 @@
     #tagged = false;
     #numericResults;
     constructor(id, name, info) {
-      this.#id = id;
+      // Constructed by Instance.getFunction; a forged one gets handles that are never live.
+      const valid = isHandle(id) && info !== null && typeof info === "object" && Number.isInteger(info.index);
+      if (!valid) info = { index: U32_MAX, params: [], results: [] };
+      this.#id = valid ? id : 0;
       this.#index = info.index;
       this.name = name;
       this.params = Object.freeze(info.params);
@@ -188,6 +191,25 @@
       this.#views = slotViews(new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT));
       this.#numericResults = !this.results.includes("i64");
       Object.freeze(this);
+    }
+
+    /**
+     * A bigint beyond 64 bits cannot travel in a slot, but a float parameter may still
+     * hold it exactly (e.g. -(2n ** 127n)): send such a value as the number it equals.
+     * Anything else is left for the converter to refuse.
+     */
+    #widen(args) {
+      return args.map((arg, i) => {
+        const isTyped = typedValues.has(arg);
+        const value = isTyped ? arg.value : arg;
+        const param = this.params[i];
+        if (typeof value !== "bigint" || (param !== "f32" && param !== "f64")) return arg;
+        const number = Number(value);
+        const exact = Number.isFinite(number) && BigInt(number) === value &&
+          (param === "f64" || Math.fround(number) === number);
+        if (!exact) return arg;
+        return isTyped ? typed(arg.type, number) : number;
+      });
     }
 
     /** Encode into the reusable buffer, or null when the record form must be used. */
@@ -206,7 +228,7 @@
         }
         if (i === n) return views.bytes;
       }
-      if (!encodeArgs(args, views, 0)) return null;
+      if (!encodeArgs(args, views, 0) && !encodeArgs(this.#widen(args), views, 0)) return null;
       this.#tagged = false;
       const bytes = views.bytes;
       for (let i = 0; i < n; i++) {
@@ -267,7 +289,10 @@
         if (!Array.isArray(args)) {
           throw wasmError(ErrorCode.TypeError, `callBatch: call ${call}: expected an argument list, got ${describe(args)}`);
         }
-        if (args.length !== this.params.length || !encodeArgs(args, views, call * width)) {
+        if (
+          args.length !== this.params.length ||
+          !(encodeArgs(args, views, call * width) || encodeArgs(this.#widen(args), views, call * width))
+        ) {
           throw this.#argumentError(args);
         }
       }
@@ -302,17 +327,50 @@
   }
 
   /**
-   * Refuse keys that the spec's record does not have (serde would silently ignore them),
-   * suggesting the field a typo most likely meant.
+   * Check an options object against the spec's record: unknown keys are refused (serde
+   * would ignore them) with the field a typo most likely meant, and numbers, booleans and
+   * strings must have their declared type (serde would turn -1 or NaN into a u64 of 0).
    */
   function checkFields(value, record, what, code) {
-    const known = recordFields[record];
+    const fields = recordFields[record];
     for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-      const hint = near ? `; did you mean "${near}"?` : `; known options: ${known.join(", ")}`;
-      throw wasmError(code, `${what}: unknown option "${key}"${hint}`);
+      const type = Object.hasOwn(fields, key) ? fields[key] : undefined;
+      if (type === undefined) {
+        const known = Object.keys(fields);
+        const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+        const hint = near ? `; did you mean "${near}"?` : `; known options: ${known.join(", ")}`;
+        throw wasmError(code, `${what}: unknown option "${key}"${hint}`);
+      }
+      const problem = checkScalar(value[key], type);
+      if (problem !== null) throw wasmError(code, `${what}: option "${key}" ${problem}`);
     }
+  }
+
+  const U32_MAX = 0xffffffff;
+
+  /** Why `v` does not fit the wire type `type`, or null (also for non-scalar types). */
+  function checkScalar(v, type) {
+    if (v === undefined) return null;
+    switch (type) {
+      case "u64":
+        return Number.isSafeInteger(v) && v >= 0 ? null : `must be a non-negative whole number, got ${describeNumber(v)}`;
+      case "u32":
+        return Number.isInteger(v) && v >= 0 && v <= U32_MAX ? null : `must be a whole number from 0 to ${U32_MAX}, got ${describeNumber(v)}`;
+      case "i32":
+        return Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 ? null : `must be a 32-bit whole number, got ${describeNumber(v)}`;
+      case "f64":
+        return typeof v === "number" ? null : `must be a number, got ${describe(v)}`;
+      case "bool":
+        return typeof v === "boolean" ? null : `must be true or false, got ${describe(v)}`;
+      case "string":
+        return typeof v === "string" ? null : `must be a string, got ${describe(v)}`;
+      default:
+        return null;
+    }
+  }
+
+  function describeNumber(v) {
+    return typeof v === "number" ? String(v) : describe(v);
   }
 
   function checkInstantiateOptions(options) {
@@ -327,9 +385,13 @@
     }
   }
 
+  function isHandle(value) {
+    return Number.isInteger(value) && value >= 1 && value <= U32_MAX;
+  }
+
   function handleOf(value, code, what) {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw wasmError(code, `${what}: expected a handle, got ${describe(value)}`);
+    if (!isHandle(value)) {
+      throw wasmError(code, `${what}: ${describeNumber(value)} is not a handle`);
     }
     return value;
   }
@@ -377,7 +439,7 @@
   class Memory {
     #id;
     constructor(id) {
-      this.#id = id;
+      this.#id = isHandle(id) ? id : 0;
     }
     async read(offset, length) {
       const len = numberArg(length);
@@ -439,8 +501,8 @@
     #id;
     #stream;
     constructor(id, stream) {
-      this.#id = id;
-      this.#stream = stream;
+      this.#id = isHandle(id) ? id : 0;
+      this.#stream = stream === 2 ? 2 : 1;
     }
     async read() {
       return new Uint8Array(await invoke(ops.op_wasm_take_output, this.#id, this.#stream));
@@ -465,7 +527,10 @@
     #stderr;
     #functions;
     constructor(id) {
-      Object.defineProperty(this, kId, { value: id });
+      // Handles are whole numbers from 1; anything else (a forged 1.5, 2^32 + 1, "3")
+      // becomes 0, which is never a live handle, so every use fails with 5005 instead of
+      // being truncated by the op layer onto a live instance.
+      Object.defineProperty(this, kId, { value: isHandle(id) ? id : 0 });
     }
     // The helper objects are made on first use: most instances never need all of them.
     get memory() {

@@ -116,10 +116,44 @@ pub fn check_path(policy: &dyn PermissionPolicy, path: &Path, access: Access, ap
             Ok(Checked::Found(canonical))
         }
         Err(e) => {
-            policy.check(&canonical_or_absolute(path), access, api)?;
+            // Resolve `..` and symlinks as far as the path exists, so "/cwd/../x" is
+            // checked as "/x", not as a path inside the cwd.
+            let resolved = resolve_for_check(path).unwrap_or_else(|_| canonical_or_absolute(path));
+            policy.check(&resolved, access, api)?;
             Ok(Checked::Missing(e))
         }
     }
+}
+
+/// Where `path` is, or would be once created: its nearest existing ancestor canonicalised
+/// (symlinks resolved), then the rest with `.` dropped and `..` applied lexically. What
+/// the permission policy sees for paths that do not exist (yet).
+pub fn resolve_for_check(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let mut out = loop {
+        match std::fs::canonicalize(existing) {
+            Ok(canonical) => break canonical,
+            Err(e) => {
+                let (Some(parent), Some(name)) = (existing.parent(), existing.components().next_back()) else {
+                    return Err(e);
+                };
+                rest.push(name.as_os_str().to_os_string());
+                existing = parent;
+            }
+        }
+    };
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some(".") => {}
+            Some("..") => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    Ok(out)
 }
 
 /// For grants: canonical when the path exists, else made absolute against the cwd
@@ -154,6 +188,19 @@ mod tests {
         assert_eq!(err.code, crate::error::ErrorCode::PermissionDenied);
         assert!(err.message.contains("--allow-read"), "{}", err.message);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_paths_resolve_dotdot_before_the_check() {
+        let cwd = std::fs::canonicalize(std::env::current_dir().unwrap()).unwrap();
+        let parent = cwd.parent().unwrap().to_path_buf();
+        let resolved = resolve_for_check(Path::new("no-such-dir/../../missing-file")).unwrap();
+        assert_eq!(resolved, parent.join("missing-file"));
+        let mut policy = PathPolicy::default();
+        policy.allow_write(&cwd);
+        let err = check_path(&policy, Path::new("no-such-dir/../../missing-file"), Access::Read, "t");
+        assert_eq!(err.err().map(|e| e.code), Some(crate::error::ErrorCode::PermissionDenied));
+        assert!(matches!(check_path(&policy, Path::new("no-such-file"), Access::Read, "t"), Ok(Checked::Missing(_))));
     }
 
     #[test]

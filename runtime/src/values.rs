@@ -50,6 +50,9 @@ pub enum ArgKind {
 pub enum ArgValue {
     Number(f64),
     Big(i128),
+    /// A bigint beyond the i128 range that equals this float exactly (only a float
+    /// parameter can take it).
+    HugeBig(f64),
     /// Not a number or bigint; the text says what it was.
     Invalid(String),
 }
@@ -83,7 +86,10 @@ impl Arg {
         let value = match (&arg.big, arg.num) {
             (Some(big), _) => match big.parse::<i128>() {
                 Ok(n) => ArgValue::Big(n),
-                Err(_) => ArgValue::Invalid(format!("bigint {big}n, which is out of range")),
+                Err(_) => match exact_float(big) {
+                    Some(f) => ArgValue::HugeBig(f),
+                    None => ArgValue::Invalid(format!("bigint {big}n, which is out of range")),
+                },
             },
             (None, Some(n)) => ArgValue::Number(n),
             (None, None) => ArgValue::Invalid("no value".to_string()),
@@ -206,8 +212,16 @@ fn integer(arg: &Arg) -> Result<i128, String> {
             }
         }
         ArgValue::Number(n) => Err(format!("{n} is not an integer")),
+        ArgValue::HugeBig(f) => Err(format!("bigint {f:.0}n is out of range for an integer parameter")),
         ArgValue::Invalid(ref desc) => Err(format!("{desc} is not a number")),
     }
+}
+
+/// The float a decimal integer string equals exactly, if there is one.
+fn exact_float(decimal: &str) -> Option<f64> {
+    let f: f64 = decimal.parse().ok()?;
+    // `{:.0}` prints a float's exact integer value, so equality means no rounding.
+    (f.is_finite() && format!("{f:.0}") == decimal.trim_start_matches('+')).then_some(f)
 }
 
 /// A float from a number, or from a bigint that the float type holds exactly (a bigint
@@ -215,11 +229,17 @@ fn integer(arg: &Arg) -> Result<i128, String> {
 fn float(arg: &Arg, single: bool) -> Result<f64, String> {
     let n = match arg.value {
         ArgValue::Number(n) => return Ok(n),
+        ArgValue::HugeBig(f) if !single || f64::from(f as f32) == f => return Ok(f),
+        ArgValue::HugeBig(f) => return Err(format!("bigint {f:.0}n cannot be represented exactly as f32; pass a number")),
         ArgValue::Big(n) => n,
         ArgValue::Invalid(ref desc) => return Err(format!("{desc} is not a number")),
     };
     let big = n;
-    let exact = if single { (n as f32) as i128 == n } else { (n as f64) as i128 == n };
+    // Converting back with `as` saturates at the i128 range, so 2^127 - 1 would round to
+    // 2^127 and "come back" as i128::MAX: values at or past +-2^127 are never exact.
+    const LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0; // 2^127
+    let rounded = if single { f64::from(n as f32) } else { n as f64 };
+    let exact = (-LIMIT..LIMIT).contains(&rounded) && rounded as i128 == n;
     if !exact {
         let ty = if single { "f32" } else { "f64" };
         return Err(format!("bigint {big}n cannot be represented exactly as {ty}; pass a number"));
@@ -290,6 +310,16 @@ mod tests {
         assert_eq!(to_val("f", 0, &ValType::F64, &big("9007199254740991")).unwrap().unwrap_f64(), 9007199254740991.0);
         assert!(to_val("f", 0, &ValType::F64, &big("9007199254740993")).is_err());
         assert!(to_val("f", 0, &ValType::F32, &big("16777217")).is_err());
+        let max = i128::MAX.to_string();
+        assert!(to_val("f", 0, &ValType::F64, &big(&max)).is_err(), "2^127-1 rounds to 2^127");
+        assert!(to_val("f", 0, &ValType::F32, &big(&max)).is_err());
+        assert!(to_val("f", 0, &ValType::F64, &big("-170141183460469231731687303715884105728")).is_ok(), "-2^127 is exact");
+        assert!(to_val("f", 0, &ValType::F64, &big("-170141183460469231731687303715884105727")).is_err());
+        // Beyond i128: accepted by float parameters only when exact.
+        let two_127 = "170141183460469231731687303715884105728";
+        assert_eq!(to_val("f", 0, &ValType::F32, &big(two_127)).unwrap().unwrap_f32(), 2f32.powi(127));
+        assert!(to_val("f", 0, &ValType::F64, &big("170141183460469231731687303715884105729")).is_err());
+        assert!(to_val("f", 0, &ValType::I64, &big(two_127)).is_err());
     }
 
     #[test]

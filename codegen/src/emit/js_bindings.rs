@@ -1,7 +1,8 @@
 //! `generated/js/00_bindings.js`: the classic script (loaded with `Deno.core.loadExtScript`)
 //! whose completion value hands the hand-written JS module the op functions, the error-code
-//! table, the export list, and the field names of every public record (serde_v8 ignores
-//! unknown keys, so the JS side refuses them, e.g. `inheritStdOut`, before calling an op).
+//! table, the export list, and the fields (name -> wire type) of every public record:
+//! serde_v8 ignores unknown keys and coerces numbers (-1 or NaN into a u64 becomes 0), so
+//! the JS side checks option objects against these before calling an op.
 
 use crate::emit::{preamble, Files};
 use crate::model::Model;
@@ -58,8 +59,12 @@ fn render(model: &Model) -> String {
 
     out.push_str("    recordFields: Object.freeze({\n");
     for record in model.records.iter().filter(|r| !r.internal) {
-        let fields: Vec<String> = record.fields.iter().map(|f| js_string(&f.name)).collect();
-        out.push_str(&format!("      {}: Object.freeze([{}]),\n", record.name, fields.join(", ")));
+        let fields: Vec<String> = record
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", js_string(&f.name), js_string(&f.ty.text)))
+            .collect();
+        out.push_str(&format!("      {}: Object.freeze({{ {} }}),\n", record.name, fields.join(", ")));
     }
     out.push_str("    }),\n");
 
@@ -89,7 +94,8 @@ mod tests {
         assert!(out.contains("      7000: \"BadThing\",\n"));
         assert!(out.contains("      7000: \"Bad thing happened\",\n"));
         assert!(out.contains("    exportNames: Object.freeze([\n      \"Bin\",\n      \"DemoError\",\n      \"ErrorCode\",\n      \"helpers\",\n      \"make\",\n    ]),"));
-        assert!(out.contains("    recordFields: Object.freeze({\n      Thing: Object.freeze(["), "{out}");
+        assert!(out.contains("    recordFields: Object.freeze({\n      Thing: Object.freeze({ "), "{out}");
+        assert!(out.contains("\"type\": \"f64\""), "fields carry their wire type: {out}");
         assert!(!out.contains("Wire: Object.freeze"), "internal records are not listed: {out}");
         assert!(out.ends_with("  };\n})();\n"));
         assert!(
