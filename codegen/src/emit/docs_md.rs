@@ -4,7 +4,7 @@
 
 use askama::Template;
 
-use crate::emit::ts::{error_class, field_ts, signature, wire_ts};
+use crate::emit::ts::{class_declaration, error_class, field_ts, signature, wire_ts};
 use crate::emit::{preamble, Files};
 use crate::model::{Function, Model};
 use crate::names::slug;
@@ -145,31 +145,10 @@ fn build(model: &Model) -> MdTemplate {
 
     let mut classes = Vec::new();
     for c in &model.classes {
-        let mut decl = format!("class {}", c.name);
-        if let Some(e) = &c.extends {
-            decl.push_str(&format!(" extends {}", e.text));
-        }
-        let mut members: Vec<String> = c
-            .properties
-            .iter()
-            .map(|p| {
-                format!(
-                    "  readonly {}{}: {};",
-                    p.name,
-                    if p.optional { "?" } else { "" },
-                    p.ty.text
-                )
-            })
-            .collect();
-        members.extend(
-            c.methods
-                .iter()
-                .map(|m| format!("  {};", signature(&m.name, m))),
-        );
         classes.push(Item {
             level: "###".into(),
             title: c.name.clone(),
-            signature: format!("{decl} {{\n{}\n}}", members.join("\n")),
+            signature: class_declaration(c),
             doc: c.doc.trim().to_string(),
             rows_label: "Property".into(),
             rows: c

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 
 use crate::emit::markdown::{escape, to_html};
-use crate::emit::ts::{error_class, field_ts, signature, wire_ts};
+use crate::emit::ts::{class_declaration, error_class, field_ts, signature, wire_ts};
 use crate::emit::{preamble, Files};
 use crate::model::{Function, Model};
 
@@ -354,31 +354,10 @@ pub fn emit(model: &Model) -> Files {
     }
 
     for c in &model.classes {
-        let mut decl = format!("class {}", c.name);
-        if let Some(e) = &c.extends {
-            decl.push_str(&format!(" extends {}", e.text));
-        }
-        let mut members: Vec<String> = c
-            .properties
-            .iter()
-            .map(|p| {
-                format!(
-                    "  readonly {}{}: {};",
-                    p.name,
-                    if p.optional { "?" } else { "" },
-                    p.ty.text
-                )
-            })
-            .collect();
-        members.extend(
-            c.methods
-                .iter()
-                .map(|m| format!("  {};", signature(&m.name, m))),
-        );
         let main = Entry {
             heading: c.name.clone(),
             kind: "class".into(),
-            signature: links.code(&format!("{decl} {{\n{}\n}}", members.join("\n"))),
+            signature: links.code(&class_declaration(c)),
             doc: links.doc(&c.doc),
             ..Entry::default()
         };

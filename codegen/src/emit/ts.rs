@@ -1,7 +1,7 @@
 //! TypeScript spellings shared by the `.d.ts`, Markdown and HTML emitters: wire types as TS
 //! types, parameter lists and function signatures, exactly as they appear in the declarations.
 
-use crate::model::{Field, Function, Model, WireType};
+use crate::model::{Class, Field, Function, Model, WireType};
 
 /// The TypeScript type of a wire type.
 pub fn wire_ts(t: &WireType) -> String {
@@ -82,4 +82,20 @@ mod tests {
         assert_eq!(params(&m.classes[0].methods[0]), "...extra: number[]");
         assert_eq!(error_class(&m), "DemoError");
     }
+}
+
+/// A class's declaration as shown in the docs: `class X extends Y {` with its properties
+/// (readonly) and method signatures, one per line, and the closing brace.
+pub fn class_declaration(c: &Class) -> String {
+    let mut decl = format!("class {}", c.name);
+    if let Some(e) = &c.extends {
+        decl.push_str(&format!(" extends {}", e.text));
+    }
+    let mut members: Vec<String> = c
+        .properties
+        .iter()
+        .map(|p| format!("  readonly {}{}: {};", p.name, if p.optional { "?" } else { "" }, p.ty.text))
+        .collect();
+    members.extend(c.methods.iter().map(|m| format!("  {};", signature(&m.name, m))));
+    format!("{decl} {{\n{}\n}}", members.join("\n"))
 }
