@@ -608,6 +608,8 @@
       return await invoke(ops.op_wasm_get_fuel, this[kId]);
     }
     async drop() {
+      // Forget resolved functions, so getFunction after drop asks the runtime (5005).
+      this.#functions = undefined;
       return await invoke(ops.op_wasm_drop_instance, this[kId]);
     }
   }
