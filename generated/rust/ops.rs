@@ -48,7 +48,7 @@ pub fn op_wasm_drop_module(
 
 /// Instantiate a module with the given WASI options and limits; returns the new instance handle.
 ///
-/// Raises: 5001, 5004, 5009, 5010, 5011.
+/// Raises: 5001, 5004, 5009, 5010, 5011, 5012.
 #[::deno_core::op2]
 pub async fn op_wasm_instantiate(
     state: Rc<RefCell<OpState>>,

@@ -36,7 +36,7 @@ pub enum ErrorCode {
     CallError = 5002,
     /// 5003 ExportNotFound: Export not found in module
     ///
-    /// The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory).
+    /// The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory). `Memory` methods on an instance that exports no memory fail with it too.
     ExportNotFound = 5003,
     /// 5004 InvalidModuleHandle: Invalid module handle
     ///
@@ -48,7 +48,7 @@ pub enum ErrorCode {
     InvalidInstanceHandle = 5005,
     /// 5006 MemoryError: Memory access out of bounds
     ///
-    /// A read or write outside the memory's current size, a negative or fractional offset or length, a failed `grow`, or an instance without a memory export.
+    /// A read or write outside the memory's current size, a negative or fractional offset or length, or a failed `grow` (past the memory's maximum or a configured limit). Nothing is written by a failed write.
     MemoryError = 5006,
     /// 5007 TypeError: Type mismatch in function call
     ///

@@ -74,6 +74,8 @@ declare module "runtime:wasm" {
    * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
    * @throws {WasmError} 5009 PermissionDenied — Permission denied by capability system
    * @throws {WasmError} 5010 WasiError — WASI configuration error
+   * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+   * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
    * @example Instantiate with WASI options
    * ```ts
    * import { compileFile, instantiate } from "runtime:wasm";
@@ -224,7 +226,7 @@ declare module "runtime:wasm" {
     callBatch(name: string, argsList: Value[][]): Promise<(number | bigint)[][]>;
 
     /**
-     * Run a WASI command: call its `_start` and resolve to the exit code. `proc_exit(0)` and a plain return give 0; a non-zero exit is a result here, not an error (through `Instance.call` it is a 5002 carrying `exitCode`).
+     * Run a WASI command: call its `_start` and resolve to the exit code. `proc_exit(0)` and a plain return give 0; a non-zero exit is a result here, not an error (through `Instance.call` it is a 5002 carrying `exitCode`). WASI preview 1 allows exit codes 0 to 125: `proc_exit` with a larger value traps (5002).
      *
      * @param options Limits for this run.
      * @throws {WasmError} 5002 CallError — Function call failed
@@ -592,7 +594,7 @@ declare module "runtime:wasm" {
     /**
      * 5003: Export not found in module
      *
-     * The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory).
+     * The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory). `Memory` methods on an instance that exports no memory fail with it too.
      */
     readonly ExportNotFound: 5003;
     /**
@@ -610,7 +612,7 @@ declare module "runtime:wasm" {
     /**
      * 5006: Memory access out of bounds
      *
-     * A read or write outside the memory's current size, a negative or fractional offset or length, a failed `grow`, or an instance without a memory export.
+     * A read or write outside the memory's current size, a negative or fractional offset or length, or a failed `grow` (past the memory's maximum or a configured limit). Nothing is written by a failed write.
      */
     readonly MemoryError: 5006;
     /**

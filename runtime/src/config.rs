@@ -14,7 +14,8 @@ pub struct WasmConfig {
     /// At most this many live instances; `instantiate` past it fails with 5001.
     pub max_instances: Option<usize>,
     /// Linear memory of all instances together, in bytes; growth past it fails (5006),
-    /// an instance whose initial memory does not fit fails to instantiate (5001).
+    /// an instance whose initial memory does not fit fails to instantiate (5001). Tables
+    /// are not counted: cap them per instance with `maxTableElements`.
     pub max_total_memory_bytes: Option<usize>,
     /// Where compiled modules are kept between runs (see `cache.rs`); `None`: no disk cache.
     pub compile_cache_dir: Option<std::path::PathBuf>,

@@ -52,3 +52,14 @@ pub use generated::{ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFI
 #[cfg(feature = "deno")]
 pub use generated_ops::runtime_wasm;
 pub use permissions::{Access, AllowAll, PathPolicy, PermissionPolicy};
+
+/// Entry points for the fuzz targets in `fuzz/` (not a stable API): value conversion,
+/// memory bounds and the resource limiter, driven without a JS engine.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::engine::new_engine;
+    pub use crate::limits::{InstanceLimiter, MemoryBudget};
+    pub use crate::memory::{bounds, index};
+    pub use crate::values::{to_val, to_wire, value_type, write_slot, Arg, SLOT};
+    pub use wasmtime;
+}

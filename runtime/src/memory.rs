@@ -23,14 +23,14 @@ where
 }
 
 /// A byte offset or length from JS: a non-negative integer that fits in memory's range.
-fn index(what: &str, value: f64) -> WasmResult<usize> {
+pub fn index(what: &str, value: f64) -> WasmResult<usize> {
     if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > (u64::MAX >> 1) as f64 {
         return Err(WasmError::memory(format!("{what} must be a non-negative integer, got {value}")));
     }
     usize::try_from(value as u64).map_err(|_| WasmError::memory(format!("{what} {value} is out of range")))
 }
 
-fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops::Range<usize>> {
+pub fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops::Range<usize>> {
     match offset.checked_add(length) {
         Some(end) if end <= size => Ok(offset..end),
         _ => Err(WasmError::memory(format!(

@@ -1,0 +1,115 @@
+// Dropping an instance (or its module) while calls into it are in flight or queued: each
+// call still finishes with its correct result or fails cleanly with a WasmError, the drop
+// itself succeeds at once, and every later use is 5005.
+import * as wasm from "runtime:wasm";
+import { assert, assertEquals } from "../_assert.ts";
+import { expectCodes, hostile } from "./_harness.ts";
+
+const h = await hostile("drop_in_flight");
+const traps = await wasm.compileFile("tests/fixtures/traps.wasm");
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// spin(n) counts n iterations: LONG takes a second or so, long enough to be surely
+// running when the drop comes.
+const LONG = 1_000_000_000;
+
+await h.run("drop during a long call: the call still finishes", async () => {
+  const instance = await wasm.instantiate(traps);
+  let settled = false;
+  const inFlight = instance.call("spin", LONG);
+  inFlight.finally(() => (settled = true)).catch(() => {});
+  await sleep(5);
+  await instance.drop();
+  assert(!settled, "the call was still running when the instance was dropped");
+  assertEquals(await inFlight, [LONG], "the in-flight call's result");
+  await expectRejection(() => instance.call("spin", 1), 5005);
+});
+
+await h.run("drop during an endless call under a timeout: 5012, then 5005", async () => {
+  const instance = await wasm.instantiate(traps, { timeoutMs: 200 });
+  const inFlight = instance.call("forever");
+  await sleep(20);
+  await instance.drop();
+  await expectRejection(() => inFlight, 5012);
+  await expectRejection(() => instance.call("spin", 1), 5005);
+});
+
+await h.run("drop during an endless call under fuel: 5011, then 5005", async () => {
+  const instance = await wasm.instantiate(traps, { fuel: 50_000_000 });
+  const inFlight = instance.call("forever");
+  await instance.drop();
+  await expectRejection(() => inFlight, 5011);
+  await expectRejection(() => instance.getFuel(), 5005);
+});
+
+await h.run("drop with calls queued behind a running one", async () => {
+  const instance = await wasm.instantiate(traps);
+  const calls = [instance.call("spin", LONG / 10), ...Array.from({ length: 10 }, (_, i) => instance.call("spin", i))];
+  await sleep(5);
+  await instance.drop();
+  const outcomes = await Promise.allSettled(calls);
+  outcomes.forEach((o, i) => {
+    if (o.status === "fulfilled") {
+      assertEquals(o.value, [i === 0 ? LONG / 10 : i - 1], `call ${i}`);
+    } else {
+      expectCodes(o.reason, [5005], `call ${i}`);
+    }
+  });
+  await expectRejection(() => instance.call("spin", 1), 5005);
+});
+
+await h.run("drop during a trapping call: 5002", async () => {
+  const instance = await wasm.instantiate(traps);
+  const inFlight = instance.call("recurse", 0);
+  await instance.drop();
+  await expectRejection(() => inFlight, 5002);
+});
+
+await h.run("memory access racing a drop", async () => {
+  const instance = await wasm.instantiate(traps);
+  const running = instance.call("spin", LONG / 10);
+  const reads = Array.from({ length: 8 }, (_, i) => instance.memory.read(i, 4));
+  const writes = Array.from({ length: 8 }, (_, i) => instance.memory.write(i, new Uint8Array([i])));
+  await instance.drop();
+  for (const o of await Promise.allSettled([running, ...reads, ...writes])) {
+    if (o.status === "rejected") expectCodes(o.reason, [5005], "racing op");
+  }
+  await expectRejection(() => instance.memory.read(0, 1), 5005);
+});
+
+await h.run("dropModule during instantiate and calls", async () => {
+  const moduleId = await wasm.compileFile("tests/fixtures/traps.wasm");
+  const pending = Array.from({ length: 8 }, () => wasm.instantiate(moduleId));
+  await wasm.dropModule(moduleId);
+  let made = 0;
+  for (const o of await Promise.allSettled(pending)) {
+    if (o.status === "fulfilled") {
+      made++;
+      assertEquals(await o.value.call("spin", 3), [3]);
+      await o.value.drop();
+    } else {
+      expectCodes(o.reason, [5004], "instantiate racing dropModule");
+    }
+  }
+  assert(made >= 0);
+  await expectRejection(() => wasm.instantiate(moduleId), 5004);
+});
+
+await h.run("drop many instances mid-call at once", async () => {
+  const instances = await Promise.all(Array.from({ length: 16 }, () => wasm.instantiate(traps)));
+  const calls = instances.map((i, n) => i.call("spin", 1_000_000 + n));
+  await Promise.all(instances.map((i) => i.drop()));
+  const results = await Promise.all(calls);
+  results.forEach((r, n) => assertEquals(r, [1_000_000 + n]));
+});
+
+async function expectRejection(fn: () => Promise<unknown>, code: number): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    expectCodes(error, [code], "expected rejection");
+    return;
+  }
+  throw new Error(`expected a rejection with ${code}, but it resolved`);
+}
+
+await h.finish(8);

@@ -1,0 +1,58 @@
+// Per-call limits through instance.callWith(name, args, { fuel, timeoutMs }) and
+// instance.run(options): they override the instance's own for that call only.
+import * as wasm from "runtime:wasm";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+
+const moduleId = await wasm.compileFile("tests/fixtures/traps.wasm");
+// spin(n) runs n iterations: SLOW takes well over 20 ms, also in release builds.
+const SLOW = 300_000_000;
+
+// Fuel: a per-call budget replaces the instance's and the instance's is restored after.
+const fueled = await wasm.instantiate(moduleId, { fuel: 1000 });
+await assertRejects(() => fueled.call("spin", 100_000), 5011);
+await fueled.setFuel(1000);
+assertEquals(await fueled.callWith("spin", [100_000], { fuel: 10_000_000 }), [100_000], "a bigger budget");
+assertEquals(await fueled.getFuel(), 1000, "the instance's fuel after a per-call budget");
+await assertRejects(() => fueled.callWith("spin", [100_000], { fuel: 100 }), 5011);
+assertEquals(await fueled.getFuel(), 1000, "restored after a per-call exhaustion too");
+assertEquals(await fueled.call("spin", 10), [10], "the instance's own budget still works");
+
+// An instance without a fuel limit: a per-call budget limits that call only.
+const free = await wasm.instantiate(moduleId);
+await assertRejects(() => free.callWith("forever", [], { fuel: 50_000 }), 5011);
+assertEquals(await free.getFuel(), Infinity);
+assertEquals(await free.call("spin", 1_000_000), [1_000_000]);
+
+// Timeout: a per-call timeout shorter than the instance's...
+const timed = await wasm.instantiate(moduleId, { timeoutMs: 20 });
+let started = Date.now();
+await assertRejects(() => timed.call("spin", SLOW), 5012);
+assert(Date.now() - started < 5000, "the instance's 20 ms timeout stopped the call");
+// ...and longer: the slow call completes under the per-call limit.
+assertEquals(await timed.callWith("spin", [SLOW], { timeoutMs: 60_000 }), [SLOW]);
+await assertRejects(() => timed.call("spin", SLOW), 5012);
+started = Date.now();
+await assertRejects(() => timed.callWith("forever", [], { timeoutMs: 300 }), 5012);
+assert(Date.now() - started >= 250, "the per-call 300 ms timeout replaced the instance's 20 ms");
+started = Date.now();
+await assertRejects(() => free.callWith("forever", [], { timeoutMs: 30 }), 5012);
+assert(Date.now() - started < 5000, "a per-call timeout on an instance without one");
+assertEquals(await free.call("spin", 10), [10], "no timeout left behind");
+
+// Both limits at once: whichever comes first.
+await assertRejects(() => free.callWith("forever", [], { fuel: 1000, timeoutMs: 60_000 }), 5011);
+await assertRejects(() => free.callWith("forever", [], { fuel: 1e15, timeoutMs: 30 }), 5012);
+
+// run() takes the same options.
+const command = await wasm.compile(`(module (func (export "_start") (loop br 0)))`);
+const program = await wasm.instantiate(command);
+await assertRejects(() => program.run({ fuel: 10_000 }), 5011);
+await assertRejects(() => program.run({ timeoutMs: 30 }), 5012);
+const counted = await wasm.compile(`(module (func (export "_start") (local $i i32)
+  (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))))`);
+const short = await wasm.instantiate(counted, { fuel: 100 });
+await assertRejects(() => short.run(), 5011);
+await short.setFuel(100);
+assertEquals(await short.run({ fuel: 1_000_000 }), 0, "a per-run budget big enough");
+assertEquals(await short.getFuel(), 100, "the instance's fuel after the run");
