@@ -49,11 +49,7 @@ pub fn check_args(wasm: &WasmState, instance: u32, name: &str, args: &[CallArg])
 
 /// The export's parameters from wire-form arguments, and its number of results.
 fn convert_args(live: &LiveInstance, name: &str, args: &[CallArg]) -> WasmResult<(Vec<Val>, usize)> {
-    let func_ty = match live.module.get_export(name) {
-        Some(ExternType::Func(ty)) => ty,
-        Some(_) => return Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
-        None => return Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
-    };
+    let func_ty = live.func_type(name)?;
     let param_types: Vec<_> = func_ty.params().collect();
     if args.len() != param_types.len() {
         return Err(WasmError::type_mismatch(format!(

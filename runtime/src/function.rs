@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use wasmtime::{ExternType, Func, Val, ValType};
+use wasmtime::{Func, Val, ValType};
 
 use crate::call::{call_error, with_call_limits};
 use crate::error::{WasmError, WasmResult};
@@ -22,11 +22,7 @@ pub struct FunctionSig {
 
 pub fn get_function(wasm: &WasmState, instance: u32, name: &str) -> WasmResult<FunctionInfo> {
     let live = wasm.instance(instance)?;
-    let ty = match live.module.get_export(name) {
-        Some(ExternType::Func(ty)) => ty,
-        Some(_) => return Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
-        None => return Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
-    };
+    let ty = live.func_type(name)?;
     let sig = FunctionSig { name: name.to_string(), params: ty.params().collect(), results: ty.results().collect() };
     let info = |index: usize| -> WasmResult<FunctionInfo> {
         Ok(FunctionInfo {

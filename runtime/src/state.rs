@@ -32,6 +32,17 @@ pub struct LiveInstance {
 
 pub type InstanceCell = Arc<LiveInstance>;
 
+impl LiveInstance {
+    /// The signature of the exported function `name` (5003 when there is no such function).
+    pub fn func_type(&self, name: &str) -> WasmResult<wasmtime::FuncType> {
+        match self.module.get_export(name) {
+            Some(wasmtime::ExternType::Func(ty)) => Ok(ty),
+            Some(_) => Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
+            None => Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
+        }
+    }
+}
+
 pub struct WasmState {
     pub engine: Engine,
     pub linker: Linker<HostState>,
