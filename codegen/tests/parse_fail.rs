@@ -8,7 +8,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {
     let args = Arguments::from_args();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse_fail");
+    let dir = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("tests/parse_fail");
     let mut cases: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/parse_fail exists")
         .filter_map(Result::ok)

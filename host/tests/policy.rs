@@ -72,7 +72,7 @@ impl Drop for Tree {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("..")
 }
 
 /// `cwd/` with the add and sandbox modules; `outside/` with add.wasm, other.wasm,

@@ -24,7 +24,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             other => bail!("unknown argument `{other}`\n\n{USAGE}"),
         }
     }
-    let root = project_root();
+    let root = crate::util::root();
     // Diagnostics name the spec relative to the root, as people write it.
     std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
     let model = match codegen::load(Path::new(codegen::SPEC_PATH)) {
@@ -80,8 +80,3 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workspace root: the parent of this crate's directory.
-fn project_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}

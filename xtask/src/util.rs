@@ -4,8 +4,14 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The workspace root (xtask lives one level below it).
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` for the process, and that wins over the path
+/// compiled in: two checkouts that share a target directory share the `xtask` binary,
+/// which would otherwise work on whichever checkout built it last.
 pub fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
