@@ -11,6 +11,7 @@
       op_wasm_compile_file: ops.op_wasm_compile_file,
       op_wasm_drop_module: ops.op_wasm_drop_module,
       op_wasm_instantiate: ops.op_wasm_instantiate,
+      op_wasm_instantiate_now: ops.op_wasm_instantiate_now,
       op_wasm_call: ops.op_wasm_call,
       op_wasm_check_args: ops.op_wasm_check_args,
       op_wasm_run: ops.op_wasm_run,

@@ -59,6 +59,17 @@ pub async fn op_wasm_instantiate(
     crate::ops::instantiate(state, module, options).await
 }
 
+/// Instantiate a module without options on the JS thread, without a promise or serde: returns the new instance handle, or 0 when the module has a start function (which may run long, so it goes through `op_wasm_instantiate`).
+///
+/// Raises: 5001, 5004.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_instantiate_now(
+    state: &mut OpState,
+    module: u32,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::instantiate_now(state, module)
+}
+
 /// Call an exported function with arguments in wire form (converted by the declared parameter types) under the given limits; returns the results in wire form.
 ///
 /// Raises: 5002, 5003, 5005, 5007, 5011, 5012.
@@ -150,7 +161,7 @@ pub fn op_wasm_function_call_sync(
     crate::ops::function_call_sync(state, instance, index, slots)
 }
 
-/// Call a resolved function on a worker thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots.
+/// Call a resolved function without blocking the JS thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots. The call starts on the JS thread when the instance is free and imports nothing, and moves to a worker thread at the first epoch tick (2 ms) if it has not returned by then; other calls run on a worker thread.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2]
@@ -313,6 +324,7 @@ pub fn op_wasm_drop_instance(
         op_wasm_compile_file,
         op_wasm_drop_module,
         op_wasm_instantiate,
+        op_wasm_instantiate_now,
         op_wasm_call,
         op_wasm_check_args,
         op_wasm_run,

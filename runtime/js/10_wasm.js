@@ -36,11 +36,16 @@
   }
 
   /** Re-throw op errors with the name that matches their code. */
-  function rethrow(error) {
+  /** An error from an op, with the name its class gives it. */
+  function named(error) {
     if (error instanceof WasmError && Object.hasOwn(error, "name")) {
       delete error.name;
     }
-    throw error;
+    return error;
+  }
+
+  function rethrow(error) {
+    throw named(error);
   }
 
   async function invoke(op, ...args) {
@@ -415,7 +420,22 @@
     return await invoke(ops.op_wasm_drop_module, handle);
   }
 
-  async function instantiate(moduleId, options = {}) {
+  function instantiate(moduleId, options) {
+    if (options === undefined && isHandle(moduleId)) {
+      // No options: made here by one sync op, without an async function (0 when a start
+      // function must run first, on a worker).
+      let id;
+      try {
+        id = ops.op_wasm_instantiate_now(moduleId);
+      } catch (error) {
+        return Promise.reject(named(error));
+      }
+      if (id !== 0) return Promise.resolve(new Instance(id));
+    }
+    return instantiateWith(moduleId, options === undefined ? {} : options);
+  }
+
+  async function instantiateWith(moduleId, options) {
     const handle = handleOf(moduleId, ErrorCode.InvalidModuleHandle, "instantiate");
     if (options === null || typeof options !== "object") {
       throw wasmError(ErrorCode.WasiError, `instantiate: options must be an object, got ${describe(options)}`);
@@ -433,8 +453,6 @@
   }
 
   // ---- instances --------------------------------------------------------------------
-
-  const kId = Symbol("runtime:wasm.instanceId");
 
   class Memory {
     #id;
@@ -522,25 +540,30 @@
   }
 
   class Instance {
-    #memory;
-    #stdout;
-    #stderr;
-    #functions;
+    #id;
+    /** The helper objects and resolved functions, made on first use: most instances
+     * never need them, and every field set in the constructor costs instantiate time. */
+    #parts;
     constructor(id) {
       // Handles are whole numbers from 1; anything else (a forged 1.5, 2^32 + 1, "3")
       // becomes 0, which is never a live handle, so every use fails with 5005 instead of
       // being truncated by the op layer onto a live instance.
-      Object.defineProperty(this, kId, { value: isHandle(id) ? id : 0 });
+      this.#id = isHandle(id) ? id : 0;
     }
-    // The helper objects are made on first use: most instances never need all of them.
+    #lazy() {
+      return (this.#parts ??= { memory: undefined, stdout: undefined, stderr: undefined, functions: new Map() });
+    }
     get memory() {
-      return (this.#memory ??= new Memory(this[kId]));
+      const parts = this.#lazy();
+      return (parts.memory ??= new Memory(this.#id));
     }
     get stdout() {
-      return (this.#stdout ??= new CapturedOutput(this[kId], 1));
+      const parts = this.#lazy();
+      return (parts.stdout ??= new CapturedOutput(this.#id, 1));
     }
     get stderr() {
-      return (this.#stderr ??= new CapturedOutput(this[kId], 2));
+      const parts = this.#lazy();
+      return (parts.stderr ??= new CapturedOutput(this.#id, 2));
     }
     async call(name, ...args) {
       return await this.#function("call", name).call(...args);
@@ -556,7 +579,7 @@
     }
     /** The function handle for an export, resolved on first use. */
     #function(what, name) {
-      const functions = (this.#functions ??= new Map());
+      const functions = this.#lazy().functions;
       let fn = functions.get(name);
       if (fn === undefined) {
         if (typeof name !== "string") {
@@ -564,11 +587,11 @@
         }
         let info;
         try {
-          info = ops.op_wasm_get_function(this[kId], name);
+          info = ops.op_wasm_get_function(this.#id, name);
         } catch (error) {
           rethrow(error);
         }
-        fn = new WasmFunction(this[kId], name, info);
+        fn = new WasmFunction(this.#id, name, info);
         functions.set(name, fn);
       }
       return fn;
@@ -585,7 +608,7 @@
       }
       let results;
       try {
-        results = await invoke(ops.op_wasm_call, this[kId], name, args.map(toCallArg), options);
+        results = await invoke(ops.op_wasm_call, this.#id, name, args.map(toCallArg), options);
       } catch (error) {
         throw optionsError(error, what);
       }
@@ -593,24 +616,30 @@
     }
     async run(options) {
       try {
-        return await invoke(ops.op_wasm_run, this[kId], callOptions(options, "run"));
+        return await invoke(ops.op_wasm_run, this.#id, callOptions(options, "run"));
       } catch (error) {
         throw optionsError(error, "run");
       }
     }
     async getExports() {
-      return await invoke(ops.op_wasm_get_exports, this[kId]);
+      return await invoke(ops.op_wasm_get_exports, this.#id);
     }
     async setFuel(fuel) {
-      return await invoke(ops.op_wasm_set_fuel, this[kId], numberArg(fuel));
+      return await invoke(ops.op_wasm_set_fuel, this.#id, numberArg(fuel));
     }
     async getFuel() {
-      return await invoke(ops.op_wasm_get_fuel, this[kId]);
+      return await invoke(ops.op_wasm_get_fuel, this.#id);
     }
-    async drop() {
+    drop() {
       // Forget resolved functions, so getFunction after drop asks the runtime (5005).
-      this.#functions = undefined;
-      return await invoke(ops.op_wasm_drop_instance, this[kId]);
+      this.#parts?.functions.clear();
+      // A sync op: no async function, so a drop costs one resolved promise.
+      try {
+        ops.op_wasm_drop_instance(this.#id);
+      } catch (error) {
+        return Promise.reject(named(error));
+      }
+      return Promise.resolve();
     }
   }
 

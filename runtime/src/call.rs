@@ -1,10 +1,11 @@
-//! `Instance.call` and `Instance.run`: arguments are converted by the export's signature
-//! on the JS thread, then the call runs on a worker thread holding the instance's lock,
-//! under the instance's limits or the call's own.
+//! `Instance.callWith` and `Instance.run`: arguments are converted by the export's
+//! signature on the JS thread, then the call runs on a worker thread holding the
+//! instance's lock, under the instance's limits or the call's own. Also the pieces every
+//! call shares: limits (`limited_call`) and error mapping (`call_error`).
 
 use std::sync::Arc;
 
-use wasmtime::{ExternType, Trap, Val, WasmBacktrace};
+use wasmtime::{ExternType, Func, Trap, Val, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
@@ -31,7 +32,7 @@ pub async fn call(
             .get_func(&mut entry.store, &name)
             .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{name}\"")))?;
         let mut results = vec![Val::I32(0); result_count];
-        let outcome = with_call_limits(&wasm, entry, &options, |entry| func.call(&mut entry.store, &params, &mut results))?;
+        let outcome = crate::worker::block_on(limited_call(&wasm, entry, &options, Pace::ToTheEnd, func, &params, &mut results))?;
         match outcome {
             Ok(()) => results.iter().enumerate().map(|(i, v)| to_wire(&name, i, v)).collect(),
             // A WASI program that exits with 0 has finished normally.
@@ -86,9 +87,9 @@ pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> W
         let entry = &mut *guard;
         let start = entry
             .instance
-            .get_typed_func::<(), ()>(&mut entry.store, "_start")
-            .map_err(|e| WasmError::export_not_found(format!("\"_start\": {e}")))?;
-        let outcome = with_call_limits(&wasm, entry, &options, |entry| start.call(&mut entry.store, ()))?;
+            .get_func(&mut entry.store, "_start")
+            .ok_or_else(|| WasmError::export_not_found("the instance has no \"_start\""))?;
+        let outcome = crate::worker::block_on(limited_call(&wasm, entry, &options, Pace::ToTheEnd, start, &[], &mut []))?;
         match outcome {
             Ok(()) => Ok(0),
             Err(error) => match error.downcast_ref::<I32Exit>() {
@@ -100,15 +101,42 @@ pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> W
     .await
 }
 
-/// Apply the call's fuel and timeout (or the instance's) around `f`. A per-call fuel
-/// budget replaces the instance's for this call only; the instance's remaining budget
-/// is restored afterwards.
-pub(crate) fn with_call_limits<R>(
+/// One call of `func` under the call's fuel and timeout (or the instance's). A per-call
+/// fuel budget replaces the instance's for this call only; the instance's remaining
+/// budget is restored afterwards. Every call is a Wasmtime async call (WASI's host
+/// functions are async); sync APIs drive it with `crate::worker::block_on`.
+pub(crate) async fn limited_call(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     options: &CallOptions,
-    f: impl FnOnce(&mut InstanceEntry) -> R,
-) -> WasmResult<R> {
+    pace: Pace,
+    func: Func,
+    params: &[Val],
+    results: &mut [Val],
+) -> WasmResult<wasmtime::Result<()>> {
+    let saved_fuel = begin_call(wasm, entry, options, pace)?;
+    let outcome = func.call_async(&mut entry.store, params, results).await;
+    end_call(entry, saved_fuel)?;
+    Ok(outcome)
+}
+
+/// How a call meets its epoch deadlines (see `crate::timeout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pace {
+    /// Runs where it started until it returns or times out.
+    ToTheEnd,
+    /// Yields at every tick (a Wasmtime async call started on the JS thread).
+    Slices,
+}
+
+/// Set the call's fuel and deadline. Returns the instance's fuel to restore in
+/// `end_call`.
+fn begin_call(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    options: &CallOptions,
+    pace: Pace,
+) -> WasmResult<Option<u64>> {
     let saved_fuel = match options.fuel {
         Some(fuel) => {
             let before = entry.store.get_fuel().unwrap_or(UNLIMITED_FUEL);
@@ -121,12 +149,19 @@ pub(crate) fn with_call_limits<R>(
         }
     };
     let timeout = options.timeout_ms.or(entry.limits.timeout_ms);
-    wasm.ticker.arm(&wasm.engine, &mut entry.store, timeout);
-    let result = f(entry);
-    if let Some(before) = saved_fuel {
-        set_fuel(entry, before)?;
+    match pace {
+        Pace::ToTheEnd => wasm.ticker.arm(&wasm.engine, &mut entry.store, timeout),
+        Pace::Slices => wasm.ticker.arm_slices(&wasm.engine, &mut entry.store, timeout),
     }
-    Ok(result)
+    Ok(saved_fuel)
+}
+
+/// Give the instance its own fuel back.
+fn end_call(entry: &mut InstanceEntry, saved_fuel: Option<u64>) -> WasmResult<()> {
+    match saved_fuel {
+        Some(before) => set_fuel(entry, before),
+        None => Ok(()),
+    }
 }
 
 fn set_fuel(entry: &mut InstanceEntry, fuel: u64) -> WasmResult<()> {

@@ -16,11 +16,13 @@ pub fn new_engine() -> Result<Engine, WasmError> {
     Engine::new(&config).map_err(|e| WasmError::bug(crate::error::ErrorCode::CompileError, format!("engine: {e:#}")))
 }
 
-/// A linker with WASI preview 1 (synchronous flavour: wasm runs on worker threads that
-/// have no tokio context, so wasmtime-wasi drives its I/O on its own runtime).
+/// A linker with WASI preview 1, async flavour: its host functions may wait for I/O
+/// without blocking the thread, so a call can start on the JS thread and move to a
+/// worker when it waits (`crate::worker`). The synchronous flavour blocks on a tokio
+/// runtime of its own, which panics on a thread that drives one (the JS thread).
 pub fn new_linker(engine: &Engine) -> Result<Linker<HostState>, WasmError> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |host: &mut HostState| &mut host.wasi)
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, HostState::wasi_ctx)
         .map_err(|e| WasmError::bug(crate::error::ErrorCode::InstantiateError, format!("linker: {e:#}")))?;
     Ok(linker)
 }

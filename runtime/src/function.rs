@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use wasmtime::{Func, Val, ValType};
 
-use crate::call::{call_error, with_call_limits};
+use crate::call::{call_error, limited_call, Pace};
 use crate::error::{WasmError, WasmResult};
 use crate::generated::FunctionInfo;
 use crate::state::{LiveInstance, WasmState};
@@ -87,48 +87,67 @@ fn resolve(entry: &mut InstanceEntry, index: usize, sig: &FunctionSig) -> WasmRe
 }
 
 /// One call with the instance locked: params in, result slots written to `out`.
-fn invoke(
+async fn invoke(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     index: usize,
     sig: &FunctionSig,
     params: &[Val],
     out: &mut [u8],
+    pace: Pace,
 ) -> WasmResult<()> {
     let func = resolve(entry, index, sig)?;
     let mut results = vec![Val::I32(0); sig.results.len()];
-    let outcome = with_call_limits(wasm, entry, &Default::default(), |entry| func.call(&mut entry.store, params, &mut results))?;
+    let outcome = limited_call(wasm, entry, &Default::default(), pace, func, params, &mut results).await?;
+    finish(sig, outcome, &results, out)
+}
+
+/// Turn a call's outcome into an error or result slots.
+fn finish(sig: &FunctionSig, outcome: wasmtime::Result<()>, results: &[Val], out: &mut [u8]) -> WasmResult<()> {
     if let Err(error) = outcome {
-        return Err(match error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return match error.downcast_ref::<wasmtime_wasi::I32Exit>() {
             // A WASI program exiting with 0 finished normally; it has no results.
-            Some(wasmtime_wasi::I32Exit(0)) if sig.results.is_empty() => return Ok(()),
-            _ => call_error(&sig.name, error),
-        });
+            Some(wasmtime_wasi::I32Exit(0)) if sig.results.is_empty() => Ok(()),
+            _ => Err(call_error(&sig.name, error)),
+        };
     }
     for (i, val) in results.iter().enumerate() {
-        let slot = out.get_mut(i * SLOT..(i + 1) * SLOT).ok_or_else(|| {
-            WasmError::type_mismatch(format!("{}: the buffer has no room for result {i}", sig.name))
-        })?;
-        write_slot(&sig.name, i, val, slot)?;
+        write_slot(&sig.name, i, val, result_slots(sig, out, i, SLOT)?)?;
     }
     Ok(())
+}
+
+/// Slot group `i` of `width` bytes in `out`, or 5007 when the buffer is too short.
+fn result_slots<'a>(sig: &FunctionSig, out: &'a mut [u8], i: usize, width: usize) -> WasmResult<&'a mut [u8]> {
+    out.get_mut(i * width..(i + 1) * width)
+        .ok_or_else(|| WasmError::type_mismatch(format!("{}: the buffer has no room for result {i}", sig.name)))
 }
 
 /// A call on the JS thread: results are written over the argument slots.
 pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &mut [u8]) -> WasmResult<u32> {
     let (live, sig) = lookup(wasm, instance, index)?;
     let params = params_from_slots(&sig, slots)?;
+    let result_bytes = sig.results.len() * SLOT;
+    let Some(target) = slots.get_mut(..result_bytes) else {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: the buffer holds {} bytes, the results need {result_bytes}",
+            sig.name,
+            slots.len()
+        )));
+    };
     let mut entry = live.entry.lock();
-    invoke(wasm, &mut entry, index as usize, &sig, &params, slots)?;
+    crate::worker::block_on(invoke(wasm, &mut entry, index as usize, &sig, &params, target, Pace::ToTheEnd))?;
     Ok(sig.results.len() as u32)
 }
 
-/// A call on a worker thread; resolves to the result slots.
+/// An async call; resolves to the result slots.
 pub async fn function_call(wasm: Arc<WasmState>, instance: u32, index: u32, slots: Vec<u8>) -> WasmResult<Vec<u8>> {
     function_call_batch(wasm, instance, index, 1, slots).await
 }
 
 /// `count` calls in one crossing; the argument slots of each call follow each other.
+/// They start on the JS thread when the instance is free (see `worker::start_here`), and
+/// otherwise run on a worker once the call holding the instance is done.
 pub async fn function_call_batch(
     wasm: Arc<WasmState>,
     instance: u32,
@@ -149,17 +168,24 @@ pub async fn function_call_batch(
         })
         .collect::<WasmResult<Vec<_>>>()?;
     let result_bytes = sig.results.len() * SLOT;
+    let index = index as usize;
+    if let Some(mut entry) = live.entry.try_lock_arc() {
+        return crate::worker::start_here(async move {
+            let mut out = vec![0u8; result_bytes * count];
+            for (call, params) in calls.iter().enumerate() {
+                let target = result_slots(&sig, &mut out, call, result_bytes)?;
+                invoke(&wasm, &mut entry, index, &sig, params, target, Pace::Slices).await?;
+            }
+            Ok(out)
+        })
+        .await;
+    }
     crate::worker::run(move || {
         let mut out = vec![0u8; result_bytes * count];
         let mut entry = live.entry.lock();
-        if result_bytes == 0 {
-            for params in &calls {
-                invoke(&wasm, &mut entry, index as usize, &sig, params, &mut [])?;
-            }
-        } else {
-            for (params, target) in calls.iter().zip(out.chunks_exact_mut(result_bytes)) {
-                invoke(&wasm, &mut entry, index as usize, &sig, params, target)?;
-            }
+        for (call, params) in calls.iter().enumerate() {
+            let target = result_slots(&sig, &mut out, call, result_bytes)?;
+            crate::worker::block_on(invoke(&wasm, &mut entry, index, &sig, params, target, Pace::ToTheEnd))?;
         }
         Ok(out)
     })

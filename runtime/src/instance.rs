@@ -5,52 +5,109 @@ use std::sync::Arc;
 use wasmtime::{ExternType, Store, Trap};
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
+use wasmtime_wasi::p1::WasiP1Ctx;
+
 use crate::generated::{ExportInfo, ExportKind, InstantiateOptions};
-use crate::state::WasmState;
 use crate::limits::InstanceLimiter;
-use crate::store::{CallLimits, HostState, InstanceEntry, UNLIMITED_FUEL};
+use crate::module::ModuleEntry;
+use crate::state::WasmState;
+use crate::store::{CallLimits, CapturedOutput, HostState, InstanceEntry, UNLIMITED_FUEL};
 use crate::values::value_type;
 
 pub async fn instantiate(wasm: Arc<WasmState>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
     let entry = wasm.module(module)?;
-    wasm.check_instance_capacity()?;
-    let program_name = entry.module.name().unwrap_or("main.wasm").to_string();
     // Options and permissions are checked here, on the JS thread, before any work.
-    let wasi = crate::wasi::build_context(&wasm, &program_name, &options)?;
-    let limiter = InstanceLimiter::new(
-        options.max_memory_bytes.map(saturating_usize),
-        options.max_table_elements.map(saturating_usize),
-        wasm.memory_budget.clone(),
-    );
-    let fuel = options.fuel;
-    let limits = CallLimits { timeout_ms: options.timeout_ms };
-    let worker_state = wasm.clone();
-    let (stdout, stderr) = (wasi.stdout, wasi.stderr);
-    let ctx = wasi.ctx;
-    let has_start = entry.has_start;
-    let make = move || -> WasmResult<InstanceEntry> {
-        let pre = entry.instance_pre(&worker_state)?;
-        let mut store = Store::new(&worker_state.engine, HostState { wasi: ctx, limiter });
-        store.limiter(|host| &mut host.limiter);
-        store
-            .set_fuel(fuel.unwrap_or(UNLIMITED_FUEL))
-            .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
-        // The start function runs during instantiation: it gets the instance's timeout.
-        worker_state.ticker.arm(&worker_state.engine, &mut store, limits.timeout_ms);
-        let instance = pre.instantiate(&mut store).map_err(instantiate_error)?;
-        Ok(InstanceEntry {
-            store,
-            instance,
-            fuel_limited: fuel.is_some(),
-            limits,
-            func_cache: Vec::new(),
-        })
-    };
+    let setup = InstanceSetup::new(&wasm, &entry, Some(&options))?;
     // Without a start function instantiation runs no wasm: it is quick and bounded, so it
     // is done here rather than paying for a trip to a worker thread.
-    let instance_entry = if has_start { crate::worker::run(make).await? } else { make()? };
-    let module = instance_entry.instance.module(&instance_entry.store).clone();
-    wasm.add_instance(module, instance_entry, stdout, stderr)
+    if !entry.has_start {
+        return setup.instantiate(&wasm, &entry);
+    }
+    let worker_state = wasm.clone();
+    let (module, instance, stdout, stderr) = crate::worker::run(move || setup.make(&worker_state, &entry)).await?;
+    wasm.add_instance(module, instance, stdout, stderr)
+}
+
+/// `instantiate` without options, entirely on the JS thread: the new handle, or 0 when
+/// the module has a start function (which may run long, so the caller must use the
+/// async op).
+pub fn instantiate_now(wasm: &WasmState, module: u32) -> WasmResult<u32> {
+    let entry = wasm.module(module)?;
+    if entry.has_start {
+        return Ok(0);
+    }
+    InstanceSetup::new(wasm, &entry, None)?.instantiate(wasm, &entry)
+}
+
+/// Everything an instance needs before its store exists: checked options, the WASI
+/// context and the limits.
+struct InstanceSetup {
+    wasi: Option<WasiP1Ctx>,
+    stdout: Option<CapturedOutput>,
+    stderr: Option<CapturedOutput>,
+    limiter: InstanceLimiter,
+    fuel: Option<u64>,
+    limits: CallLimits,
+}
+
+/// A made instance, ready for `WasmState::add_instance`.
+type Made = (wasmtime::Module, InstanceEntry, Option<CapturedOutput>, Option<CapturedOutput>);
+
+impl InstanceSetup {
+    fn new(wasm: &WasmState, entry: &ModuleEntry, options: Option<&InstantiateOptions>) -> WasmResult<Self> {
+        wasm.check_instance_capacity()?;
+        let no_options = InstantiateOptions::default();
+        let given = options.unwrap_or(&no_options);
+        // A module without imports cannot reach WASI: without options (which must still be
+        // checked when given), its context is not built.
+        let (wasi, stdout, stderr) = if entry.module.imports().len() == 0 && options.is_none() {
+            (None, None, None)
+        } else {
+            let program_name = entry.module.name().unwrap_or("main.wasm");
+            let parts = crate::wasi::build_context(wasm, program_name, given)?;
+            (Some(parts.ctx), parts.stdout, parts.stderr)
+        };
+        Ok(Self {
+            wasi,
+            stdout,
+            stderr,
+            limiter: InstanceLimiter::new(
+                given.max_memory_bytes.map(saturating_usize),
+                given.max_table_elements.map(saturating_usize),
+                wasm.memory_budget.clone(),
+            ),
+            fuel: given.fuel,
+            limits: CallLimits { timeout_ms: given.timeout_ms },
+        })
+    }
+
+    /// Make the instance here and register it.
+    fn instantiate(self, wasm: &WasmState, entry: &ModuleEntry) -> WasmResult<u32> {
+        let (module, instance, stdout, stderr) = self.make(wasm, entry)?;
+        wasm.add_instance(module, instance, stdout, stderr)
+    }
+
+    /// Create the store and instantiate (running the start function, if any).
+    fn make(self, wasm: &WasmState, entry: &ModuleEntry) -> WasmResult<Made> {
+        let pre = entry.instance_pre(wasm)?;
+        let mut store = Store::new(&wasm.engine, HostState::new(self.wasi, self.limiter));
+        store.limiter(|host| &mut host.limiter);
+        crate::timeout::install_deadline_callback(&mut store);
+        store
+            .set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL))
+            .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
+        // The start function runs during instantiation: it gets the instance's timeout.
+        wasm.ticker.arm(&wasm.engine, &mut store, self.limits.timeout_ms);
+        let instance = crate::worker::block_on(pre.instantiate_async(&mut store)).map_err(instantiate_error)?;
+        let made = InstanceEntry {
+            store,
+            instance,
+            fuel_limited: self.fuel.is_some(),
+            limits: self.limits,
+            func_cache: Vec::new(),
+        };
+        Ok((entry.module.clone(), made, self.stdout, self.stderr))
+    }
 }
 
 fn saturating_usize(n: u64) -> usize {

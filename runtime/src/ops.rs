@@ -48,6 +48,10 @@ pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: Inst
     crate::instance::instantiate(wasm(&state)?, module, options).await
 }
 
+pub fn instantiate_now(state: &mut OpState, module: u32) -> WasmResult<u32> {
+    crate::instance::instantiate_now(&*wasm_of(state)?, module)
+}
+
 pub async fn call(
     state: Rc<RefCell<OpState>>,
     instance: u32,

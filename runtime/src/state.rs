@@ -22,7 +22,9 @@ use crate::store::{CapturedOutput, HostState, InstanceEntry};
 /// call in flight; the mutex around the store serialises calls into the instance.
 pub struct LiveInstance {
     pub module: wasmtime::Module,
-    pub entry: Mutex<InstanceEntry>,
+    /// In an `Arc` so that an async call can carry the lock from the JS thread to a
+    /// worker (`Mutex::lock_arc`).
+    pub entry: Arc<Mutex<InstanceEntry>>,
     /// Functions resolved with `getFunction`; a handle is an index into this list.
     pub functions: Mutex<Vec<Arc<crate::function::FunctionSig>>>,
     /// Piped stdout and stderr, readable while a call runs.
@@ -124,7 +126,7 @@ impl WasmState {
         instances
             .insert(Arc::new(LiveInstance {
                 module,
-                entry: Mutex::new(entry),
+                entry: Arc::new(Mutex::new(entry)),
                 functions: Mutex::new(Vec::new()),
                 stdout: stdout.map(Mutex::new),
                 stderr: stderr.map(Mutex::new),

@@ -4,14 +4,32 @@
 use wasmtime::{Instance, Memory, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::WasiCtxBuilder;
 
 use crate::error::{WasmError, WasmResult};
 use crate::limits::InstanceLimiter;
+use crate::timeout::OnDeadline;
 
 /// The data of every store: each instance has its own WASI state (fds, env, preopens).
 pub struct HostState {
-    pub wasi: WasiP1Ctx,
+    /// None for a module without imports instantiated without options: nothing can
+    /// reach WASI, so the context (which costs more than the instance) is not built.
+    pub wasi: Option<WasiP1Ctx>,
     pub limiter: InstanceLimiter,
+    /// What the current call does when its epoch deadline passes.
+    pub on_deadline: OnDeadline,
+}
+
+impl HostState {
+    pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter) -> Self {
+        Self { wasi, limiter, on_deadline: OnDeadline::default() }
+    }
+
+    /// The WASI context for the linker's host functions. Only modules with imports reach
+    /// them, and those always get a context; the empty one is a fallback, not a path.
+    pub fn wasi_ctx(&mut self) -> &mut WasiP1Ctx {
+        self.wasi.get_or_insert_with(|| WasiCtxBuilder::new().build_p1())
+    }
 }
 
 /// Output a guest wrote to a piped stream, and how much of it JS has taken so far.

@@ -1,11 +1,18 @@
-//! Running wasm off the JS thread.
+//! Running wasm off the JS thread, and async calls that start on it.
 //!
-//! Calls run on a growing pool of plain threads (the `blocking` crate) rather than
-//! tokio's blocking pool: those threads carry no tokio context, so wasmtime-wasi's
-//! synchronous WASI calls may block on their own runtime without panicking, and the JS
-//! event loop keeps running while wasm does.
+//! Work that leaves the JS thread runs on a growing pool of plain threads (the
+//! `blocking` crate), so the JS event loop keeps running while wasm does.
+//!
+//! Every call is a Wasmtime async call (wasmtime-wasi's host functions are async).
+//! A trip to a worker and back costs tens of microseconds (two thread wake-ups), far
+//! more than a short call. So an async call starts on the JS thread, yielding at every
+//! epoch tick (`crate::timeout`): most calls finish before the first tick, and one that
+//! yields, or waits for WASI I/O, is moved, suspended, to a worker that drives it to
+//! the end. Sync APIs drive calls with `block_on` instead, which never yields.
 
 use std::future::Future;
+use std::sync::LazyLock;
+use std::task::{Context, Poll, Waker};
 
 /// Run `f` on a worker thread; the returned future resolves with its result.
 pub fn run<T, F>(f: F) -> impl Future<Output = T>
@@ -14,4 +21,82 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     blocking::unblock(f)
+}
+
+/// Drive a Wasmtime async call (or instantiation) to the end on this thread. The call
+/// must not yield at epoch ticks (`Pace::ToTheEnd`): this thread is blocked until it
+/// returns, so a sync API gets its result.
+pub fn block_on<F: Future>(call: F) -> F::Output {
+    let _io = enter_io();
+    futures_lite::future::block_on(call)
+}
+
+/// Poll `call` once here; if it is not done (it yielded at an epoch tick, or a WASI
+/// function waits for I/O), move it to a worker thread that drives it to the end.
+pub async fn start_here<T, F>(call: F) -> T
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let mut call = Box::pin(call);
+    let first = {
+        let _io = enter_io();
+        // Nothing needs waking: a pending call is handed over and polled again at once.
+        call.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+    };
+    match first {
+        Poll::Ready(value) => value,
+        Poll::Pending => blocking::unblock(move || block_on(call)).await,
+    }
+}
+
+/// The runtime that wasmtime-wasi's async host functions do their I/O on (file work on
+/// its blocking pool, sleeps on its timer). It is the extension's own, entered while
+/// wasm runs, so that WASI never depends on the embedder's event loop: the JS thread's
+/// runtime may be blocked in `block_on` (a sync call), and worker threads have none.
+static IO_RUNTIME: LazyLock<Option<tokio::runtime::Runtime>> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("ext_wasm-io")
+        .enable_all()
+        .build()
+        .ok()
+});
+
+/// Make the I/O runtime current on this thread until the guard drops. Without it (it
+/// could not be created), wasmtime-wasi falls back to its own ambient runtime.
+fn enter_io() -> Option<tokio::runtime::EnterGuard<'static>> {
+    IO_RUNTIME.as_ref().map(|runtime| runtime.enter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A future that is pending `n` times (waking itself), then ready with `n`.
+    struct PendingTimes(u32, u32);
+    impl Future for PendingTimes {
+        type Output = u32;
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+            if self.1 == self.0 {
+                return Poll::Ready(self.0);
+            }
+            self.1 += 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn start_here_finishes_ready_and_pending_futures() {
+        let here = std::thread::current().id();
+        let ready = futures_lite::future::block_on(start_here(async move { std::thread::current().id() }));
+        assert_eq!(ready, here, "a call that is ready at once stays on the calling thread");
+        let moved = futures_lite::future::block_on(start_here(async move {
+            PendingTimes(3, 0).await;
+            std::thread::current().id()
+        }));
+        assert_ne!(moved, here, "a call that yields is finished on a worker thread");
+        assert_eq!(futures_lite::future::block_on(start_here(PendingTimes(2, 0))), 2);
+    }
 }
