@@ -161,7 +161,24 @@ pub fn op_wasm_function_call_sync(
     crate::ops::function_call_sync(state, instance, index, slots)
 }
 
-/// Call a resolved function without blocking the JS thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots. The call starts on the JS thread when the instance is free and imports nothing, and moves to a worker thread at the first epoch tick (2 ms) if it has not returned by then; other calls run on a worker thread.
+/// `op_wasm_function_call_sync` for the commonest shape, without a buffer: up to 4 arguments, all plain numbers (converted by the parameter types; `count` says how many of `a`-`d` are used), and at most one result that is not i64, returned as a number (0 when there is none).
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_call_numbers(
+    state: &mut OpState,
+    instance: u32,
+    index: u32,
+    count: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+) -> ::std::result::Result<f64, crate::error::WasmError> {
+    crate::ops::function_call_numbers(state, instance, index, count, a, b, c, d)
+}
+
+/// Call a resolved function without blocking the JS thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots. The call starts on the JS thread when the instance is free, and moves to a worker thread when it waits on WASI I/O or reaches an epoch tick (every 2 ms) before returning; a call into a busy instance waits for it on a worker thread.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2]
@@ -331,6 +348,7 @@ pub fn op_wasm_drop_instance(
         op_wasm_take_output,
         op_wasm_get_function,
         op_wasm_function_call_sync,
+        op_wasm_function_call_numbers,
         op_wasm_function_call,
         op_wasm_function_call_batch,
         op_wasm_get_exports,

@@ -114,7 +114,7 @@ declare module "runtime:wasm" {
     readonly stderr: CapturedOutput;
 
     /**
-     * Call an exported function. Arguments are converted by the function's declared parameter types; results come back as an array (i32/f32/f64 as `number`, i64 as `bigint`).
+     * Call an exported function. Arguments are converted by the function's declared parameter types; results come back as an array (i32/f32/f64 as `number`, i64 as `bigint`). The call never holds up the event loop for long: it starts on the JS thread, so a short call returns without a thread switch, and it moves to a worker thread when it waits on WASI I/O or runs past an epoch tick (2 ms). Calls into one instance run one at a time; calls into different instances run in parallel.
      *
      * @param name The export name.
      * @param args Plain numbers, bigints, or `types.*` values.
@@ -211,7 +211,7 @@ declare module "runtime:wasm" {
     getFunction(name: string): WasmFunction;
 
     /**
-     * Call an exported function once per argument list, in one crossing to a worker thread; resolves to the results of each call, in order. Stops at the first call that fails and rejects with its error.
+     * Call an exported function once per argument list, in one crossing (starting on the JS thread and moving to a worker thread if the batch runs past an epoch tick, as `Instance.call` does); resolves to the results of each call, in order. Stops at the first call that fails and rejects with its error.
      *
      * @param name The export name.
      * @param argsList One argument list per call.
@@ -323,7 +323,7 @@ declare module "runtime:wasm" {
     readonly results: ValueType[];
 
     /**
-     * Call the function on a worker thread, like `Instance.call`.
+     * Call the function without blocking the JS thread, like `Instance.call`.
      *
      * @param args As for `Instance.call`.
      * @throws {WasmError} 5002 CallError — Function call failed

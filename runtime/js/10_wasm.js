@@ -177,6 +177,68 @@
 
   const kCallSync = Symbol("runtime:wasm.callSync");
 
+  /**
+   * callSync for one function, specialised for the common case: every argument a plain
+   * number and (when `numericResults` is the result count, not -1) no i64 result. All it
+   * needs lives in this closure, which the QuickJS interpreter reads faster than private
+   * fields. Anything else goes to `anyArgs`, the general path.
+   */
+  function plainNumberCall(id, index, paramCount, numericResults, views, anyArgs) {
+    if (paramCount <= 4 && (numericResults === 0 || numericResults === 1)) {
+      // No buffer at all: the numbers are the op's arguments and the result its value.
+      const op = ops.op_wasm_function_call_numbers;
+      return (args) => {
+        if (args.length !== paramCount) return anyArgs(args);
+        const a = args[0], b = args[1], c = args[2], d = args[3];
+        if (
+          (paramCount > 0 && typeof a !== "number") || (paramCount > 1 && typeof b !== "number") ||
+          (paramCount > 2 && typeof c !== "number") || (paramCount > 3 && typeof d !== "number")
+        ) {
+          return anyArgs(args);
+        }
+        let result;
+        try {
+          result = op(id, index, paramCount, paramCount > 0 ? a : 0, paramCount > 1 ? b : 0, paramCount > 2 ? c : 0,
+            paramCount > 3 ? d : 0);
+        } catch (error) {
+          throw named(error);
+        }
+        return numericResults === 1 ? [result] : [];
+      };
+    }
+    const { bytes, f64 } = views;
+    const op = ops.op_wasm_function_call_sync;
+    return (args) => {
+      if (args.length !== paramCount) return anyArgs(args);
+      for (let i = 0; i < paramCount; i++) {
+        const value = args[i];
+        if (typeof value !== "number") return anyArgs(args);
+        // Kind and representation 0: a number, converted by the parameter's type.
+        bytes[i << 4] = 0;
+        bytes[(i << 4) + 1] = 0;
+        f64[(i << 1) + 1] = value;
+      }
+      let count;
+      try {
+        count = op(id, index, bytes);
+      } catch (error) {
+        throw named(error);
+      }
+      // Results are written over the argument slots; their kind bytes are cleared after
+      // reading, since the async call's encoder expects zeroed headers (see #encode).
+      if (count === 1 && numericResults === 1) {
+        bytes[0] = 0;
+        return [f64[1]];
+      }
+      const results = count === numericResults ? new Array(count) : decodeResults(views, 0, count);
+      for (let i = 0; i < count; i++) {
+        if (count === numericResults) results[i] = f64[(i << 1) + 1];
+        bytes[i << 4] = 0;
+      }
+      return results;
+    };
+  }
+
   /** A resolved export: signature known, calls pass slots. */
   class WasmFunction {
     #id;
@@ -184,6 +246,8 @@
     #views;
     #tagged = false;
     #numericResults;
+    /** callSync, specialised for this signature (see plainNumberCall). */
+    #sync;
     constructor(id, name, info) {
       // Constructed by Instance.getFunction; a forged one gets handles that are never live.
       const valid = isHandle(id) && info !== null && typeof info === "object" && Number.isInteger(info.index);
@@ -195,6 +259,8 @@
       this.results = Object.freeze(info.results);
       this.#views = slotViews(new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT));
       this.#numericResults = !this.results.includes("i64");
+      this.#sync = plainNumberCall(this.#id, this.#index, this.params.length, this.#numericResults ? this.results.length : -1,
+        this.#views, (args) => this.#callSyncAnyArgs(args));
       Object.freeze(this);
     }
 
@@ -255,11 +321,16 @@
     }
 
     callSync(...args) {
-      return this[kCallSync](args);
+      return this.#sync(args);
     }
 
     /** callSync with the arguments as one array (saves a spread for Instance.callSync). */
     [kCallSync](args) {
+      return this.#sync(args);
+    }
+
+    /** callSync for arguments other than plain numbers (bigints, types.*, errors). */
+    #callSyncAnyArgs(args) {
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       let count;
@@ -579,9 +650,10 @@
     }
     /** The function handle for an export, resolved on first use. */
     #function(what, name) {
-      const functions = this.#lazy().functions;
-      let fn = functions.get(name);
+      const parts = this.#parts;
+      let fn = parts === undefined ? undefined : parts.functions.get(name);
       if (fn === undefined) {
+        const functions = this.#lazy().functions;
         if (typeof name !== "string") {
           throw wasmError(ErrorCode.ExportNotFound, `${what}: the export name must be a string, got ${describe(name)}`);
         }

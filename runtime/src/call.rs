@@ -32,7 +32,7 @@ pub async fn call(
             .get_func(&mut entry.store, &name)
             .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{name}\"")))?;
         let mut results = vec![Val::I32(0); result_count];
-        let outcome = crate::worker::block_on(limited_call(&wasm, entry, &options, Pace::ToTheEnd, func, &params, &mut results))?;
+        let outcome = call_to_the_end(&wasm, entry, &options, func, &params, &mut results)?;
         match outcome {
             Ok(()) => results.iter().enumerate().map(|(i, v)| to_wire(&name, i, v)).collect(),
             // A WASI program that exits with 0 has finished normally.
@@ -89,7 +89,7 @@ pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> W
             .instance
             .get_func(&mut entry.store, "_start")
             .ok_or_else(|| WasmError::export_not_found("the instance has no \"_start\""))?;
-        let outcome = crate::worker::block_on(limited_call(&wasm, entry, &options, Pace::ToTheEnd, start, &[], &mut []))?;
+        let outcome = call_to_the_end(&wasm, entry, &options, start, &[], &mut [])?;
         match outcome {
             Ok(()) => Ok(0),
             Err(error) => match error.downcast_ref::<I32Exit>() {
@@ -101,11 +101,42 @@ pub async fn run(wasm: Arc<WasmState>, instance: u32, options: CallOptions) -> W
     .await
 }
 
-/// One call of `func` under the call's fuel and timeout (or the instance's). A per-call
-/// fuel budget replaces the instance's for this call only; the instance's remaining
-/// budget is restored afterwards. Every call is a Wasmtime async call (WASI's host
-/// functions are async); sync APIs drive it with `crate::worker::block_on`.
-pub(crate) async fn limited_call(
+/// One call of `func` under the call's fuel and timeout (or the instance's), run to the
+/// end on this thread. A per-call fuel budget replaces the instance's for this call
+/// only; the instance's remaining budget is restored afterwards.
+pub(crate) fn call_to_the_end(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    options: &CallOptions,
+    func: Func,
+    params: &[Val],
+    results: &mut [Val],
+) -> WasmResult<wasmtime::Result<()>> {
+    if !entry.sync_calls {
+        return crate::worker::block_on(limited_call(wasm, entry, options, Pace::ToTheEnd, func, params, results));
+    }
+    let saved_fuel = begin_call(wasm, entry, options, Pace::ToTheEnd)?;
+    let outcome = func.call(&mut entry.store, params, results);
+    end_call(entry, saved_fuel)?;
+    Ok(outcome)
+}
+
+/// `call_to_the_end` as a Wasmtime async call that yields at every epoch tick, for
+/// `crate::worker::start_here`.
+pub(crate) async fn call_in_slices(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    options: &CallOptions,
+    func: Func,
+    params: &[Val],
+    results: &mut [Val],
+) -> WasmResult<wasmtime::Result<()>> {
+    limited_call(wasm, entry, options, Pace::Slices, func, params, results).await
+}
+
+/// A Wasmtime async call under limits (WASI's host functions are async, so instances
+/// that import them can only be called this way).
+async fn limited_call(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     options: &CallOptions,
@@ -122,7 +153,7 @@ pub(crate) async fn limited_call(
 
 /// How a call meets its epoch deadlines (see `crate::timeout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Pace {
+enum Pace {
     /// Runs where it started until it returns or times out.
     ToTheEnd,
     /// Yields at every tick (a Wasmtime async call started on the JS thread).

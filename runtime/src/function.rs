@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use wasmtime::{Func, Val, ValType};
 
-use crate::call::{call_error, limited_call, Pace};
+use crate::call::{call_error, call_in_slices, call_to_the_end};
 use crate::error::{WasmError, WasmResult};
 use crate::generated::FunctionInfo;
 use crate::state::{LiveInstance, WasmState};
@@ -86,19 +86,34 @@ fn resolve(entry: &mut InstanceEntry, index: usize, sig: &FunctionSig) -> WasmRe
     Ok(func)
 }
 
-/// One call with the instance locked: params in, result slots written to `out`.
-async fn invoke(
+/// One call with the instance locked, run to the end here: params in, result slots
+/// written to `out`.
+fn invoke(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     index: usize,
     sig: &FunctionSig,
     params: &[Val],
     out: &mut [u8],
-    pace: Pace,
 ) -> WasmResult<()> {
     let func = resolve(entry, index, sig)?;
     let mut results = vec![Val::I32(0); sig.results.len()];
-    let outcome = limited_call(wasm, entry, &Default::default(), pace, func, params, &mut results).await?;
+    let outcome = call_to_the_end(wasm, entry, &Default::default(), func, params, &mut results)?;
+    finish(sig, outcome, &results, out)
+}
+
+/// `invoke` for `crate::worker::start_here`: yields at every epoch tick.
+async fn invoke_in_slices(
+    wasm: &WasmState,
+    entry: &mut InstanceEntry,
+    index: usize,
+    sig: &FunctionSig,
+    params: &[Val],
+    out: &mut [u8],
+) -> WasmResult<()> {
+    let func = resolve(entry, index, sig)?;
+    let mut results = vec![Val::I32(0); sig.results.len()];
+    let outcome = call_in_slices(wasm, entry, &Default::default(), func, params, &mut results).await?;
     finish(sig, outcome, &results, out)
 }
 
@@ -136,8 +151,40 @@ pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &m
         )));
     };
     let mut entry = live.entry.lock();
-    crate::worker::block_on(invoke(wasm, &mut entry, index as usize, &sig, &params, target, Pace::ToTheEnd))?;
+    invoke(wasm, &mut entry, index as usize, &sig, &params, target)?;
     Ok(sig.results.len() as u32)
+}
+
+/// The most numbers `function_call_numbers` takes.
+const MAX_NUMBER_ARGS: usize = 4;
+
+/// A call on the JS thread for the commonest shape, without a buffer: `count` plain
+/// numbers (of `args`) in, at most one result that is not i64 out (0.0 when there is
+/// none). Conversion and errors are those of the slot form.
+pub fn function_call_numbers(wasm: &WasmState, instance: u32, index: u32, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<f64> {
+    let (live, sig) = lookup(wasm, instance, index)?;
+    let count = count as usize;
+    let numeric_result = match sig.results.as_slice() {
+        [] => true,
+        [ty] => !matches!(ty, ValType::I64),
+        _ => false,
+    };
+    if count != sig.params.len() || count > MAX_NUMBER_ARGS || !numeric_result {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: the number form takes up to {MAX_NUMBER_ARGS} arguments and one result that is not i64; this call passed {count}",
+            sig.name
+        )));
+    }
+    let mut params = [Val::I32(0); MAX_NUMBER_ARGS];
+    for (i, (ty, n)) in sig.params.iter().zip(args).enumerate() {
+        params[i] = to_val(&sig.name, i, ty, &Arg::number(n))?;
+    }
+    let mut slot = [0u8; SLOT];
+    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params[..count], &mut slot)?;
+    // A result was written as f64 at bytes 8..16 (no result: zeros, 0.0).
+    let mut payload = [0u8; 8];
+    payload.copy_from_slice(&slot[8..SLOT]);
+    Ok(f64::from_ne_bytes(payload))
 }
 
 /// An async call; resolves to the result slots.
@@ -174,7 +221,7 @@ pub async fn function_call_batch(
             let mut out = vec![0u8; result_bytes * count];
             for (call, params) in calls.iter().enumerate() {
                 let target = result_slots(&sig, &mut out, call, result_bytes)?;
-                invoke(&wasm, &mut entry, index, &sig, params, target, Pace::Slices).await?;
+                invoke_in_slices(&wasm, &mut entry, index, &sig, params, target).await?;
             }
             Ok(out)
         })
@@ -185,7 +232,7 @@ pub async fn function_call_batch(
         let mut entry = live.entry.lock();
         for (call, params) in calls.iter().enumerate() {
             let target = result_slots(&sig, &mut out, call, result_bytes)?;
-            crate::worker::block_on(invoke(&wasm, &mut entry, index, &sig, params, target, Pace::ToTheEnd))?;
+            invoke(&wasm, &mut entry, index, &sig, params, target)?;
         }
         Ok(out)
     })

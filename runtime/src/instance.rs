@@ -98,12 +98,21 @@ impl InstanceSetup {
             .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
         // The start function runs during instantiation: it gets the instance's timeout.
         wasm.ticker.arm(&wasm.engine, &mut store, self.limits.timeout_ms);
-        let instance = crate::worker::block_on(pre.instantiate_async(&mut store)).map_err(instantiate_error)?;
+        // WASI's host functions are async: a module that imports them is instantiated
+        // with the async call; one without imports takes the sync one, without a fiber.
+        let sync_calls = entry.module.imports().len() == 0;
+        let instance = if sync_calls {
+            pre.instantiate(&mut store)
+        } else {
+            crate::worker::block_on(pre.instantiate_async(&mut store))
+        }
+        .map_err(instantiate_error)?;
         let made = InstanceEntry {
             store,
             instance,
             fuel_limited: self.fuel.is_some(),
             limits: self.limits,
+            sync_calls,
             func_cache: Vec::new(),
         };
         Ok((entry.module.clone(), made, self.stdout, self.stderr))

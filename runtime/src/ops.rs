@@ -82,6 +82,20 @@ pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, slots:
     crate::function::function_call_sync(&*wasm_of(state)?, instance, index, slots)
 }
 
+#[allow(clippy::too_many_arguments)]
+pub fn function_call_numbers(
+    state: &mut OpState,
+    instance: u32,
+    index: u32,
+    count: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+) -> WasmResult<f64> {
+    crate::function::function_call_numbers(&*wasm_of(state)?, instance, index, count, [a, b, c, d])
+}
+
 pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
     crate::function::function_call(wasm(&state)?, instance, index, slots.to_vec()).await
 }

@@ -61,6 +61,9 @@ pub struct InstanceEntry {
     /// u64::MAX fuel, refilled before every call).
     pub fuel_limited: bool,
     pub limits: CallLimits,
+    /// The module imports nothing, so the store has no async host function: calls that
+    /// run to the end use Wasmtime's sync call, without the cost of a fiber.
+    pub sync_calls: bool,
     /// `Func`s of resolved function handles, by handle index (filled on first call).
     pub func_cache: Vec<Option<wasmtime::Func>>,
 }

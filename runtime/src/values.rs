@@ -100,6 +100,11 @@ impl Arg {
     /// From a 16-byte slot: byte 0 the kind (0 auto, 1 i32, 2 i64, 3 f32, 4 f64), byte 1
     /// the representation (0 f64, 1 i64, 2 u64) of the payload at bytes 8-15, in the
     /// machine's byte order (JS writes it through typed arrays, which use that order).
+    /// A plain JS number, converted by the parameter's type.
+    pub fn number(n: f64) -> Arg {
+        Arg { kind: ArgKind::Auto, value: ArgValue::Number(n) }
+    }
+
     pub fn from_slot(slot: &[u8]) -> Arg {
         let (Some(&kind), Some(&repr), Some(payload)) = (slot.first(), slot.get(1), slot.get(8..SLOT)) else {
             return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid("a truncated argument slot".to_string()) };

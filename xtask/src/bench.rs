@@ -1025,6 +1025,17 @@ fn table(all: &Value, bytes: usize) -> Vec<Row> {
                 .ratio(ours, base)
                 .at_most(2.0),
         );
+        // What any awaited instantiate + drop costs in this engine before either does
+        // work: the raw Wasmtime time plus two awaited no-op async ops.
+        let floor = base.zip(void_async).map(|(b, v)| M { median: b.median + 2.0 * v.median, min: b.min + 2.0 * v.min });
+        rows.push(
+            Row::new(
+                format!("4 ref: floor for {name}: raw + 2 awaited no-op ops"),
+                time_cell(floor),
+                "ours / floor".into(),
+            )
+            .ratio(ours, floor),
+        );
         rows.push(Row::new(
             format!("4 ref: Node new WebAssembly.Instance ({name})"),
             time_cell(n(&format!("instantiate.{name}"))),

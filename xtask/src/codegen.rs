@@ -2,7 +2,7 @@
 //! `spec/runtime-wasm.kdl`, or with `--check` verifies that what is on disk is up to date
 //! (CI runs this). Spec errors are printed with file:line:col and a caret, and fail the task.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context};
 
