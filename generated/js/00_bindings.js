@@ -19,6 +19,7 @@
       op_wasm_get_function: ops.op_wasm_get_function,
       op_wasm_function_call_sync: ops.op_wasm_function_call_sync,
       op_wasm_function_call_numbers: ops.op_wasm_function_call_numbers,
+      op_wasm_function_call_numbers_async: ops.op_wasm_function_call_numbers_async,
       op_wasm_function_call: ops.op_wasm_function_call,
       op_wasm_function_call_batch: ops.op_wasm_function_call_batch,
       op_wasm_get_exports: ops.op_wasm_get_exports,

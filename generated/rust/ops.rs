@@ -178,6 +178,24 @@ pub fn op_wasm_function_call_numbers(
     crate::ops::function_call_numbers(state, instance, index, count, a, b, c, d)
 }
 
+/// `op_wasm_function_call` in the number form of `op_wasm_function_call_numbers`: up to 4 plain numbers in, at most one result that is not i64 out.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+pub async fn op_wasm_function_call_numbers_async(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+) -> ::std::result::Result<f64, crate::error::WasmError> {
+    crate::ops::function_call_numbers_async(state, instance, index, count, a, b, c, d)
+        .await
+}
+
 /// Call a resolved function without blocking the JS thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots. The call starts on the JS thread when the instance is free, and moves to a worker thread when it waits on WASI I/O or reaches an epoch tick (every 2 ms) before returning; a call into a busy instance waits for it on a worker thread.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
@@ -349,6 +367,7 @@ pub fn op_wasm_drop_instance(
         op_wasm_get_function,
         op_wasm_function_call_sync,
         op_wasm_function_call_numbers,
+        op_wasm_function_call_numbers_async,
         op_wasm_function_call,
         op_wasm_function_call_batch,
         op_wasm_get_exports,

@@ -176,6 +176,7 @@
   }
 
   const kCallSync = Symbol("runtime:wasm.callSync");
+  const kCall = Symbol("runtime:wasm.call");
 
   /**
    * callSync for one function, specialised for the common case: every argument a plain
@@ -184,22 +185,14 @@
    * fields. Anything else goes to `anyArgs`, the general path.
    */
   function plainNumberCall(id, index, paramCount, numericResults, views, anyArgs) {
-    if (paramCount <= 4 && (numericResults === 0 || numericResults === 1)) {
+    if (numberForm(paramCount, numericResults)) {
       // No buffer at all: the numbers are the op's arguments and the result its value.
       const op = ops.op_wasm_function_call_numbers;
       return (args) => {
-        if (args.length !== paramCount) return anyArgs(args);
-        const a = args[0], b = args[1], c = args[2], d = args[3];
-        if (
-          (paramCount > 0 && typeof a !== "number") || (paramCount > 1 && typeof b !== "number") ||
-          (paramCount > 2 && typeof c !== "number") || (paramCount > 3 && typeof d !== "number")
-        ) {
-          return anyArgs(args);
-        }
+        if (!plainNumbers(args, paramCount)) return anyArgs(args);
         let result;
         try {
-          result = op(id, index, paramCount, paramCount > 0 ? a : 0, paramCount > 1 ? b : 0, paramCount > 2 ? c : 0,
-            paramCount > 3 ? d : 0);
+          result = op(id, index, paramCount, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0);
         } catch (error) {
           throw named(error);
         }
@@ -239,6 +232,37 @@
     };
   }
 
+  /** Whether a signature fits the number form: up to 4 parameters, at most one
+   * result that is not i64 (`numericResults` is the result count, or -1 with an i64). */
+  function numberForm(paramCount, numericResults) {
+    return paramCount <= 4 && (numericResults === 0 || numericResults === 1);
+  }
+
+  /** `args` is exactly `count` plain numbers. */
+  function plainNumbers(args, count) {
+    if (args.length !== count) return false;
+    for (let i = 0; i < count; i++) {
+      if (typeof args[i] !== "number") return false;
+    }
+    return true;
+  }
+
+  /** The async call for one function: the number form when it fits (see plainNumberCall). */
+  function plainNumberCallAsync(id, index, paramCount, numericResults, anyArgs) {
+    if (!numberForm(paramCount, numericResults)) return anyArgs;
+    const op = ops.op_wasm_function_call_numbers_async;
+    return async (args) => {
+      if (!plainNumbers(args, paramCount)) return await anyArgs(args);
+      let result;
+      try {
+        result = await op(id, index, paramCount, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0);
+      } catch (error) {
+        throw named(error);
+      }
+      return numericResults === 1 ? [result] : [];
+    };
+  }
+
   /** A resolved export: signature known, calls pass slots. */
   class WasmFunction {
     #id;
@@ -246,8 +270,9 @@
     #views;
     #tagged = false;
     #numericResults;
-    /** callSync, specialised for this signature (see plainNumberCall). */
-    #sync;
+    /** callSync and call, specialised for this signature (see plainNumberCall). */
+    #syncCall;
+    #asyncCall;
     constructor(id, name, info) {
       // Constructed by Instance.getFunction; a forged one gets handles that are never live.
       const valid = isHandle(id) && info !== null && typeof info === "object" && Number.isInteger(info.index);
@@ -259,8 +284,11 @@
       this.results = Object.freeze(info.results);
       this.#views = slotViews(new Uint8Array(Math.max(this.params.length, this.results.length, 1) * SLOT));
       this.#numericResults = !this.results.includes("i64");
-      this.#sync = plainNumberCall(this.#id, this.#index, this.params.length, this.#numericResults ? this.results.length : -1,
-        this.#views, (args) => this.#callSyncAnyArgs(args));
+      const numericResults = this.#numericResults ? this.results.length : -1;
+      this.#syncCall = plainNumberCall(this.#id, this.#index, this.params.length, numericResults, this.#views,
+        (args) => this.#callSyncAnyArgs(args));
+      this.#asyncCall = plainNumberCallAsync(this.#id, this.#index, this.params.length, numericResults,
+        (args) => this.#callAnyArgs(args));
       Object.freeze(this);
     }
 
@@ -321,12 +349,12 @@
     }
 
     callSync(...args) {
-      return this.#sync(args);
+      return this.#syncCall(args);
     }
 
     /** callSync with the arguments as one array (saves a spread for Instance.callSync). */
     [kCallSync](args) {
-      return this.#sync(args);
+      return this.#syncCall(args);
     }
 
     /** callSync for arguments other than plain numbers (bigints, types.*, errors). */
@@ -347,7 +375,17 @@
       return results;
     }
 
-    async call(...args) {
+    call(...args) {
+      return this.#asyncCall(args);
+    }
+
+    /** call with the arguments as one array (saves a spread for Instance.call). */
+    [kCall](args) {
+      return this.#asyncCall(args);
+    }
+
+    /** The async call for any arguments: the slot form. */
+    async #callAnyArgs(args) {
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       const out = await invoke(ops.op_wasm_function_call, this.#id, this.#index, bytes);
@@ -637,7 +675,7 @@
       return (parts.stderr ??= new CapturedOutput(this.#id, 2));
     }
     async call(name, ...args) {
-      return await this.#function("call", name).call(...args);
+      return await this.#function("call", name)[kCall](args);
     }
     callSync(name, ...args) {
       return this.#function("callSync", name)[kCallSync](args);

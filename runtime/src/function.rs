@@ -155,7 +155,7 @@ pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &m
     Ok(sig.results.len() as u32)
 }
 
-/// The most numbers `function_call_numbers` takes.
+/// The most numbers the number form takes.
 const MAX_NUMBER_ARGS: usize = 4;
 
 /// A call on the JS thread for the commonest shape, without a buffer: `count` plain
@@ -163,6 +163,29 @@ const MAX_NUMBER_ARGS: usize = 4;
 /// none). Conversion and errors are those of the slot form.
 pub fn function_call_numbers(wasm: &WasmState, instance: u32, index: u32, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<f64> {
     let (live, sig) = lookup(wasm, instance, index)?;
+    let params = number_params(&sig, count, args)?;
+    let mut slot = [0u8; SLOT];
+    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params, &mut slot)?;
+    Ok(number_result(&slot))
+}
+
+/// The number form of an async call (see `function_call_numbers` and `run_calls`).
+pub async fn function_call_numbers_async(
+    wasm: Arc<WasmState>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    args: [f64; MAX_NUMBER_ARGS],
+) -> WasmResult<f64> {
+    let (live, sig) = lookup(&wasm, instance, index)?;
+    let params = number_params(&sig, count, args)?;
+    let out = run_calls(wasm, live, sig, index as usize, vec![params]).await?;
+    Ok(number_result(&out))
+}
+
+/// The parameters of a number-form call, or 5007 when the signature is not one the form
+/// carries (the JS side never sends those; forged calls can).
+fn number_params(sig: &FunctionSig, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<Vec<Val>> {
     let count = count as usize;
     let numeric_result = match sig.results.as_slice() {
         [] => true,
@@ -175,16 +198,16 @@ pub fn function_call_numbers(wasm: &WasmState, instance: u32, index: u32, count:
             sig.name
         )));
     }
-    let mut params = [Val::I32(0); MAX_NUMBER_ARGS];
-    for (i, (ty, n)) in sig.params.iter().zip(args).enumerate() {
-        params[i] = to_val(&sig.name, i, ty, &Arg::number(n))?;
-    }
-    let mut slot = [0u8; SLOT];
-    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params[..count], &mut slot)?;
-    // A result was written as f64 at bytes 8..16 (no result: zeros, 0.0).
+    sig.params.iter().zip(args).enumerate().map(|(i, (ty, n))| to_val(&sig.name, i, ty, &Arg::number(n))).collect()
+}
+
+/// The first result slot's payload as a number (0.0 when there is no result).
+fn number_result(slots: &[u8]) -> f64 {
     let mut payload = [0u8; 8];
-    payload.copy_from_slice(&slot[8..SLOT]);
-    Ok(f64::from_ne_bytes(payload))
+    if let Some(bytes) = slots.get(8..SLOT) {
+        payload.copy_from_slice(bytes);
+    }
+    f64::from_ne_bytes(payload)
 }
 
 /// An async call; resolves to the result slots.
@@ -193,8 +216,6 @@ pub async fn function_call(wasm: Arc<WasmState>, instance: u32, index: u32, slot
 }
 
 /// `count` calls in one crossing; the argument slots of each call follow each other.
-/// They start on the JS thread when the instance is free (see `worker::start_here`), and
-/// otherwise run on a worker once the call holding the instance is done.
 pub async fn function_call_batch(
     wasm: Arc<WasmState>,
     instance: u32,
@@ -214,8 +235,21 @@ pub async fn function_call_batch(
             params_from_slots(&sig, args)
         })
         .collect::<WasmResult<Vec<_>>>()?;
+    run_calls(wasm, live, sig, index as usize, calls).await
+}
+
+/// Async calls, one per parameter list, in order; resolves to their result slots. They
+/// start on the JS thread when the instance is free (see `worker::start_here`), and
+/// otherwise run on a worker once the call holding the instance is done.
+async fn run_calls(
+    wasm: Arc<WasmState>,
+    live: Arc<LiveInstance>,
+    sig: Arc<FunctionSig>,
+    index: usize,
+    calls: Vec<Vec<Val>>,
+) -> WasmResult<Vec<u8>> {
     let result_bytes = sig.results.len() * SLOT;
-    let index = index as usize;
+    let count = calls.len();
     if let Some(mut entry) = live.entry.try_lock_arc() {
         return crate::worker::start_here(async move {
             let mut out = vec![0u8; result_bytes * count];

@@ -96,6 +96,20 @@ pub fn function_call_numbers(
     crate::function::function_call_numbers(&*wasm_of(state)?, instance, index, count, [a, b, c, d])
 }
 
+#[allow(clippy::too_many_arguments)]
+pub async fn function_call_numbers_async(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    count: u32,
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+) -> WasmResult<f64> {
+    crate::function::function_call_numbers_async(wasm(&state)?, instance, index, count, [a, b, c, d]).await
+}
+
 pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
     crate::function::function_call(wasm(&state)?, instance, index, slots.to_vec()).await
 }

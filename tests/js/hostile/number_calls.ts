@@ -1,7 +1,8 @@
-// callSync's buffer-free form (op_wasm_function_call_numbers: up to 4 plain-number
-// arguments, at most one result that is not i64) under hostile input. Every value gives
-// exactly what the slot form gives (reached through callBatch), errors included; the op
-// called directly with forged counts, indexes and handles fails cleanly.
+// The buffer-free number form of callSync and call (op_wasm_function_call_numbers and its
+// async twin: up to 4 plain-number arguments, at most one result that is not i64) under
+// hostile input. Every value gives exactly what the slot form gives (reached through
+// callBatch), errors included; the ops called directly with forged counts, indexes and
+// handles fail cleanly.
 import * as wasm from "runtime:wasm";
 import { assertEquals } from "../_assert.ts";
 import { expectCodes, hostile, prng } from "./_harness.ts";
@@ -45,8 +46,10 @@ for (const [name, arity] of shapes) {
     const args = Array.from({ length: arity }, pick);
     await h.run(`${name}(${args.join(", ")}) like the slot form`, async () => {
       const viaNumbers = await outcome(() => fn.callSync(...args));
+      const viaAsyncNumbers = await outcome(() => fn.call(...args));
       const viaSlots = await outcome(async () => (await fn.callBatch([args]))[0]);
-      assertEquals(viaNumbers, viaSlots, `${name}(${args.join(", ")})`);
+      assertEquals(viaNumbers, viaSlots, `callSync ${name}(${args.join(", ")})`);
+      assertEquals(viaAsyncNumbers, viaSlots, `call ${name}(${args.join(", ")})`);
     });
   }
 }
@@ -77,6 +80,19 @@ if (typeof op !== "function") {
         return;
       }
       throw new Error(`${label}: the op accepted it`);
+    });
+  }
+  // deno-lint-ignore no-explicit-any
+  const asyncOp = (Deno as any).core.ops.op_wasm_function_call_numbers_async;
+  for (const [label, args, codes] of forged) {
+    await h.run(`async: ${label}`, async () => {
+      try {
+        await asyncOp(id, ...args);
+      } catch (error) {
+        expectCodes(error, codes, label);
+        return;
+      }
+      throw new Error(`async ${label}: the op accepted it`);
     });
   }
   await h.run("a dropped instance", async () => {
@@ -112,4 +128,4 @@ function idsAnswering7(): number[] {
   return ids;
 }
 
-await h.finish(360);
+await h.finish(369);
