@@ -12,6 +12,7 @@ use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::{CallArg, CallOptions, CallResult};
 use crate::state::{LiveInstance, WasmState};
 use crate::store::{InstanceEntry, UNLIMITED_FUEL};
+use crate::timeout::Ticker;
 use crate::values::{to_val, to_wire, Arg};
 
 pub async fn call(
@@ -115,9 +116,9 @@ pub(crate) fn call_to_the_end(
     if !entry.sync_calls {
         return crate::worker::block_on(limited_call(wasm, entry, options, Pace::ToTheEnd, func, params, results));
     }
-    let saved_fuel = begin_call(wasm, entry, options, Pace::ToTheEnd)?;
+    let scope = begin_call(wasm, entry, options, Pace::ToTheEnd)?;
     let outcome = func.call(&mut entry.store, params, results);
-    end_call(entry, saved_fuel)?;
+    end_call(entry, scope)?;
     Ok(outcome)
 }
 
@@ -145,9 +146,9 @@ async fn limited_call(
     params: &[Val],
     results: &mut [Val],
 ) -> WasmResult<wasmtime::Result<()>> {
-    let saved_fuel = begin_call(wasm, entry, options, pace)?;
+    let scope = begin_call(wasm, entry, options, pace)?;
     let outcome = func.call_async(&mut entry.store, params, results).await;
-    end_call(entry, saved_fuel)?;
+    end_call(entry, scope)?;
     Ok(outcome)
 }
 
@@ -160,14 +161,14 @@ enum Pace {
     Slices,
 }
 
-/// Set the call's fuel and deadline. Returns the instance's fuel to restore in
-/// `end_call`.
-fn begin_call(
-    wasm: &WasmState,
-    entry: &mut InstanceEntry,
-    options: &CallOptions,
-    pace: Pace,
-) -> WasmResult<Option<u64>> {
+/// What `begin_call` changed, for `end_call`.
+struct CallScope {
+    /// The instance's own fuel, when the call had a budget of its own.
+    saved_fuel: Option<u64>,
+}
+
+/// Set the call's fuel and deadline.
+fn begin_call(wasm: &WasmState, entry: &mut InstanceEntry, options: &CallOptions, pace: Pace) -> WasmResult<CallScope> {
     let saved_fuel = match options.fuel {
         Some(fuel) => {
             let before = entry.store.get_fuel().unwrap_or(UNLIMITED_FUEL);
@@ -184,12 +185,13 @@ fn begin_call(
         Pace::ToTheEnd => wasm.ticker.arm(&wasm.engine, &mut entry.store, timeout),
         Pace::Slices => wasm.ticker.arm_slices(&wasm.engine, &mut entry.store, timeout),
     }
-    Ok(saved_fuel)
+    Ok(CallScope { saved_fuel })
 }
 
-/// Give the instance its own fuel back.
-fn end_call(entry: &mut InstanceEntry, saved_fuel: Option<u64>) -> WasmResult<()> {
-    match saved_fuel {
+/// Release the ticker and give the instance its own fuel back.
+fn end_call(entry: &mut InstanceEntry, scope: CallScope) -> WasmResult<()> {
+    Ticker::disarm(&mut entry.store);
+    match scope.saved_fuel {
         Some(before) => set_fuel(entry, before),
         None => Ok(()),
     }

@@ -2,7 +2,9 @@
 //! signature are resolved once; calls pass arguments and results as 16-byte slots in one
 //! buffer instead of serialized records, which is what makes them cheap.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::{Func, Val, ValType};
 
@@ -18,12 +20,28 @@ pub struct FunctionSig {
     pub name: String,
     pub params: Vec<ValType>,
     pub results: Vec<ValType>,
+    /// The last async call (or batch) lasted an epoch tick or more. The next one then goes
+    /// straight to a worker: starting it on the JS thread would only hold up the event
+    /// loop for a tick (and the start of calls into other instances) before it moves.
+    pub runs_long: AtomicBool,
+}
+
+impl FunctionSig {
+    /// Remember how long the calls that started at `started` took.
+    fn note_duration(&self, started: Instant) {
+        self.runs_long.store(started.elapsed() >= crate::timeout::TICK, Ordering::Relaxed);
+    }
 }
 
 pub fn get_function(wasm: &WasmState, instance: u32, name: &str) -> WasmResult<FunctionInfo> {
     let live = wasm.instance(instance)?;
     let ty = live.func_type(name)?;
-    let sig = FunctionSig { name: name.to_string(), params: ty.params().collect(), results: ty.results().collect() };
+    let sig = FunctionSig {
+        name: name.to_string(),
+        params: ty.params().collect(),
+        results: ty.results().collect(),
+        runs_long: AtomicBool::new(false),
+    };
     let info = |index: usize| -> WasmResult<FunctionInfo> {
         Ok(FunctionInfo {
             index: u32::try_from(index).map_err(|_| WasmError::export_not_found("too many function handles"))?,
@@ -239,8 +257,9 @@ pub async fn function_call_batch(
 }
 
 /// Async calls, one per parameter list, in order; resolves to their result slots. They
-/// start on the JS thread when the instance is free (see `worker::start_here`), and
-/// otherwise run on a worker once the call holding the instance is done.
+/// start on the JS thread when the instance is free and the function's last calls were
+/// short (see `worker::start_here` and `FunctionSig::runs_long`), and otherwise run on a
+/// worker once the call holding the instance is done.
 async fn run_calls(
     wasm: Arc<WasmState>,
     live: Arc<LiveInstance>,
@@ -250,13 +269,16 @@ async fn run_calls(
 ) -> WasmResult<Vec<u8>> {
     let result_bytes = sig.results.len() * SLOT;
     let count = calls.len();
-    if let Some(mut entry) = live.entry.try_lock_arc() {
+    let free = if sig.runs_long.load(Ordering::Relaxed) { None } else { live.entry.try_lock_arc() };
+    if let Some(mut entry) = free {
         return crate::worker::start_here(async move {
+            let started = Instant::now();
             let mut out = vec![0u8; result_bytes * count];
             for (call, params) in calls.iter().enumerate() {
                 let target = result_slots(&sig, &mut out, call, result_bytes)?;
                 invoke_in_slices(&wasm, &mut entry, index, &sig, params, target).await?;
             }
+            sig.note_duration(started);
             Ok(out)
         })
         .await;
@@ -264,10 +286,12 @@ async fn run_calls(
     crate::worker::run(move || {
         let mut out = vec![0u8; result_bytes * count];
         let mut entry = live.entry.lock();
+        let started = Instant::now();
         for (call, params) in calls.iter().enumerate() {
             let target = result_slots(&sig, &mut out, call, result_bytes)?;
             invoke(&wasm, &mut entry, index, &sig, params, target)?;
         }
+        sig.note_duration(started);
         Ok(out)
     })
     .await

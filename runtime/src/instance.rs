@@ -107,6 +107,7 @@ impl InstanceSetup {
             crate::worker::block_on(pre.instantiate_async(&mut store))
         }
         .map_err(instantiate_error)?;
+        crate::timeout::Ticker::disarm(&mut store);
         let made = InstanceEntry {
             store,
             instance,

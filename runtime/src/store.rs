@@ -8,7 +8,7 @@ use wasmtime_wasi::WasiCtxBuilder;
 
 use crate::error::{WasmError, WasmResult};
 use crate::limits::InstanceLimiter;
-use crate::timeout::OnDeadline;
+use crate::timeout::{OnDeadline, Ticking};
 
 /// The data of every store: each instance has its own WASI state (fds, env, preopens).
 pub struct HostState {
@@ -18,11 +18,13 @@ pub struct HostState {
     pub limiter: InstanceLimiter,
     /// What the current call does when its epoch deadline passes.
     pub on_deadline: OnDeadline,
+    /// Held while the current call needs the epoch ticker.
+    pub ticking: Option<Ticking>,
 }
 
 impl HostState {
     pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter) -> Self {
-        Self { wasi, limiter, on_deadline: OnDeadline::default() }
+        Self { wasi, limiter, on_deadline: OnDeadline::default(), ticking: None }
     }
 
     /// The WASI context for the linker's host functions. Only modules with imports reach

@@ -7,12 +7,16 @@
 //! - `Stop` (calls that run to the end where they started): the deadline is the call's
 //!   timeout, `timeout / TICK` ticks ahead; passing it traps with `Trap::Interrupt`,
 //!   reported as 5012 (Timeout).
-//! - `Yield` (async calls started on the JS thread, see `crate::worker::start_here`): the deadline
-//!   comes every tick, and each time the call yields so that its caller can move it to a
-//!   worker thread; the timeout is counted down in ticks and stops the call as above.
+//! - `YieldOnce` (async calls started on the JS thread, see `crate::worker::start_here`):
+//!   the first deadline is the next tick, where the call yields so that its caller can
+//!   move it to a worker thread; from there the deadline is the rest of the timeout, as
+//!   above. (Yielding at every tick would cost nothing per yield, but it made two
+//!   parallel calls on two cores measurably slower.)
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
 
 use wasmtime::{Engine, Store, UpdateDeadline};
 
@@ -30,19 +34,27 @@ pub enum OnDeadline {
     /// The deadline is the timeout: stop the call.
     #[default]
     Stop,
-    /// Yield each tick; stop once `ticks_left` (the rest of the timeout) reaches zero.
-    Yield { ticks_left: Option<u64> },
+    /// Yield at the first tick (the caller then moves the call to a worker thread), and
+    /// after that run on to the timeout (`ticks_left`), or without one to the end.
+    YieldOnce { ticks_left: Option<u64> },
 }
 
-impl OnDeadline {
-    fn next(&mut self) -> UpdateDeadline {
-        match self {
-            OnDeadline::Stop | OnDeadline::Yield { ticks_left: Some(0) } => UpdateDeadline::Interrupt,
-            OnDeadline::Yield { ticks_left } => {
-                if let Some(left) = ticks_left {
-                    *left -= 1;
+/// The store's deadline passed: what the call does now.
+fn deadline_passed(host: &mut HostState) -> UpdateDeadline {
+    match host.on_deadline {
+        OnDeadline::Stop => UpdateDeadline::Interrupt,
+        OnDeadline::YieldOnce { ticks_left } => {
+            // From here on the deadline is the timeout again.
+            host.on_deadline = OnDeadline::Stop;
+            match ticks_left {
+                Some(0) => UpdateDeadline::Interrupt,
+                Some(ticks) => UpdateDeadline::Yield(ticks),
+                None => {
+                    // No timeout: nothing needs the epoch until the call ends, so the
+                    // ticker may stop (on two busy cores its wake-ups cost measurably).
+                    host.ticking = None;
+                    UpdateDeadline::Yield(NO_DEADLINE)
                 }
-                UpdateDeadline::Yield(1)
             }
         }
     }
@@ -50,19 +62,66 @@ impl OnDeadline {
 
 /// Let the store's `OnDeadline` decide what a passed deadline means (once per store).
 pub fn install_deadline_callback(store: &mut Store<HostState>) {
-    store.epoch_deadline_callback(|mut ctx| Ok(ctx.data_mut().on_deadline.next()));
+    store.epoch_deadline_callback(|mut ctx| Ok(deadline_passed(ctx.data_mut())));
 }
 
+/// The engine's epoch ticker. It ticks only while some call holds a `Ticking` guard (a
+/// call with a timeout, or one started on the JS thread) and otherwise waits, so an idle
+/// runtime costs no wake-ups.
 #[derive(Default)]
 pub struct Ticker {
     started: OnceLock<()>,
+    shared: Arc<TickerShared>,
+}
+
+#[derive(Default)]
+struct TickerShared {
+    state: Mutex<TickerState>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct TickerState {
+    /// Calls that need the epoch to advance.
+    active: usize,
+    /// The runtime is gone: the thread ends.
+    closed: bool,
+}
+
+/// Keeps the ticker ticking until dropped (held in the store while a call needs ticks).
+pub struct Ticking {
+    shared: Arc<TickerShared>,
+}
+
+impl Drop for Ticking {
+    fn drop(&mut self) {
+        let mut state = self.shared.state.lock();
+        state.active = state.active.saturating_sub(1);
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.shared.state.lock().closed = true;
+        self.shared.wake.notify_all();
+    }
 }
 
 impl Ticker {
-    fn ensure_started(&self, engine: &Engine) {
+    fn start(&self, engine: &Engine) -> Ticking {
         self.started.get_or_init(|| {
             let weak = engine.weak();
+            let shared = self.shared.clone();
             let spawned = std::thread::Builder::new().name("ext_wasm-epoch".into()).spawn(move || loop {
+                {
+                    let mut state = shared.state.lock();
+                    while state.active == 0 && !state.closed {
+                        shared.wake.wait(&mut state);
+                    }
+                    if state.closed {
+                        return;
+                    }
+                }
                 std::thread::sleep(TICK);
                 match weak.upgrade() {
                     Some(engine) => engine.increment_epoch(),
@@ -74,27 +133,45 @@ impl Ticker {
             // timeout. Nothing to report to the caller.
             drop(spawned);
         });
+        let mut state = self.shared.state.lock();
+        state.active += 1;
+        if state.active == 1 {
+            self.shared.wake.notify_one();
+        }
+        drop(state);
+        Ticking { shared: self.shared.clone() }
     }
 
-    /// Arm the store's deadline for one call: `timeout_ms` from now, or none.
+    /// Arm the store's deadline for one call: `timeout_ms` from now, or none. `disarm`
+    /// when the call returns.
     pub fn arm(&self, engine: &Engine, store: &mut Store<HostState>, timeout_ms: Option<u64>) {
-        store.data_mut().on_deadline = OnDeadline::Stop;
+        let host = store.data_mut();
+        host.on_deadline = OnDeadline::Stop;
         match timeout_ms {
             Some(ms) => {
-                self.ensure_started(engine);
+                host.ticking = Some(self.start(engine));
                 store.set_epoch_deadline(timeout_ticks(ms));
             }
-            None => store.set_epoch_deadline(NO_DEADLINE),
+            None => {
+                host.ticking = None;
+                store.set_epoch_deadline(NO_DEADLINE);
+            }
         }
     }
 
-    /// Arm the store for one call that yields every tick (and stops after `timeout_ms`).
+    /// Arm the store for one call that yields at the next tick (and stops after
+    /// `timeout_ms`). `disarm` when the call returns.
     pub fn arm_slices(&self, engine: &Engine, store: &mut Store<HostState>, timeout_ms: Option<u64>) {
-        self.ensure_started(engine);
+        let host = store.data_mut();
+        host.ticking = Some(self.start(engine));
         // The first deadline is one tick away and counts as the first tick of the timeout.
-        let ticks_left = timeout_ms.map(|ms| timeout_ticks(ms) - 1);
-        store.data_mut().on_deadline = OnDeadline::Yield { ticks_left };
+        host.on_deadline = OnDeadline::YieldOnce { ticks_left: timeout_ms.map(|ms| timeout_ticks(ms) - 1) };
         store.set_epoch_deadline(1);
+    }
+
+    /// The call returned: it no longer needs the ticker.
+    pub fn disarm(store: &mut Store<HostState>) {
+        store.data_mut().ticking = None;
     }
 }
 
