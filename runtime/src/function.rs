@@ -115,9 +115,11 @@ fn invoke(
     out: &mut [u8],
 ) -> WasmResult<()> {
     let func = resolve(entry, index, sig)?;
-    let mut results = vec![Val::I32(0); sig.results.len()];
-    let outcome = call_to_the_end(wasm, entry, &Default::default(), func, params, &mut results)?;
-    finish(sig, outcome, &results, out)
+    // Most functions have a result or two: no allocation for those.
+    let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
+    let results = result_space(sig.results.len(), &mut few, &mut many);
+    let outcome = call_to_the_end(wasm, entry, &Default::default(), func, params, results)?;
+    finish(sig, outcome, results, out)
 }
 
 /// `invoke` for `crate::worker::start_here`: yields at every epoch tick.
@@ -130,9 +132,23 @@ async fn invoke_in_slices(
     out: &mut [u8],
 ) -> WasmResult<()> {
     let func = resolve(entry, index, sig)?;
-    let mut results = vec![Val::I32(0); sig.results.len()];
-    let outcome = call_in_slices(wasm, entry, &Default::default(), func, params, &mut results).await?;
-    finish(sig, outcome, &results, out)
+    let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
+    let results = result_space(sig.results.len(), &mut few, &mut many);
+    let outcome = call_in_slices(wasm, entry, &Default::default(), func, params, results).await?;
+    finish(sig, outcome, results, out)
+}
+
+/// Result counts that need no allocation (see `result_space`).
+const FEW_RESULTS: usize = 4;
+
+/// Room for `count` results: in `few` when it fits, else in `many`.
+fn result_space<'a>(count: usize, few: &'a mut [Val; FEW_RESULTS], many: &'a mut Vec<Val>) -> &'a mut [Val] {
+    if count <= FEW_RESULTS {
+        &mut few[..count]
+    } else {
+        many.resize(count, Val::I32(0));
+        many
+    }
 }
 
 /// Turn a call's outcome into an error or result slots.
@@ -181,9 +197,9 @@ const MAX_NUMBER_ARGS: usize = 4;
 /// none). Conversion and errors are those of the slot form.
 pub fn function_call_numbers(wasm: &WasmState, instance: u32, index: u32, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<f64> {
     let (live, sig) = lookup(wasm, instance, index)?;
-    let params = number_params(&sig, count, args)?;
+    let (params, count) = number_params(&sig, count, args)?;
     let mut slot = [0u8; SLOT];
-    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params, &mut slot)?;
+    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params[..count], &mut slot)?;
     Ok(number_result(&slot))
 }
 
@@ -196,14 +212,14 @@ pub async fn function_call_numbers_async(
     args: [f64; MAX_NUMBER_ARGS],
 ) -> WasmResult<f64> {
     let (live, sig) = lookup(&wasm, instance, index)?;
-    let params = number_params(&sig, count, args)?;
-    let out = run_calls(wasm, live, sig, index as usize, vec![params]).await?;
+    let (params, count) = number_params(&sig, count, args)?;
+    let out = run_calls(wasm, live, sig, index as usize, vec![params[..count].to_vec()]).await?;
     Ok(number_result(&out))
 }
 
 /// The parameters of a number-form call, or 5007 when the signature is not one the form
 /// carries (the JS side never sends those; forged calls can).
-fn number_params(sig: &FunctionSig, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<Vec<Val>> {
+fn number_params(sig: &FunctionSig, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<([Val; MAX_NUMBER_ARGS], usize)> {
     let count = count as usize;
     let numeric_result = match sig.results.as_slice() {
         [] => true,
@@ -216,7 +232,11 @@ fn number_params(sig: &FunctionSig, count: u32, args: [f64; MAX_NUMBER_ARGS]) ->
             sig.name
         )));
     }
-    sig.params.iter().zip(args).enumerate().map(|(i, (ty, n))| to_val(&sig.name, i, ty, &Arg::number(n))).collect()
+    let mut params = [Val::I32(0); MAX_NUMBER_ARGS];
+    for (i, (ty, n)) in sig.params.iter().zip(args).enumerate() {
+        params[i] = to_val(&sig.name, i, ty, &Arg::number(n))?;
+    }
+    Ok((params, count))
 }
 
 /// The first result slot's payload as a number (0.0 when there is no result).

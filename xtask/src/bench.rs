@@ -807,6 +807,12 @@ impl Row {
         self.met = self.ratio.map(|r| r <= limit);
         self
     }
+    /// A target on the time itself (the median), not on a ratio.
+    fn time_at_most(mut self, ours: Option<M>, limit_ns: f64) -> Self {
+        self.target = format!("≤ {}", duration(limit_ns));
+        self.met = ours.map(|o| o.median <= limit_ns);
+        self
+    }
     fn at_least(mut self, limit: f64, text: String) -> Self {
         self.target = text;
         self.met = self.ratio.map(|r| r >= limit);
@@ -844,13 +850,17 @@ fn table(all: &Value, bytes: usize) -> Vec<Row> {
     let void_async = f("call.floor.op_void_async");
     let void_sync = f("call.floor.op_void_sync");
     let raw_untyped = r("call.fuel_epoch.untyped");
+    // The targets: the sync path ≤ 1.5 µs, the async call ≤ 10 µs.
+    const SYNC_TARGET_NS: f64 = 1_500.0;
+    const ASYNC_TARGET_NS: f64 = 10_000.0;
     rows.push(
         Row::new(
             "1 call add: await instance.call",
             time_cell(f("call.runtime.call")),
             labelled("await op_void_async", void_async),
         )
-        .ratio(f("call.runtime.call"), void_async),
+        .ratio(f("call.runtime.call"), void_async)
+        .time_at_most(f("call.runtime.call"), ASYNC_TARGET_NS),
     );
     rows.push(
         Row::new(
@@ -886,9 +896,12 @@ fn table(all: &Value, bytes: usize) -> Vec<Row> {
     for (key, label, base, base_label) in fast_paths {
         let ours = f(&format!("call.runtime.{key}"));
         if ours.is_some() {
-            rows.push(
-                Row::new(format!("1 call add: {label}"), time_cell(ours), labelled(base_label, base)).ratio(ours, base),
-            );
+            let row = Row::new(format!("1 call add: {label}"), time_cell(ours), labelled(base_label, base)).ratio(ours, base);
+            rows.push(match key {
+                "callSync" | "getFunction_callSync" => row.time_at_most(ours, SYNC_TARGET_NS),
+                "getFunction_call" => row.time_at_most(ours, ASYNC_TARGET_NS),
+                _ => row,
+            });
         } else {
             rows.push(Row::new(format!("1 call add: {label}"), "absent (not in this build)".into(), "—".into()));
         }
