@@ -122,7 +122,7 @@ pub(crate) fn call_to_the_end(
     Ok(outcome)
 }
 
-/// `call_to_the_end` as a Wasmtime async call that yields at every epoch tick, for
+/// `call_to_the_end` as a Wasmtime async call that yields at the next epoch tick, for
 /// `crate::worker::start_here`.
 pub(crate) async fn call_in_slices(
     wasm: &WasmState,
@@ -157,7 +157,7 @@ async fn limited_call(
 enum Pace {
     /// Runs where it started until it returns or times out.
     ToTheEnd,
-    /// Yields at every tick (a Wasmtime async call started on the JS thread).
+    /// Yields at the next tick (a Wasmtime async call started on the JS thread).
     Slices,
 }
 

@@ -10,8 +10,8 @@
 //! - `YieldOnce` (async calls started on the JS thread, see `crate::worker::start_here`):
 //!   the first deadline is the next tick, where the call yields so that its caller can
 //!   move it to a worker thread; from there the deadline is the rest of the timeout, as
-//!   above. (Yielding at every tick would cost nothing per yield, but it made two
-//!   parallel calls on two cores measurably slower.)
+//!   above. A call without a timeout then drops its hold on the ticker, which stops
+//!   when no call needs it: an idle runtime has no wake-ups.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;

@@ -3,12 +3,13 @@
 //! Work that leaves the JS thread runs on a growing pool of plain threads (the
 //! `blocking` crate), so the JS event loop keeps running while wasm does.
 //!
-//! Every call is a Wasmtime async call (wasmtime-wasi's host functions are async).
 //! A trip to a worker and back costs tens of microseconds (two thread wake-ups), far
-//! more than a short call. So an async call starts on the JS thread, yielding at every
-//! epoch tick (`crate::timeout`): most calls finish before the first tick, and one that
-//! yields, or waits for WASI I/O, is moved, suspended, to a worker that drives it to
-//! the end. Sync APIs drive calls with `block_on` instead, which never yields.
+//! more than a short call. So an async call starts on the JS thread as a Wasmtime async
+//! call that yields at the next epoch tick (`crate::timeout`): most calls finish before
+//! it, and one that yields, or waits for WASI I/O, is moved, suspended, to a worker that
+//! drives it to the end. A function whose last call ran that long skips the JS thread
+//! (`FunctionSig::runs_long`). Sync APIs run calls to the end where they are: into an
+//! instance that imports WASI (whose host functions are async) with `block_on`.
 
 use std::future::Future;
 use std::sync::LazyLock;
