@@ -1,7 +1,7 @@
 //! Value conversion: an argument in each of its wire forms built from arbitrary data -- a
 //! `CallArg` record (serde) and a 16-byte slot (the function-handle fast path) -- made an
 //! `Arg` (`Arg::from_wire`, `Arg::from_slot`), converted against every `ValType` with
-//! `to_val`, and each success converted back with `to_wire` and `write_slot`. Nothing may
+//! `to_val`, and each success converted back with `write_slot`. Nothing may
 //! panic; every refusal is a 5007 (TypeError); and for the inputs JS really sends (a plain
 //! number, or a bigint) the result is exactly what the API reference promises:
 //!
@@ -12,14 +12,14 @@
 //! - v128 and reference types: always refused.
 //!
 //! Needs `ext_wasm::fuzzing` (see the report that introduced this target): `wasmtime`,
-//! `Arg`, `SLOT`, `to_val`, `to_wire`, `value_type`, `write_slot`.
+//! `Arg`, `SLOT`, `to_val`, `value_type`, `write_slot`.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 use ext_wasm::fuzzing::wasmtime::{Val, ValType};
-use ext_wasm::fuzzing::{to_val, to_wire, value_type, write_slot, Arg, SLOT};
+use ext_wasm::fuzzing::{to_val, value_type, write_slot, Arg, SLOT};
 use ext_wasm::generated::{CallArg, ValueType};
 use ext_wasm::ErrorCode;
 
@@ -288,35 +288,24 @@ fn check(input: &Input, arg: &Arg, meaning: Option<(&str, Option<f64>, Option<&s
                         | (ValType::F64, Val::F64(_), ValueType::F64)
                 );
                 assert!(ok, "to_val gave {val:?} for a {ty} parameter ({arg:?})");
-                // ...and converts back to the wire form...
-                let wire = to_wire(&input.func, index, val).expect("a converted value converts back");
-                assert_eq!(wire.kind, reported);
-                match val {
-                    Val::I32(v) => assert_eq!(wire.num, Some(f64::from(*v))),
-                    Val::I64(v) => assert_eq!(wire.big.as_deref(), Some(v.to_string().as_str())),
-                    Val::F32(bits) => {
-                        let back = wire.num.expect("an f32 result is a number");
-                        let orig = f32::from_bits(*bits);
-                        assert!(back.to_bits() == f64::from(orig).to_bits() || (back.is_nan() && orig.is_nan()));
-                    }
-                    Val::F64(bits) => assert_eq!(wire.num.map(f64::to_bits), Some(*bits)),
-                    _ => unreachable!(),
-                }
-                // ...and into a result slot of any size (too small is an error, not a panic).
+                // ...and converts back into a result slot of any size (too small is an
+                // error, not a panic), exactly.
                 let mut out = vec![0xa5u8; usize::from(input.result_slot_len % 40)];
                 match write_slot(&input.func, index, val, &mut out) {
                     Ok(()) => {
                         assert!(out.len() >= SLOT);
                         let payload: [u8; 8] = out[8..16].try_into().unwrap();
+                        let number = f64::from_ne_bytes(payload);
                         match val {
                             Val::I64(v) => assert_eq!((out[0], i64::from_ne_bytes(payload)), (1, *v)),
-                            _ => {
-                                let kind = match val { Val::I32(_) => 0, Val::F32(_) => 2, _ => 3 };
-                                assert_eq!(out[0], kind);
-                                let back = f64::from_ne_bytes(payload);
-                                let want = wire.num.unwrap();
-                                assert!(back.to_bits() == want.to_bits() || (back.is_nan() && want.is_nan()));
+                            Val::I32(v) => assert_eq!((out[0], number), (0, f64::from(*v))),
+                            Val::F32(bits) => {
+                                let orig = f32::from_bits(*bits);
+                                assert_eq!(out[0], 2);
+                                assert!(number.to_bits() == f64::from(orig).to_bits() || (number.is_nan() && orig.is_nan()));
                             }
+                            Val::F64(bits) => assert_eq!((out[0], number.to_bits()), (3, *bits)),
+                            _ => unreachable!(),
                         }
                     }
                     Err(_) => assert!(out.len() < SLOT, "write_slot refused a {}-byte slot", out.len()),
@@ -356,9 +345,8 @@ fuzz_target!(|input: Input| {
     // Results JS cannot receive are refused, never a panic.
     let index = usize::from(input.index);
     for val in [Val::V128(0u128.into()), Val::FuncRef(None), Val::ExternRef(None), Val::AnyRef(None)] {
-        let error = to_wire(&input.func, index, &val).expect_err("not a JS value");
-        assert_eq!(error.code, ErrorCode::TypeError);
         let mut out = [0u8; SLOT];
-        assert!(write_slot(&input.func, index, &val, &mut out).is_err());
+        let error = write_slot(&input.func, index, &val, &mut out).expect_err("not a JS value");
+        assert_eq!(error.code, ErrorCode::TypeError);
     }
 });

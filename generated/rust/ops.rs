@@ -70,25 +70,7 @@ pub fn op_wasm_instantiate_now(
     crate::ops::instantiate_now(state, module)
 }
 
-/// Call an exported function with arguments in wire form (converted by the declared parameter types) under the given limits; returns the results in wire form.
-///
-/// Raises: 5002, 5003, 5005, 5007, 5011, 5012.
-#[::deno_core::op2]
-#[serde]
-pub async fn op_wasm_call(
-    state: Rc<RefCell<OpState>>,
-    instance: u32,
-    #[string]
-    name: String,
-    #[serde]
-    args: Vec<CallArg>,
-    #[serde]
-    options: CallOptions,
-) -> ::std::result::Result<Vec<CallResult>, crate::error::WasmError> {
-    crate::ops::call(state, instance, name, args, options).await
-}
-
-/// Convert arguments in wire form for an export exactly as `op_wasm_call` would, without calling: fails with the error the call would give. The JS side uses it to report arguments the slot form cannot carry.
+/// Convert arguments in wire form for an export, without calling: fails with the error a call would give (5003, 5005 or 5007). The JS side uses it to report arguments the slot form cannot carry, so that one converter decides every call's argument errors.
 ///
 /// Raises: 5003, 5005, 5007.
 #[::deno_core::op2]
@@ -227,6 +209,23 @@ pub async fn op_wasm_function_call_batch(
     crate::ops::function_call_batch(state, instance, index, count, slots).await
 }
 
+/// `op_wasm_function_call` with limits for this call only (fuel, timeout) that override the instance's.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_function_call_with(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    slots: JsBuffer,
+    #[serde]
+    options: CallOptions,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::function_call_with(state, instance, index, slots, options).await
+}
+
 /// List an instance's exports with their kinds and, for functions, their signatures.
 ///
 /// Raises: 5005.
@@ -360,7 +359,6 @@ pub fn op_wasm_drop_instance(
         op_wasm_drop_module,
         op_wasm_instantiate,
         op_wasm_instantiate_now,
-        op_wasm_call,
         op_wasm_check_args,
         op_wasm_run,
         op_wasm_take_output,
@@ -370,6 +368,7 @@ pub fn op_wasm_drop_instance(
         op_wasm_function_call_numbers_async,
         op_wasm_function_call,
         op_wasm_function_call_batch,
+        op_wasm_function_call_with,
         op_wasm_get_exports,
         op_wasm_memory_read,
         op_wasm_memory_write,

@@ -425,27 +425,6 @@ pub struct FunctionInfo {
     pub results: Vec<ValueType>,
 }
 
-/// Wire form of one result value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CallResult {
-    /// The result's type.
-    pub kind: ValueType,
-    /// i32, f32 and f64 results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num: ::std::option::Option<f64>,
-    /// i64 results, in decimal, turned into a bigint by the JS module.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub big: ::std::option::Option<String>,
-}
-
 /// Standard input for a guest: text (sent as UTF-8) or bytes.
 #[derive(
     Debug,

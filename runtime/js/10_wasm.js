@@ -100,10 +100,6 @@
     return { kind: "invalid", desc: kind === "auto" ? describe(value) : `types.${kind}(${describe(value)})` };
   }
 
-  function fromCallResult(result) {
-    return result.big !== undefined ? BigInt(result.big) : result.num;
-  }
-
   // ---- slots: the function-handle wire form (see op_wasm_function_call_sync) ----------
 
   const SLOT = 16;
@@ -177,6 +173,7 @@
 
   const kCallSync = Symbol("runtime:wasm.callSync");
   const kCall = Symbol("runtime:wasm.call");
+  const kCallWith = Symbol("runtime:wasm.callWith");
 
   /**
    * callSync for one function, specialised for the common case: every argument a plain
@@ -397,6 +394,19 @@
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       const out = await invoke(ops.op_wasm_function_call, this.#id, this.#index, bytes);
+      return this.#decode(slotViews(out), 0);
+    }
+
+    /** A call with limits of its own (Instance.callWith); `options` are checked. */
+    async [kCallWith](args, options) {
+      const bytes = this.#encode(args);
+      if (bytes === null) throw this.#argumentError(args);
+      let out;
+      try {
+        out = await ops.op_wasm_function_call_with(this.#id, this.#index, bytes, options);
+      } catch (error) {
+        throw optionsError(named(error), "callWith");
+      }
       return this.#decode(slotViews(out), 0);
     }
 
@@ -729,19 +739,8 @@
       if (!Array.isArray(args)) {
         throw wasmError(ErrorCode.TypeError, `callWith: args must be an array, got ${describe(args)}`);
       }
-      return await this.#call("callWith", name, args, callOptions(options, "callWith"));
-    }
-    async #call(what, name, args, options) {
-      if (typeof name !== "string") {
-        throw wasmError(ErrorCode.ExportNotFound, `${what}: the export name must be a string, got ${describe(name)}`);
-      }
-      let results;
-      try {
-        results = await invoke(ops.op_wasm_call, this.#id, name, args.map(toCallArg), options);
-      } catch (error) {
-        throw optionsError(error, what);
-      }
-      return results.map(fromCallResult);
+      const checked = callOptions(options, "callWith");
+      return await this.#function("callWith", name)[kCallWith](args, checked);
     }
     async run(options) {
       try {

@@ -1,7 +1,6 @@
-//! `Instance.callWith` and `Instance.run`: arguments are converted by the export's
-//! signature on the JS thread, then the call runs on a worker thread holding the
-//! instance's lock, under the instance's limits or the call's own. Also the pieces every
-//! call shares: limits (`limited_call`) and error mapping (`call_error`).
+//! What every call shares: limits (`call_to_the_end`, `call_in_slices`), error mapping
+//! (`call_error`) and the argument check of the record form (`check_args`); and
+//! `Instance.run`, which calls a WASI command's `_start` on a worker thread.
 
 use std::sync::Arc;
 
@@ -9,48 +8,19 @@ use wasmtime::{ExternType, Func, Trap, Val, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
-use crate::generated::{CallArg, CallOptions, CallResult};
+use crate::generated::{CallArg, CallOptions};
 use crate::state::{LiveInstance, WasmState};
 use crate::store::{InstanceEntry, UNLIMITED_FUEL};
 use crate::timeout::Ticker;
-use crate::values::{to_val, to_wire, Arg};
+use crate::values::{to_val, Arg};
 
-pub async fn call(
-    wasm: Arc<WasmState>,
-    instance: u32,
-    name: String,
-    args: Vec<CallArg>,
-    options: CallOptions,
-) -> WasmResult<Vec<CallResult>> {
-    let live = wasm.instance(instance)?;
-    let (params, result_count) = convert_args(&live, &name, &args)?;
-
-    crate::worker::run(move || {
-        let mut guard = live.entry.lock();
-        let entry = &mut *guard;
-        let func = entry
-            .instance
-            .get_func(&mut entry.store, &name)
-            .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{name}\"")))?;
-        let mut results = vec![Val::I32(0); result_count];
-        let outcome = call_to_the_end(&wasm, entry, &options, func, &params, &mut results)?;
-        match outcome {
-            Ok(()) => results.iter().enumerate().map(|(i, v)| to_wire(&name, i, v)).collect(),
-            // A WASI program that exits with 0 has finished normally.
-            Err(error) if matches!(error.downcast_ref::<I32Exit>(), Some(I32Exit(0))) => Ok(Vec::new()),
-            Err(error) => Err(call_error(&name, error)),
-        }
-    })
-    .await
-}
-
-/// Check arguments as `call` would, without calling (5003, 5005 or 5007 when they are wrong).
+/// Check arguments as a call would, without calling (5003, 5005 or 5007 when they are wrong).
 pub fn check_args(wasm: &WasmState, instance: u32, name: &str, args: &[CallArg]) -> WasmResult<()> {
     convert_args(&*wasm.instance(instance)?, name, args).map(drop)
 }
 
-/// The export's parameters from wire-form arguments, and its number of results.
-fn convert_args(live: &LiveInstance, name: &str, args: &[CallArg]) -> WasmResult<(Vec<Val>, usize)> {
+/// The export's parameters from wire-form arguments.
+fn convert_args(live: &LiveInstance, name: &str, args: &[CallArg]) -> WasmResult<Vec<Val>> {
     let func_ty = live.func_type(name)?;
     let param_types: Vec<_> = func_ty.params().collect();
     if args.len() != param_types.len() {
@@ -60,14 +30,12 @@ fn convert_args(live: &LiveInstance, name: &str, args: &[CallArg]) -> WasmResult
             args.len()
         )));
     }
-    let params = param_types
+    param_types
         .iter()
         .zip(args)
         .enumerate()
         .map(|(i, (ty, arg))| to_val(name, i, ty, &Arg::from_wire(arg)))
-        .collect::<WasmResult<Vec<Val>>>()?;
-    let result_count = func_ty.results().len();
-    Ok((params, result_count))
+        .collect()
 }
 
 /// Run a WASI command: call `_start` and resolve to its exit code (`proc_exit(n)` or 0

@@ -10,7 +10,7 @@ use wasmtime::{Func, Val, ValType};
 
 use crate::call::{call_error, call_in_slices, call_to_the_end};
 use crate::error::{WasmError, WasmResult};
-use crate::generated::FunctionInfo;
+use crate::generated::{CallOptions, FunctionInfo};
 use crate::state::{LiveInstance, WasmState};
 use crate::store::InstanceEntry;
 use crate::values::{to_val, value_type, write_slot, Arg, SLOT};
@@ -30,6 +30,20 @@ impl FunctionSig {
     /// Remember how long the calls that started at `started` took.
     fn note_duration(&self, started: Instant) {
         self.runs_long.store(started.elapsed() >= crate::timeout::TICK, Ordering::Relaxed);
+    }
+}
+
+/// What one call (or batch) runs: which resolved function, under which limits.
+struct Call {
+    index: usize,
+    sig: Arc<FunctionSig>,
+    options: CallOptions,
+}
+
+impl Call {
+    /// A call of handle `index` under the instance's own limits.
+    fn new(index: u32, sig: Arc<FunctionSig>) -> Self {
+        Call { index: index as usize, sig, options: CallOptions::default() }
     }
 }
 
@@ -109,16 +123,16 @@ fn resolve(entry: &mut InstanceEntry, index: usize, sig: &FunctionSig) -> WasmRe
 fn invoke(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
-    index: usize,
-    sig: &FunctionSig,
+    call: &Call,
     params: &[Val],
     out: &mut [u8],
 ) -> WasmResult<()> {
+    let (index, sig) = (call.index, &*call.sig);
     let func = resolve(entry, index, sig)?;
     // Most functions have a result or two: no allocation for those.
     let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
     let results = result_space(sig.results.len(), &mut few, &mut many);
-    let outcome = call_to_the_end(wasm, entry, &Default::default(), func, params, results)?;
+    let outcome = call_to_the_end(wasm, entry, &call.options, func, params, results)?;
     finish(sig, outcome, results, out)
 }
 
@@ -128,15 +142,15 @@ fn invoke(
 async fn invoke_in_slices(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
-    index: usize,
-    sig: &FunctionSig,
+    call: &Call,
     params: &[Val],
     out: &mut [u8],
 ) -> WasmResult<()> {
+    let (index, sig) = (call.index, &*call.sig);
     let func = resolve(entry, index, sig)?;
     let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
     let results = result_space(sig.results.len(), &mut few, &mut many);
-    let outcome = call_in_slices(wasm, entry, &Default::default(), func, params, results).await?;
+    let outcome = call_in_slices(wasm, entry, &call.options, func, params, results).await?;
     finish(sig, outcome, results, out)
 }
 
@@ -186,8 +200,7 @@ pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &m
             slots.len()
         )));
     };
-    let mut entry = live.entry.lock();
-    invoke(wasm, &mut entry, index as usize, &sig, &params, target)?;
+    invoke(wasm, &mut live.entry.lock(), &Call::new(index, sig.clone()), &params, target)?;
     Ok(sig.results.len() as u32)
 }
 
@@ -201,7 +214,7 @@ pub fn function_call_numbers(wasm: &WasmState, instance: u32, index: u32, count:
     let (live, sig) = lookup(wasm, instance, index)?;
     let (params, count) = number_params(&sig, count, args)?;
     let mut slot = [0u8; SLOT];
-    invoke(wasm, &mut live.entry.lock(), index as usize, &sig, &params[..count], &mut slot)?;
+    invoke(wasm, &mut live.entry.lock(), &Call::new(index, sig), &params[..count], &mut slot)?;
     Ok(number_result(&slot))
 }
 
@@ -215,7 +228,7 @@ pub async fn function_call_numbers_async(
 ) -> WasmResult<f64> {
     let (live, sig) = lookup(&wasm, instance, index)?;
     let (params, count) = number_params(&sig, count, args)?;
-    let out = run_calls(wasm, live, sig, index as usize, vec![params[..count].to_vec()]).await?;
+    let out = run_calls(wasm, live, Call::new(index, sig), vec![params[..count].to_vec()]).await?;
     Ok(number_result(&out))
 }
 
@@ -252,7 +265,20 @@ fn number_result(slots: &[u8]) -> f64 {
 
 /// An async call; resolves to the result slots.
 pub async fn function_call(wasm: Arc<WasmState>, instance: u32, index: u32, slots: Vec<u8>) -> WasmResult<Vec<u8>> {
-    function_call_batch(wasm, instance, index, 1, slots).await
+    function_call_with(wasm, instance, index, slots, CallOptions::default()).await
+}
+
+/// An async call under limits of its own (`Instance.callWith`).
+pub async fn function_call_with(
+    wasm: Arc<WasmState>,
+    instance: u32,
+    index: u32,
+    slots: Vec<u8>,
+    options: CallOptions,
+) -> WasmResult<Vec<u8>> {
+    let (live, sig) = lookup(&wasm, instance, index)?;
+    let params = params_from_slots(&sig, &slots)?;
+    run_calls(wasm, live, Call { index: index as usize, sig, options }, vec![params]).await
 }
 
 /// `count` calls in one crossing; the argument slots of each call follow each other.
@@ -275,32 +301,26 @@ pub async fn function_call_batch(
             params_from_slots(&sig, args)
         })
         .collect::<WasmResult<Vec<_>>>()?;
-    run_calls(wasm, live, sig, index as usize, calls).await
+    run_calls(wasm, live, Call::new(index, sig), calls).await
 }
 
 /// Async calls, one per parameter list, in order; resolves to their result slots. They
 /// start on the JS thread when the instance is free and the function's last calls were
 /// short (see `worker::start_here` and `FunctionSig::runs_long`), and otherwise run on a
 /// worker once the call holding the instance is done.
-async fn run_calls(
-    wasm: Arc<WasmState>,
-    live: Arc<LiveInstance>,
-    sig: Arc<FunctionSig>,
-    index: usize,
-    calls: Vec<Vec<Val>>,
-) -> WasmResult<Vec<u8>> {
-    let result_bytes = sig.results.len() * SLOT;
+async fn run_calls(wasm: Arc<WasmState>, live: Arc<LiveInstance>, call: Call, calls: Vec<Vec<Val>>) -> WasmResult<Vec<u8>> {
+    let result_bytes = call.sig.results.len() * SLOT;
     let count = calls.len();
-    let free = if sig.runs_long.load(Ordering::Relaxed) { None } else { live.entry.try_lock_arc() };
+    let free = if call.sig.runs_long.load(Ordering::Relaxed) { None } else { live.entry.try_lock_arc() };
     if let Some(mut entry) = free {
         return crate::worker::start_here(async move {
             let started = Instant::now();
             let mut out = vec![0u8; result_bytes * count];
-            for (call, params) in calls.iter().enumerate() {
-                let target = result_slots(&sig, &mut out, call, result_bytes)?;
-                invoke_in_slices(&wasm, &mut entry, index, &sig, params, target).await?;
+            for (i, params) in calls.iter().enumerate() {
+                let target = result_slots(&call.sig, &mut out, i, result_bytes)?;
+                invoke_in_slices(&wasm, &mut entry, &call, params, target).await?;
             }
-            sig.note_duration(started);
+            call.sig.note_duration(started);
             Ok(out)
         })
         .await;
@@ -309,11 +329,11 @@ async fn run_calls(
         let mut out = vec![0u8; result_bytes * count];
         let mut entry = live.entry.lock();
         let started = Instant::now();
-        for (call, params) in calls.iter().enumerate() {
-            let target = result_slots(&sig, &mut out, call, result_bytes)?;
-            invoke(&wasm, &mut entry, index, &sig, params, target)?;
+        for (i, params) in calls.iter().enumerate() {
+            let target = result_slots(&call.sig, &mut out, i, result_bytes)?;
+            invoke(&wasm, &mut entry, &call, params, target)?;
         }
-        sig.note_duration(started);
+        call.sig.note_duration(started);
         Ok(out)
     })
     .await

@@ -60,6 +60,6 @@ pub mod fuzzing {
     pub use crate::engine::new_engine;
     pub use crate::limits::{InstanceLimiter, MemoryBudget};
     pub use crate::memory::{bounds, index};
-    pub use crate::values::{to_val, to_wire, value_type, write_slot, Arg, SLOT};
+    pub use crate::values::{to_val, value_type, write_slot, Arg, SLOT};
     pub use wasmtime;
 }

@@ -10,7 +10,7 @@ use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
 use crate::error::{ErrorCode, WasmError, WasmResult};
-use crate::generated::{CallArg, CallOptions, CallResult, ExportInfo, FunctionInfo, InstantiateOptions};
+use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, InstantiateOptions};
 use crate::state::WasmState;
 
 /// What the extension keeps in `OpState`: the state, or why it could not be made.
@@ -50,16 +50,6 @@ pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: Inst
 
 pub fn instantiate_now(state: &mut OpState, module: u32) -> WasmResult<u32> {
     crate::instance::instantiate_now(&*wasm_of(state)?, module)
-}
-
-pub async fn call(
-    state: Rc<RefCell<OpState>>,
-    instance: u32,
-    name: String,
-    args: Vec<CallArg>,
-    options: CallOptions,
-) -> WasmResult<Vec<CallResult>> {
-    crate::call::call(wasm(&state)?, instance, name, args, options).await
 }
 
 pub fn check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
@@ -112,6 +102,16 @@ pub async fn function_call_numbers_async(
 
 pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
     crate::function::function_call(wasm(&state)?, instance, index, slots.to_vec()).await
+}
+
+pub async fn function_call_with(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    slots: JsBuffer,
+    options: CallOptions,
+) -> WasmResult<Vec<u8>> {
+    crate::function::function_call_with(wasm(&state)?, instance, index, slots.to_vec(), options).await
 }
 
 pub async fn function_call_batch(

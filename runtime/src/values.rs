@@ -7,7 +7,7 @@
 use wasmtime::{Val, ValType};
 
 use crate::error::{WasmError, WasmResult};
-use crate::generated::{CallArg, CallResult, ValueType};
+use crate::generated::{CallArg, ValueType};
 
 /// The largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -252,18 +252,6 @@ fn float(arg: &Arg, single: bool) -> Result<f64, String> {
     Ok(n as f64)
 }
 
-/// A result value in wire form: i64 as a decimal string (made a bigint in JS).
-pub fn to_wire(func: &str, index: usize, val: &Val) -> WasmResult<CallResult> {
-    let num = |kind, n: f64| CallResult { kind, num: Some(n), big: None };
-    match val {
-        Val::I32(v) => Ok(num(ValueType::I32, f64::from(*v))),
-        Val::I64(v) => Ok(CallResult { kind: ValueType::I64, num: None, big: Some(v.to_string()) }),
-        Val::F32(bits) => Ok(num(ValueType::F32, f64::from(f32::from_bits(*bits)))),
-        Val::F64(bits) => Ok(num(ValueType::F64, f64::from_bits(*bits))),
-        _ => Err(reference_result(func, index)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,10 +323,13 @@ mod tests {
 
     #[test]
     fn negative_zero_and_nan_survive_as_f64() {
+        let mut slot = [0u8; SLOT];
+        let payload = |slot: &[u8; SLOT]| f64::from_ne_bytes(slot[8..].try_into().unwrap());
         let v = to_val("f", 0, &ValType::F64, &num(-0.0)).unwrap();
-        let back = to_wire("f", 0, &v).unwrap().num.unwrap();
-        assert!(back == 0.0 && back.is_sign_negative());
+        write_slot("f", 0, &v, &mut slot).unwrap();
+        assert!(payload(&slot) == 0.0 && payload(&slot).is_sign_negative());
         let v = to_val("f", 0, &ValType::F64, &num(f64::NAN)).unwrap();
-        assert!(to_wire("f", 0, &v).unwrap().num.unwrap().is_nan());
+        write_slot("f", 0, &v, &mut slot).unwrap();
+        assert!(payload(&slot).is_nan());
     }
 }
