@@ -6,7 +6,8 @@
 //!
 //! A scenario passes when the script exits 0. A first line `// skip: REASON` skips it
 //! with the reason printed. `// expect-exit: N` and `// expect-stdout: TEXT` /
-//! `// expect-stderr: TEXT` header lines check how a script ends and what it prints.
+//! `// expect-stderr: TEXT` header lines check how a script ends and what it prints;
+//! `// args: A B` passes arguments and `// env: KEY=VALUE` sets an environment variable.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -36,17 +37,19 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Header directives: `// skip: ...`, `// expect-exit: N`, `// expect-stdout: ...`.
+/// Header directives: `// skip: ...`, `// expect-exit: N`, `// expect-stdout: ...`,
+/// `// expect-stderr: ...`, `// args: ...`, `// env: KEY=VALUE`.
 struct Expectations {
     skip: Option<String>,
     exit: i32,
     stdout: Vec<String>,
     stderr: Vec<String>,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 fn expectations(source: &str) -> Expectations {
-    let mut e = Expectations { skip: None, exit: 0, stdout: vec![], stderr: vec![], args: vec![] };
+    let mut e = Expectations { skip: None, exit: 0, stdout: vec![], stderr: vec![], args: vec![], env: vec![] };
     for line in source.lines().take_while(|l| l.starts_with("//")) {
         let line = line.trim_start_matches('/').trim();
         if let Some(reason) = line.strip_prefix("skip:") {
@@ -59,6 +62,8 @@ fn expectations(source: &str) -> Expectations {
             e.stderr.push(text.trim().to_string());
         } else if let Some(args) = line.strip_prefix("args:") {
             e.args = args.split_whitespace().map(String::from).collect();
+        } else if let Some((key, value)) = line.strip_prefix("env:").and_then(|kv| kv.trim().split_once('=')) {
+            e.env.push((key.to_string(), value.to_string()));
         }
     }
     e
@@ -72,6 +77,7 @@ fn run_scenario(root: &Path, script: &Path, expect: &Expectations) -> Result<(),
         .current_dir(root)
         // Every scenario also exercises the on-disk compile cache, in a directory of its own.
         .env("XDG_CACHE_HOME", std::env::temp_dir().join("ext_wasm-scenario-cache"))
+        .envs(expect.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -310,31 +310,35 @@ pub async fn function_call_batch(
 /// worker once the call holding the instance is done.
 async fn run_calls(wasm: Arc<WasmState>, live: Arc<LiveInstance>, call: Call, calls: Vec<Vec<Val>>) -> WasmResult<Vec<u8>> {
     let result_bytes = call.sig.results.len() * SLOT;
-    let count = calls.len();
+    let mut out = vec![0u8; result_bytes * calls.len()];
     let free = if call.sig.runs_long.load(Ordering::Relaxed) { None } else { live.entry.try_lock_arc() };
     if let Some(mut entry) = free {
         return crate::worker::start_here(async move {
             let started = Instant::now();
-            let mut out = vec![0u8; result_bytes * count];
+            let mut outcome = Ok(());
             for (i, params) in calls.iter().enumerate() {
-                let target = result_slots(&call.sig, &mut out, i, result_bytes)?;
-                invoke_in_slices(&wasm, &mut entry, &call, params, target).await?;
+                outcome = match result_slots(&call.sig, &mut out, i, result_bytes) {
+                    Ok(target) => invoke_in_slices(&wasm, &mut entry, &call, params, target).await,
+                    Err(error) => Err(error),
+                };
+                if outcome.is_err() {
+                    break;
+                }
             }
+            // Failed calls count too: one that always times out is long.
             call.sig.note_duration(started);
-            Ok(out)
+            outcome.map(|()| out)
         })
         .await;
     }
     crate::worker::run(move || {
-        let mut out = vec![0u8; result_bytes * count];
         let mut entry = live.entry.lock();
         let started = Instant::now();
-        for (i, params) in calls.iter().enumerate() {
-            let target = result_slots(&call.sig, &mut out, i, result_bytes)?;
-            invoke(&wasm, &mut entry, &call, params, target)?;
-        }
+        let outcome = calls.iter().enumerate().try_for_each(|(i, params)| {
+            invoke(&wasm, &mut entry, &call, params, result_slots(&call.sig, &mut out, i, result_bytes)?)
+        });
         call.sig.note_duration(started);
-        Ok(out)
+        outcome.map(|()| out)
     })
     .await
 }

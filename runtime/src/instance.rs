@@ -92,7 +92,7 @@ impl InstanceSetup {
         let pre = entry.instance_pre(wasm)?;
         let mut store = Store::new(&wasm.engine, HostState::new(self.wasi, self.limiter));
         store.limiter(|host| &mut host.limiter);
-        crate::timeout::install_deadline_callback(&mut store);
+        crate::timeout::install_deadline_callback(&mut store, &wasm.ticker);
         store
             .set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL))
             .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;

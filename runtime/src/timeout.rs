@@ -9,10 +9,11 @@
 //!   reported as 5012 (Timeout).
 //! - `YieldOnce` (async calls started on the JS thread, see `crate::worker::start_here`):
 //!   the first deadline is the next tick, where the call yields so that its caller can
-//!   move it to a worker thread; from there the deadline is the rest of the timeout, as
-//!   above. A call without a timeout then drops its hold on the ticker, which stops
+//!   move it to a worker thread; from there the deadline is what is left of the timeout,
+//!   counted from when the call started (the ticker keeps a clock of its ticks). A call without a timeout then drops its hold on the ticker, which stops
 //!   when no call needs it: an idle runtime has no wake-ups.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -35,20 +36,22 @@ pub enum OnDeadline {
     #[default]
     Stop,
     /// Yield at the first tick (the caller then moves the call to a worker thread), and
-    /// after that run on to the timeout (`ticks_left`), or without one to the end.
-    YieldOnce { ticks_left: Option<u64> },
+    /// after that run on to `timeout_at` (a tick count of the ticker's clock, fixed when
+    /// the call was armed, so time spent waiting on I/O or for a thread counts), or
+    /// without one to the end.
+    YieldOnce { timeout_at: Option<u64> },
 }
 
-/// The store's deadline passed: what the call does now.
-fn deadline_passed(host: &mut HostState) -> UpdateDeadline {
+/// The store's deadline passed at tick `now`: what the call does now.
+fn deadline_passed(host: &mut HostState, now: u64) -> UpdateDeadline {
     match host.on_deadline {
         OnDeadline::Stop => UpdateDeadline::Interrupt,
-        OnDeadline::YieldOnce { ticks_left } => {
+        OnDeadline::YieldOnce { timeout_at } => {
             // From here on the deadline is the timeout again.
             host.on_deadline = OnDeadline::Stop;
-            match ticks_left {
-                Some(0) => UpdateDeadline::Interrupt,
-                Some(ticks) => UpdateDeadline::Yield(ticks),
+            match timeout_at {
+                Some(at) if now >= at => UpdateDeadline::Interrupt,
+                Some(at) => UpdateDeadline::Yield(at - now),
                 None => {
                     // No timeout: nothing needs the epoch until the call ends, so the
                     // ticker may stop (on two busy cores its wake-ups cost measurably).
@@ -61,8 +64,9 @@ fn deadline_passed(host: &mut HostState) -> UpdateDeadline {
 }
 
 /// Let the store's `OnDeadline` decide what a passed deadline means (once per store).
-pub fn install_deadline_callback(store: &mut Store<HostState>) {
-    store.epoch_deadline_callback(|mut ctx| Ok(deadline_passed(ctx.data_mut())));
+pub fn install_deadline_callback(store: &mut Store<HostState>, ticker: &Ticker) {
+    let shared = ticker.shared.clone();
+    store.epoch_deadline_callback(move |mut ctx| Ok(deadline_passed(ctx.data_mut(), shared.now())));
 }
 
 /// The engine's epoch ticker. It ticks only while some call holds a `Ticking` guard (a
@@ -78,6 +82,14 @@ pub struct Ticker {
 struct TickerShared {
     state: Mutex<TickerState>,
     wake: Condvar,
+    /// Ticks so far: the engine's epoch, which only this ticker advances.
+    ticks: AtomicU64,
+}
+
+impl TickerShared {
+    fn now(&self) -> u64 {
+        self.ticks.load(Ordering::Acquire)
+    }
 }
 
 #[derive(Default)]
@@ -124,7 +136,10 @@ impl Ticker {
                 }
                 std::thread::sleep(TICK);
                 match weak.upgrade() {
-                    Some(engine) => engine.increment_epoch(),
+                    Some(engine) => {
+                        shared.ticks.fetch_add(1, Ordering::AcqRel);
+                        engine.increment_epoch();
+                    }
                     None => return,
                 }
             });
@@ -164,8 +179,8 @@ impl Ticker {
     pub fn arm_slices(&self, engine: &Engine, store: &mut Store<HostState>, timeout_ms: Option<u64>) {
         let host = store.data_mut();
         host.ticking = Some(self.start(engine));
-        // The first deadline is one tick away and counts as the first tick of the timeout.
-        host.on_deadline = OnDeadline::YieldOnce { ticks_left: timeout_ms.map(|ms| timeout_ticks(ms) - 1) };
+        let now = self.shared.now();
+        host.on_deadline = OnDeadline::YieldOnce { timeout_at: timeout_ms.map(|ms| now.saturating_add(timeout_ticks(ms))) };
         store.set_epoch_deadline(1);
     }
 

@@ -1,7 +1,8 @@
 //! Running wasm off the JS thread, and async calls that start on it.
 //!
 //! Work that leaves the JS thread runs on a growing pool of plain threads (the
-//! `blocking` crate), so the JS event loop keeps running while wasm does.
+//! `blocking` crate), or for a call that started on the JS thread, on a thread of its
+//! own (see `start_here`), so the JS event loop keeps running while wasm does.
 //!
 //! A trip to a worker and back costs tens of microseconds (two thread wake-ups), far
 //! more than a short call. So an async call starts on the JS thread as a Wasmtime async
@@ -14,6 +15,8 @@
 use std::future::Future;
 use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
+
+use crate::error::{ErrorCode, WasmError, WasmResult};
 
 /// Run `f` on a worker thread; the returned future resolves with its result.
 pub fn run<T, F>(f: F) -> impl Future<Output = T>
@@ -33,11 +36,16 @@ pub fn block_on<F: Future>(call: F) -> F::Output {
 }
 
 /// Poll `call` once here; if it is not done (it yielded at an epoch tick, or a WASI
-/// function waits for I/O), move it to a worker thread that drives it to the end.
-pub async fn start_here<T, F>(call: F) -> T
+/// function waits for I/O), move it to a thread of its own that drives it to the end.
+///
+/// Not the shared pool: the call holds its instance's lock, and calls queued for that
+/// lock occupy pool threads while they wait. With the pool full of them (its size is
+/// bounded), the holder would never get a thread and nothing would ever finish. Threads
+/// made here are bounded by the instances with a call in flight, since each holds one.
+pub async fn start_here<R, F>(call: F) -> WasmResult<R>
 where
-    T: Send + 'static,
-    F: Future<Output = T> + Send + 'static,
+    R: Send + 'static,
+    F: Future<Output = WasmResult<R>> + Send + 'static,
 {
     let mut call = Box::pin(call);
     let first = {
@@ -45,10 +53,20 @@ where
         // Nothing needs waking: a pending call is handed over and polled again at once.
         call.as_mut().poll(&mut Context::from_waker(Waker::noop()))
     };
-    match first {
-        Poll::Ready(value) => value,
-        Poll::Pending => blocking::unblock(move || block_on(call)).await,
+    if let Poll::Ready(result) = first {
+        return result;
     }
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("ext_wasm-call".into())
+        .spawn(move || {
+            // The receiver is gone only when the op was dropped with its runtime.
+            let _ = done.send(block_on(call));
+        })
+        .map_err(|e| WasmError::call(format!("no thread to finish the call on: {e}")))?;
+    result
+        .await
+        .map_err(|_| WasmError::bug(ErrorCode::CallError, "the thread running the call ended without a result"))?
 }
 
 /// The runtime that wasmtime-wasi's async host functions do their I/O on (file work on
@@ -77,10 +95,10 @@ mod tests {
     /// A future that is pending `n` times (waking itself), then ready with `n`.
     struct PendingTimes(u32, u32);
     impl Future for PendingTimes {
-        type Output = u32;
-        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+        type Output = WasmResult<u32>;
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<WasmResult<u32>> {
             if self.1 == self.0 {
-                return Poll::Ready(self.0);
+                return Poll::Ready(Ok(self.0));
             }
             self.1 += 1;
             cx.waker().wake_by_ref();
@@ -91,13 +109,13 @@ mod tests {
     #[test]
     fn start_here_finishes_ready_and_pending_futures() {
         let here = std::thread::current().id();
-        let ready = futures_lite::future::block_on(start_here(async move { std::thread::current().id() }));
-        assert_eq!(ready, here, "a call that is ready at once stays on the calling thread");
+        let ready = futures_lite::future::block_on(start_here(async move { Ok(std::thread::current().id()) }));
+        assert_eq!(ready.unwrap(), here, "a call that is ready at once stays on the calling thread");
         let moved = futures_lite::future::block_on(start_here(async move {
-            PendingTimes(3, 0).await;
-            std::thread::current().id()
+            PendingTimes(3, 0).await?;
+            Ok(std::thread::current().id())
         }));
-        assert_ne!(moved, here, "a call that yields is finished on a worker thread");
-        assert_eq!(futures_lite::future::block_on(start_here(PendingTimes(2, 0))), 2);
+        assert_ne!(moved.unwrap(), here, "a call that yields is finished on another thread");
+        assert_eq!(futures_lite::future::block_on(start_here(PendingTimes(2, 0))).unwrap(), 2);
     }
 }
