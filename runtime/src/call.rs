@@ -1,4 +1,4 @@
-//! What every call shares: limits (`call_to_the_end`, `call_in_slices`), error mapping
+//! What every call shares: limits (`call_to_the_end`, `limited_call`), error mapping
 //! (`call_error`) and the argument check of the record form (`check_args`); and
 //! `Instance.run`, which calls a WASI command's `_start` on a worker thread.
 
@@ -90,22 +90,10 @@ pub(crate) fn call_to_the_end(
     Ok(outcome)
 }
 
-/// `call_to_the_end` as a Wasmtime async call that yields at the next epoch tick, for
-/// `crate::worker::start_here`.
-pub(crate) async fn call_in_slices(
-    wasm: &WasmState,
-    entry: &mut InstanceEntry,
-    options: &CallOptions,
-    func: Func,
-    params: &[Val],
-    results: &mut [Val],
-) -> WasmResult<wasmtime::Result<()>> {
-    limited_call(wasm, entry, options, Pace::Slices, func, params, results).await
-}
-
 /// A Wasmtime async call under limits (WASI's host functions are async, so instances
-/// that import them can only be called this way).
-async fn limited_call(
+/// that import them can only be called this way). `Pace::Slices` is for
+/// `crate::worker::start_here`: the call yields at the next epoch tick.
+pub(crate) async fn limited_call(
     wasm: &WasmState,
     entry: &mut InstanceEntry,
     options: &CallOptions,
@@ -122,7 +110,7 @@ async fn limited_call(
 
 /// How a call meets its epoch deadlines (see `crate::timeout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pace {
+pub(crate) enum Pace {
     /// Runs where it started until it returns or times out.
     ToTheEnd,
     /// Yields at the next tick (a Wasmtime async call started on the JS thread).

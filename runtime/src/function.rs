@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use wasmtime::{Func, Val, ValType};
 
-use crate::call::{call_error, call_in_slices, call_to_the_end};
+use crate::call::{call_error, call_to_the_end, limited_call, Pace};
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{CallOptions, FunctionInfo};
 use crate::state::{LiveInstance, WasmState};
@@ -150,7 +150,7 @@ async fn invoke_in_slices(
     let func = resolve(entry, index, sig)?;
     let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
     let results = result_space(sig.results.len(), &mut few, &mut many);
-    let outcome = call_in_slices(wasm, entry, &call.options, func, params, results).await?;
+    let outcome = limited_call(wasm, entry, &call.options, Pace::Slices, func, params, results).await?;
     finish(sig, outcome, results, out)
 }
 
