@@ -243,7 +243,6 @@
     return paramCount <= 4 && (numericResults === 0 || numericResults === 1);
   }
 
-
   /** The async call for one function: the number form when it fits (see plainNumberCall). */
   function plainNumberCallAsync(id, index, paramCount, numericResults, anyArgs) {
     if (!numberForm(paramCount, numericResults)) return anyArgs;

@@ -9,8 +9,9 @@
 //!   reported as 5012 (Timeout).
 //! - `YieldOnce` (async calls started on the JS thread, see `crate::worker::start_here`):
 //!   the first deadline is the next tick, where the call yields so that its caller can
-//!   move it to a worker thread; from there the deadline is what is left of the timeout,
-//!   counted from when the call started (the ticker keeps a clock of its ticks). A call without a timeout then drops its hold on the ticker, which stops
+//!   move it to another thread; from there the deadline is what is left of the
+//!   timeout, counted from when the call started (the ticker keeps a clock of its
+//!   ticks). A call without a timeout then drops its hold on the ticker, which stops
 //!   when no call needs it: an idle runtime has no wake-ups.
 
 use std::sync::atomic::{AtomicU64, Ordering};
