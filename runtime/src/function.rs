@@ -200,8 +200,9 @@ pub fn function_call_sync(wasm: &WasmState, instance: u32, index: u32, slots: &m
             slots.len()
         )));
     };
-    invoke(wasm, &mut live.entry.lock(), &Call::new(index, sig.clone()), &params, target)?;
-    Ok(sig.results.len() as u32)
+    let count = sig.results.len() as u32;
+    invoke(wasm, &mut live.entry.lock(), &Call::new(index, sig), &params, target)?;
+    Ok(count)
 }
 
 /// The most numbers the number form takes.
