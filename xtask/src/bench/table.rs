@@ -406,3 +406,36 @@ fn time_cell(x: Option<M>) -> String {
 fn rate_cell(x: Option<M>, bytes: f64) -> String {
     x.map(|x| format!("{:.2} GB/s ({:.2})", bytes / x.median, bytes / x.min)).unwrap_or_else(|| "n/a".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::sections::Outcome;
+
+    fn failed<T>() -> Outcome<T> {
+        Outcome::Failed { error: "boom".into() }
+    }
+
+    #[test]
+    fn failed_sections_leave_every_row_in_place_with_no_figure() {
+        let all = Measured {
+            raw: failed(),
+            call: failed(),
+            kernel: failed(),
+            instantiate: failed(),
+            memory: failed(),
+            raw_first_process: failed(),
+            compile: failed(),
+            node: None,
+        };
+        let rows = table(&all, 16 << 20);
+        // A failed call section is not an old build: no row says "absent".
+        assert!(rows.iter().all(|r| !r.ours.starts_with("absent")));
+        assert!(rows.iter().any(|r| r.figure == "1 call add: instance.callSync" && r.ours == "n/a"));
+        assert!(rows.iter().any(|r| r.figure == "5 memory.readInto 16 MiB" && r.ours == "n/a"));
+        assert!(rows.iter().any(|r| r.figure == "6 parallel" && r.ours == "n/a"));
+        assert!(rows.iter().all(|r| r.met.is_none()));
+        let text = render(&rows);
+        assert_eq!(text.lines().count(), rows.len() + 2);
+    }
+}
