@@ -19,7 +19,7 @@ mod write;
 use std::path::Path;
 
 pub use diag::{Diagnostics, Span, SpecError, SpecErrorKind};
-pub use emit::{generate, Files};
+pub use emit::{generate, EmitError, Files};
 pub use model::Model;
 pub use write::write_or_check;
 
@@ -65,9 +65,26 @@ pub fn load_str(file: &str, source: &str) -> Result<Model, Diagnostics> {
 }
 
 /// Load the spec and run every emitter.
-pub fn generate_all(spec_path: &Path) -> Result<Files, Diagnostics> {
-    let model = load(spec_path)?;
-    Ok(generate(&model))
+pub fn generate_all(spec_path: &Path) -> Result<Files, GenerateError> {
+    let model = load(spec_path).map_err(GenerateError::Spec)?;
+    generate(&model).map_err(GenerateError::Emit)
+}
+
+/// Why [`generate_all`] produced nothing: the spec is invalid, or an emitter failed.
+#[derive(Debug)]
+pub enum GenerateError {
+    Spec(Diagnostics),
+    Emit(EmitError),
+}
+
+impl GenerateError {
+    /// The report for a person: the spec's diagnostics with source snippets, or the failure.
+    pub fn render(&self) -> String {
+        match self {
+            GenerateError::Spec(diagnostics) => diagnostics.render(),
+            GenerateError::Emit(err) => format!("{err}\n"),
+        }
+    }
 }
 
 /// Error codes whose trigger cannot run yet: `(code, name, reason)`.

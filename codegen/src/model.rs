@@ -306,6 +306,11 @@ impl Model {
         self.records.iter().find(|r| r.name == name)
     }
 
+    /// The records JS sees, in spec order: every record but the internal (Rust-only) ones.
+    pub fn public_records(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(|r| !r.internal)
+    }
+
     /// The names the JS module exports: functions, classes, namespaces and `ErrorCode`, sorted
     /// the way `Array.prototype.sort` sorts them (UTF-16 code units; byte order for ASCII).
     pub fn export_names(&self) -> Vec<String> {

@@ -459,12 +459,7 @@ impl<'m> Validator<'m> {
                         .iter()
                         .map(|a| a.name.as_str())
                         .chain(m.enums.iter().map(|e| e.name.as_str()))
-                        .chain(
-                            m.records
-                                .iter()
-                                .filter(|r| !r.internal)
-                                .map(|r| r.name.as_str()),
-                        )
+                        .chain(m.public_records().map(|r| r.name.as_str()))
                         .chain(m.unions.iter().map(|u| u.name.as_str()))
                         .chain(m.classes.iter().map(|c| c.name.as_str()))
                         .chain(types::TS_STANDARD_TYPES.iter().copied())

@@ -75,7 +75,10 @@ fn mutated_specs_never_panic() {
         match codegen::load_str("spec/runtime-wasm.kdl", &input) {
             Ok(model) => {
                 ok += 1;
-                let _ = codegen::generate(&model);
+                // A spec that validates must also generate.
+                if let Err(err) = codegen::generate(&model) {
+                    panic!("{err}");
+                }
             }
             Err(diagnostics) => {
                 failed += 1;

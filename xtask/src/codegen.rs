@@ -44,7 +44,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             println!("  {code} {name}: {reason}");
         }
     }
-    let files = codegen::generate(&model);
+    // A failed emitter is a bug in codegen: report it and write nothing.
+    let files = codegen::generate(&model)?;
     let changed = codegen::write_or_check(&root, &files, check)
         .with_context(|| format!("writing generated files under {}", root.display()))?;
     if check {

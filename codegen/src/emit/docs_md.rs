@@ -4,9 +4,10 @@
 
 use askama::Template;
 
-use crate::emit::ts::{class_declaration, error_class, field_ts, signature, wire_ts};
-use crate::emit::{preamble, Files};
-use crate::model::{Function, Model};
+use crate::emit::surface::{Item as SurfaceItem, Kind, Surface};
+use crate::emit::ts::error_class;
+use crate::emit::{preamble, render, EmitError, Files};
+use crate::model::Model;
 use crate::names::slug;
 
 pub const PATH: &str = "generated/docs/runtime-wasm.md";
@@ -35,8 +36,7 @@ struct Section {
     items: Vec<Item>,
 }
 
-/// One documented thing: a function, class, method, namespace member or type.
-#[derive(Default)]
+/// A surface item as Markdown: code spans and table cells escaped, nothing else changed.
 struct Item {
     /// `###` or `####`.
     level: String,
@@ -62,12 +62,8 @@ struct ErrorRow {
     pending: String,
 }
 
-pub fn emit(model: &Model) -> Files {
-    let text = match build(model).render() {
-        Ok(text) => text,
-        Err(err) => format!("<!-- codegen: the Markdown template failed: {err} -->\n"),
-    };
-    vec![(PATH.to_string(), text)]
+pub fn emit(model: &Model) -> Result<Files, EmitError> {
+    Ok(vec![(PATH.to_string(), render(PATH, &build(model))?)])
 }
 
 /// Text safe inside a GFM table cell.
@@ -75,44 +71,53 @@ fn cell(text: &str) -> String {
     text.trim().replace('|', "\\|").replace('\n', " ")
 }
 
-fn function_item(model: &Model, level: &str, title: String, decl: String, f: &Function) -> Item {
-    let class = error_class(model);
+/// `text` as an inline code span in a table cell; empty stays empty.
+fn code_cell(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!("`{}`", cell(text))
+    }
+}
+
+fn item(level: &str, it: &SurfaceItem, class: &str, members: &[SurfaceItem]) -> Item {
+    // A class's properties are a table in the class's section rather than sections of their own.
+    let (rows_label, rows) = if it.kind == Kind::Class {
+        let properties: Vec<(String, String, String)> = members
+            .iter()
+            .filter(|m| m.kind == Kind::Property)
+            .map(|p| {
+                let name = if p.optional { format!("{}?", p.short) } else { p.short.clone() };
+                (format!("`{name}`"), code_cell(&p.ty), cell(p.doc))
+            })
+            .collect();
+        ("Property", properties)
+    } else {
+        let rows = it
+            .rows
+            .iter()
+            .map(|r| (format!("`{}`", r.name), code_cell(&r.ty), cell(r.doc)))
+            .collect();
+        (it.rows_label, rows)
+    };
     Item {
         level: level.into(),
-        title,
-        signature: decl,
-        doc: f.doc.trim().to_string(),
-        rows_label: "Parameter".into(),
-        rows: f
-            .params
-            .iter()
-            .map(|p| {
-                let name = if p.variadic {
-                    format!("...{}", p.name)
-                } else if p.optional {
-                    format!("{}?", p.name)
-                } else {
-                    p.name.clone()
-                };
-                (
-                    format!("`{name}`"),
-                    format!("`{}`", cell(&p.ty.text)),
-                    cell(&p.doc),
-                )
-            })
-            .collect(),
-        returns: if f.returns.doc.trim().is_empty() {
-            format!("`{}`", f.returns.ty.text)
-        } else {
-            format!("`{}`: {}", f.returns.ty.text, f.returns.doc.trim())
+        title: it.name.clone(),
+        signature: it.signature.clone(),
+        doc: it.doc.to_string(),
+        rows_label: rows_label.into(),
+        rows,
+        returns: match &it.returns {
+            None => String::new(),
+            Some(r) if r.doc.is_empty() => format!("`{}`", r.ty),
+            Some(r) => format!("`{}`: {}", r.ty, r.doc),
         },
-        throws: f
+        throws: it
             .throws
             .iter()
-            .filter_map(|t| model.error(t.code))
             .map(|e| format!("`{class}` {} `{}`: {}", e.code, e.name, e.meaning))
             .collect(),
-        examples: f
+        examples: it
             .examples
             .iter()
             .map(|e| (e.title.clone(), e.code.clone()))
@@ -121,190 +126,27 @@ fn function_item(model: &Model, level: &str, title: String, decl: String, f: &Fu
 }
 
 fn build(model: &Model) -> MdTemplate {
-    let mut sections = Vec::new();
-
-    let functions = model
-        .functions
+    let class = error_class(model);
+    let sections: Vec<Section> = Surface::new(model)
+        .sections
         .iter()
-        .map(|f| {
-            function_item(
-                model,
-                "###",
-                f.name.clone(),
-                format!("function {}", signature(&f.name, f)),
-                f,
-            )
+        .map(|s| Section {
+            title: s.title.to_string(),
+            items: s
+                .pages
+                .iter()
+                .flat_map(|p| {
+                    let own = item("###", &p.item, &class, &p.members);
+                    let members = p
+                        .members
+                        .iter()
+                        .filter(|m| m.kind != Kind::Property)
+                        .map(|m| item("####", m, &class, &[]));
+                    std::iter::once(own).chain(members).collect::<Vec<_>>()
+                })
+                .collect(),
         })
-        .collect::<Vec<_>>();
-    if !functions.is_empty() {
-        sections.push(Section {
-            title: "Functions".into(),
-            items: functions,
-        });
-    }
-
-    let mut classes = Vec::new();
-    for c in &model.classes {
-        classes.push(Item {
-            level: "###".into(),
-            title: c.name.clone(),
-            signature: class_declaration(c),
-            doc: c.doc.trim().to_string(),
-            rows_label: "Property".into(),
-            rows: c
-                .properties
-                .iter()
-                .map(|p| {
-                    (
-                        format!("`{}{}`", p.name, if p.optional { "?" } else { "" }),
-                        format!("`{}`", cell(&p.ty.text)),
-                        cell(&p.doc),
-                    )
-                })
-                .collect(),
-            ..Item::default()
-        });
-        for m in &c.methods {
-            let title = format!("{}.{}", c.name, m.name);
-            classes.push(function_item(
-                model,
-                "####",
-                title,
-                signature(&format!("{}.{}", c.name.to_lowercase(), m.name), m),
-                m,
-            ));
-        }
-    }
-    if !classes.is_empty() {
-        sections.push(Section {
-            title: "Classes".into(),
-            items: classes,
-        });
-    }
-
-    let mut namespaces = Vec::new();
-    for ns in &model.namespaces {
-        let members: Vec<String> = ns
-            .functions
-            .iter()
-            .map(|f| format!("  function {};", signature(&f.name, f)))
-            .collect();
-        namespaces.push(Item {
-            level: "###".into(),
-            title: ns.name.clone(),
-            signature: format!("namespace {} {{\n{}\n}}", ns.name, members.join("\n")),
-            doc: ns.doc.trim().to_string(),
-            ..Item::default()
-        });
-        for f in &ns.functions {
-            let title = format!("{}.{}", ns.name, f.name);
-            namespaces.push(function_item(
-                model,
-                "####",
-                title.clone(),
-                signature(&title, f),
-                f,
-            ));
-        }
-    }
-    if !namespaces.is_empty() {
-        sections.push(Section {
-            title: "Namespaces".into(),
-            items: namespaces,
-        });
-    }
-
-    let mut types = Vec::new();
-    for a in &model.aliases {
-        types.push(Item {
-            level: "###".into(),
-            title: a.name.clone(),
-            signature: format!("type {} = {};", a.name, a.ty.text),
-            doc: a.doc.trim().to_string(),
-            ..Item::default()
-        });
-    }
-    for e in &model.enums {
-        let values: Vec<String> = e
-            .values
-            .iter()
-            .map(|v| format!("\"{}\"", v.value))
-            .collect();
-        types.push(Item {
-            level: "###".into(),
-            title: e.name.clone(),
-            signature: format!("type {} = {};", e.name, values.join(" | ")),
-            doc: e.doc.trim().to_string(),
-            rows_label: "Value".into(),
-            rows: e
-                .values
-                .iter()
-                .map(|v| (format!("`\"{}\"`", v.value), String::new(), cell(&v.doc)))
-                .collect(),
-            ..Item::default()
-        });
-    }
-    for r in model.records.iter().filter(|r| !r.internal) {
-        let fields: Vec<String> = r
-            .fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "  {}{}: {};",
-                    f.name,
-                    if f.optional { "?" } else { "" },
-                    field_ts(f)
-                )
-            })
-            .collect();
-        types.push(Item {
-            level: "###".into(),
-            title: r.name.clone(),
-            signature: format!("interface {} {{\n{}\n}}", r.name, fields.join("\n")),
-            doc: r.doc.trim().to_string(),
-            rows_label: "Field".into(),
-            rows: r
-                .fields
-                .iter()
-                .map(|f| {
-                    (
-                        format!("`{}{}`", f.name, if f.optional { "?" } else { "" }),
-                        format!("`{}`", cell(&field_ts(f))),
-                        cell(&f.doc),
-                    )
-                })
-                .collect(),
-            ..Item::default()
-        });
-    }
-    for u in &model.unions {
-        let variants: Vec<String> = u.variants.iter().map(|v| wire_ts(&v.ty.ty)).collect();
-        types.push(Item {
-            level: "###".into(),
-            title: u.name.clone(),
-            signature: format!("type {} = {};", u.name, variants.join(" | ")),
-            doc: u.doc.trim().to_string(),
-            rows_label: "Variant".into(),
-            rows: u
-                .variants
-                .iter()
-                .map(|v| {
-                    (
-                        format!("`{}`", v.name),
-                        format!("`{}`", cell(&wire_ts(&v.ty.ty))),
-                        cell(&v.doc),
-                    )
-                })
-                .collect(),
-            ..Item::default()
-        });
-    }
-    if !types.is_empty() {
-        sections.push(Section {
-            title: "Types".into(),
-            items: types,
-        });
-    }
+        .collect();
 
     // Anchors in document order, de-duplicated the way GitHub does (`-1`, `-2`, ...).
     let mut used: Vec<String> = Vec::new();
@@ -363,7 +205,7 @@ fn build(model: &Model) -> MdTemplate {
                 pending: e.pending.clone().unwrap_or_default(),
             })
             .collect(),
-        error_class: error_class(model),
+        error_class: class,
     }
 }
 
@@ -373,7 +215,7 @@ mod tests {
     use crate::emit::test_spec;
 
     fn output() -> String {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         test_spec::file(&files, PATH).to_string()
     }
 

@@ -6,7 +6,7 @@
 use askama::Template;
 
 use crate::emit::ts::{error_class, field_ts, signature, wire_ts};
-use crate::emit::{preamble, Files};
+use crate::emit::{preamble, render, EmitError, Files};
 use crate::model::{Function, Model};
 
 pub const PATH: &str = "generated/types/runtime-wasm.d.ts";
@@ -39,12 +39,8 @@ struct Container {
     members: Vec<Decl>,
 }
 
-pub fn emit(model: &Model) -> Files {
-    let text = match build(model).render() {
-        Ok(text) => text,
-        Err(err) => format!("// codegen: the .d.ts template failed: {err}\n"),
-    };
-    vec![(PATH.to_string(), text)]
+pub fn emit(model: &Model) -> Result<Files, EmitError> {
+    Ok(vec![(PATH.to_string(), render(PATH, &build(model))?)])
 }
 
 /// A `/** ... */` block indented by `indent` spaces; `*/` in the text is defused.
@@ -250,9 +246,7 @@ fn build(model: &Model) -> DtsTemplate {
     }));
 
     let interfaces = model
-        .records
-        .iter()
-        .filter(|r| !r.internal)
+        .public_records()
         .map(|r| Container {
             doc: tsdoc(&with_category(&r.doc, "Types"), 2),
             name: r.name.clone(),
@@ -300,7 +294,7 @@ mod tests {
     use crate::emit::test_spec;
 
     fn output() -> String {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         test_spec::file(&files, PATH).to_string()
     }
 

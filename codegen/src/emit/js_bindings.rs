@@ -58,7 +58,7 @@ fn render(model: &Model) -> String {
     out.push_str("    ]),\n");
 
     out.push_str("    recordFields: Object.freeze({\n");
-    for record in model.records.iter().filter(|r| !r.internal) {
+    for record in model.public_records() {
         let fields: Vec<String> = record
             .fields
             .iter()

@@ -12,6 +12,7 @@ pub mod rust_ops;
 pub mod schema;
 pub mod site;
 pub mod site_check;
+pub mod surface;
 pub mod tests;
 pub mod ts;
 
@@ -37,17 +38,95 @@ fn spec_file(model: &Model) -> &str {
     }
 }
 
-/// Run every emitter, in a fixed order.
-pub fn generate(model: &Model) -> Files {
+/// A generated file that could not be produced. The model is validated before any emitter
+/// runs, so this is a bug in an emitter or a template; it fails `cargo xtask codegen` rather
+/// than ending up in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError {
+    /// The file that was being produced, relative to the repository root.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "codegen could not produce {}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+/// Render `template` as the contents of `path`; a failure is an error naming the file and the
+/// template's reason, never file contents.
+pub fn render(path: &str, template: &impl askama::Template) -> Result<String, EmitError> {
+    template.render().map_err(|err| EmitError {
+        path: path.to_string(),
+        message: format!("its template failed: {err}"),
+    })
+}
+
+/// Run every emitter, in a fixed order; the first failure stops it.
+pub fn generate(model: &Model) -> Result<Files, EmitError> {
     let mut files = Files::new();
-    files.extend(rust_ops::emit(model));
+    files.extend(rust_ops::emit(model)?);
     files.extend(js_bindings::emit(model));
-    files.extend(dts::emit(model));
-    files.extend(docs_md::emit(model));
-    files.extend(site::emit(model));
+    files.extend(dts::emit(model)?);
+    files.extend(docs_md::emit(model)?);
+    files.extend(site::emit(model)?);
     files.extend(schema::emit(model));
     files.extend(tests::emit(model));
-    files
+    Ok(files)
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    /// A value whose formatting fails, as a broken template or filter would.
+    struct Unprintable;
+
+    impl std::fmt::Display for Unprintable {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+
+    #[derive(askama::Template)]
+    #[template(source = "before {{ value }} after", ext = "txt")]
+    struct Failing {
+        value: Unprintable,
+    }
+
+    #[derive(askama::Template)]
+    #[template(source = "before {{ value }} after", ext = "txt")]
+    struct Working {
+        value: u8,
+    }
+
+    #[test]
+    fn a_failing_template_is_an_error_not_contents() {
+        let err = render("generated/x.md", &Failing { value: Unprintable }).unwrap_err();
+        assert_eq!(err.path, "generated/x.md");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("codegen could not produce generated/x.md: its template failed"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_working_template_renders() {
+        assert_eq!(
+            render("generated/x.md", &Working { value: 7 }),
+            Ok("before 7 after".to_string())
+        );
+    }
+
+    #[test]
+    fn every_emitter_succeeds_on_the_demo_spec() {
+        let files = generate(&test_spec::model()).expect("the demo spec renders");
+        assert!(files.iter().all(|(_, text)| !text.contains("codegen:")));
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::{preamble, Files};
+use crate::emit::{preamble, EmitError, Files};
 use crate::model::*;
 use crate::names;
 
@@ -26,23 +26,19 @@ const JS_MODULE_FILE: &str = "js/10_wasm.js";
 /// Where the generated bindings script lives, relative to the runtime crate.
 const JS_BINDINGS_FILE: &str = "../generated/js/00_bindings.js";
 
-pub fn emit(model: &Model) -> Files {
+pub fn emit(model: &Model) -> Result<Files, EmitError> {
     let file = |path: &str, rendered: syn::Result<String>| {
-        let text = match rendered {
-            Ok(text) => text,
-            // The model is validated, so this is a bug in this emitter; emit something that
-            // fails to compile with the reason rather than panicking.
-            Err(err) => format!(
-                "compile_error!({:?});\n",
-                format!("codegen produced invalid Rust: {err}")
-            ),
-        };
-        (path.to_string(), format!("// {}\n\n{text}", preamble(model)))
+        // The model is validated, so invalid Rust is a bug in this emitter: fail the run.
+        let text = rendered.map_err(|err| EmitError {
+            path: path.to_string(),
+            message: format!("the emitted Rust does not parse: {err}"),
+        })?;
+        Ok((path.to_string(), format!("// {}\n\n{text}", preamble(model))))
     };
-    vec![
-        file(TYPES_PATH, render(types_tokens(model), None)),
-        file(PATH, render(ops_tokens(model), Some(extension(model)))),
-    ]
+    Ok(vec![
+        file(TYPES_PATH, render(types_tokens(model), None))?,
+        file(PATH, render(ops_tokens(model), Some(extension(model))))?,
+    ])
 }
 
 /// The file body: prettyplease-formatted items separated by blank lines (consecutive `use`s
@@ -433,13 +429,13 @@ mod tests {
     use crate::emit::test_spec;
 
     fn output() -> String {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         format!("{}\n{}", test_spec::file(&files, TYPES_PATH), test_spec::file(&files, PATH))
     }
 
     #[test]
     fn parses_and_has_preamble() {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         for path in [TYPES_PATH, PATH] {
             let out = test_spec::file(&files, path);
             assert!(out.starts_with(

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use askama::Template;
 
 use crate::emit::markdown::{escape, to_html};
-use crate::emit::ts::{class_declaration, error_class, field_ts, signature, wire_ts};
-use crate::emit::{preamble, Files};
-use crate::model::{Function, Model};
+use crate::emit::surface::{class_page, Item, Kind, Surface};
+use crate::emit::ts::error_class;
+use crate::emit::{preamble, render, EmitError, Files};
+use crate::model::Model;
 
 pub const DIR: &str = "generated/site";
 
@@ -62,8 +63,7 @@ struct ErrorRow {
     doc: String,
 }
 
-/// One documented item on a page (the page's subject or one of its members).
-#[derive(Default)]
+/// A surface item as HTML, with type names and doc references linked.
 struct Entry {
     id: String,
     heading: String,
@@ -102,65 +102,35 @@ struct Links {
 }
 
 impl Links {
-    fn new(model: &Model) -> Self {
+    fn new(model: &Model, surface: &Surface) -> Self {
         let mut types = BTreeMap::new();
-        for name in model
-            .aliases
-            .iter()
-            .map(|a| &a.name)
-            .chain(model.enums.iter().map(|e| &e.name))
-            .chain(
-                model
-                    .records
-                    .iter()
-                    .filter(|r| !r.internal)
-                    .map(|r| &r.name),
-            )
-            .chain(model.unions.iter().map(|u| &u.name))
-        {
-            types.insert(name.clone(), type_page(name));
-        }
-        for c in &model.classes {
-            types.insert(c.name.clone(), class_page(&c.name));
-        }
-        let mut all = types.clone();
-        for f in &model.functions {
-            all.insert(f.name.clone(), function_page(&f.name));
-        }
-        for c in &model.classes {
-            for m in &c.methods {
-                all.insert(
-                    format!("{}.{}", c.name, m.name),
-                    format!("{}#method.{}", class_page(&c.name), m.name),
-                );
+        let mut all = BTreeMap::new();
+        for page in surface.pages() {
+            if matches!(
+                page.item.kind,
+                Kind::Class | Kind::Alias | Kind::Enum | Kind::Interface | Kind::Union
+            ) {
+                types.insert(page.item.name.clone(), page.file.clone());
             }
-            for p in &c.properties {
-                all.insert(
-                    format!("{}.{}", c.name, p.name),
-                    format!("{}#property.{}", class_page(&c.name), p.name),
-                );
-            }
-        }
-        for ns in &model.namespaces {
-            all.insert(ns.name.clone(), namespace_page(&ns.name));
-            for f in &ns.functions {
-                all.insert(
-                    format!("{}.{}", ns.name, f.name),
-                    format!("{}#function.{}", namespace_page(&ns.name), f.name),
-                );
+            all.insert(page.item.name.clone(), page.file.clone());
+            for m in &page.members {
+                all.insert(m.name.clone(), format!("{}#{}", page.file, m.id));
             }
         }
         // A method name alone (`getExports`) links too when only one class has it.
-        for c in &model.classes {
-            for m in &c.methods {
-                let owners = model
-                    .classes
-                    .iter()
-                    .filter(|o| o.methods.iter().any(|x| x.name == m.name))
+        for page in surface.pages() {
+            for m in page.members.iter().filter(|m| m.kind == Kind::Method) {
+                let owners = surface
+                    .pages()
+                    .filter(|o| {
+                        o.members
+                            .iter()
+                            .any(|x| x.kind == Kind::Method && x.short == m.short)
+                    })
                     .count();
                 if owners == 1 {
-                    all.entry(m.name.clone())
-                        .or_insert_with(|| format!("{}#method.{}", class_page(&c.name), m.name));
+                    all.entry(m.short.clone())
+                        .or_insert_with(|| format!("{}#{}", page.file, m.id));
                 }
             }
         }
@@ -176,6 +146,15 @@ impl Links {
         to_html(md.trim(), &|code: &str| {
             self.all.get(code.trim_end_matches("()")).cloned()
         })
+    }
+
+    /// Doc text that sits inside a line (a table cell's neighbour, a list item): no `<p>`.
+    fn inline_doc(&self, md: &str) -> String {
+        let html = self.doc(md);
+        html.strip_prefix("<p>")
+            .and_then(|d| d.strip_suffix("</p>"))
+            .unwrap_or(&html)
+            .to_string()
     }
 
     /// A TypeScript type or declaration as HTML, with declared type names linked.
@@ -207,22 +186,52 @@ impl Links {
         flush(&mut word, &mut out);
         out
     }
-}
 
-pub fn function_page(name: &str) -> String {
-    format!("function.{name}.html")
-}
-
-pub fn class_page(name: &str) -> String {
-    format!("class.{name}.html")
-}
-
-pub fn namespace_page(name: &str) -> String {
-    format!("namespace.{name}.html")
-}
-
-pub fn type_page(name: &str) -> String {
-    format!("type.{name}.html")
+    fn entry(&self, it: &Item) -> Entry {
+        Entry {
+            id: it.id.clone(),
+            heading: it.name.clone(),
+            kind: it.kind.label().into(),
+            signature: self.code(&it.signature),
+            doc: self.doc(it.doc),
+            rows_label: it.rows_label.into(),
+            rows: it
+                .rows
+                .iter()
+                .map(|r| Row {
+                    name: r.name.clone(),
+                    ty: self.code(&r.ty),
+                    doc: self.doc(r.doc),
+                })
+                .collect(),
+            returns: match &it.returns {
+                None => String::new(),
+                Some(r) => {
+                    let ty = format!("<code>{}</code>", self.code(r.ty));
+                    if r.doc.is_empty() {
+                        ty
+                    } else {
+                        format!("{ty}: {}", self.inline_doc(r.doc))
+                    }
+                }
+            },
+            throws: it
+                .throws
+                .iter()
+                .map(|e| ThrowRow {
+                    code: e.code,
+                    name: e.name.clone(),
+                    meaning: e.meaning.clone(),
+                    href: format!("index.html#error-{}", e.code),
+                })
+                .collect(),
+            examples: it
+                .examples
+                .iter()
+                .map(|e| (e.title.clone(), e.code.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// The first sentence of a doc text.
@@ -232,83 +241,26 @@ fn first_sentence(doc: &str) -> String {
     doc[..end].replace('\n', " ")
 }
 
-fn function_entry(
-    model: &Model,
-    links: &Links,
-    id: String,
-    kind: &str,
-    heading: String,
-    decl: String,
-    f: &Function,
-) -> Entry {
-    Entry {
-        id,
-        heading,
-        kind: kind.into(),
-        signature: links.code(&decl),
-        doc: links.doc(&f.doc),
-        rows_label: "Parameter".into(),
-        rows: f
-            .params
-            .iter()
-            .map(|p| Row {
-                name: if p.variadic {
-                    format!("...{}", p.name)
-                } else if p.optional {
-                    format!("{}?", p.name)
-                } else {
-                    p.name.clone()
-                },
-                ty: links.code(&p.ty.text),
-                doc: links.doc(&p.doc),
-            })
-            .collect(),
-        returns: {
-            let ty = format!("<code>{}</code>", links.code(&f.returns.ty.text));
-            if f.returns.doc.trim().is_empty() {
-                ty
-            } else {
-                let doc = links.doc(&f.returns.doc);
-                let doc = doc
-                    .strip_prefix("<p>")
-                    .and_then(|d| d.strip_suffix("</p>"))
-                    .unwrap_or(&doc)
-                    .to_string();
-                format!("{ty}: {doc}")
-            }
-        },
-        throws: f
-            .throws
-            .iter()
-            .filter_map(|t| model.error(t.code))
-            .map(|e| ThrowRow {
-                code: e.code,
-                name: e.name.clone(),
-                meaning: e.meaning.clone(),
-                href: format!("index.html#error-{}", e.code),
-            })
-            .collect(),
-        examples: f
-            .examples
-            .iter()
-            .map(|e| (e.title.clone(), e.code.clone()))
-            .collect(),
-    }
-}
-
-pub fn emit(model: &Model) -> Files {
-    let links = Links::new(model);
-    let nav = nav(model, &links);
-    let base = |current: String, title: &str, main: Entry, members: Vec<Entry>| PageTemplate {
-        current,
-        preamble: preamble(model),
-        site_title: model.module.title.clone(),
-        nav: &nav,
-        title: title.to_string(),
-        main,
-        members,
-    };
-    let mut pages: Vec<(String, Result<String, askama::Error>)> = Vec::new();
+pub fn emit(model: &Model) -> Result<Files, EmitError> {
+    let surface = Surface::new(model);
+    let links = Links::new(model, &surface);
+    let nav: Vec<NavGroup> = surface
+        .sections
+        .iter()
+        .map(|s| NavGroup {
+            title: s.title.to_string(),
+            links: s
+                .pages
+                .iter()
+                .map(|p| NavLink {
+                    href: p.file.clone(),
+                    text: p.item.name.clone(),
+                    summary: links.inline_doc(&first_sentence(p.item.doc)),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut pages: Vec<(String, String)> = Vec::new();
 
     let index = IndexTemplate {
         current: "index.html".into(),
@@ -335,216 +287,25 @@ pub fn emit(model: &Model) -> Files {
             .map(|c| class_page(&c.name))
             .unwrap_or_default(),
     };
-    pages.push(("index.html".into(), index.render()));
+    pages.push(("index.html".into(), render(&format!("{DIR}/index.html"), &index)?));
 
-    for f in &model.functions {
-        let main = function_entry(
-            model,
-            &links,
-            String::new(),
-            "function",
-            f.name.clone(),
-            format!("function {}", signature(&f.name, f)),
-            f,
-        );
-        pages.push((
-            function_page(&f.name),
-            base(function_page(&f.name), &f.name, main, Vec::new()).render(),
-        ));
+    for page in surface.pages() {
+        let template = PageTemplate {
+            current: page.file.clone(),
+            preamble: preamble(model),
+            site_title: model.module.title.clone(),
+            nav: &nav,
+            title: page.item.name.clone(),
+            main: links.entry(&page.item),
+            members: page.members.iter().map(|m| links.entry(m)).collect(),
+        };
+        let path = format!("{DIR}/{}", page.file);
+        pages.push((page.file.clone(), render(&path, &template)?));
     }
 
-    for c in &model.classes {
-        let main = Entry {
-            heading: c.name.clone(),
-            kind: "class".into(),
-            signature: links.code(&class_declaration(c)),
-            doc: links.doc(&c.doc),
-            ..Entry::default()
-        };
-        let mut entries: Vec<Entry> = c
-            .properties
-            .iter()
-            .map(|p| Entry {
-                id: format!("property.{}", p.name),
-                heading: format!("{}.{}", c.name, p.name),
-                kind: "property".into(),
-                signature: links.code(&format!(
-                    "readonly {}{}: {}",
-                    p.name,
-                    if p.optional { "?" } else { "" },
-                    p.ty.text
-                )),
-                doc: links.doc(&p.doc),
-                ..Entry::default()
-            })
-            .collect();
-        entries.extend(c.methods.iter().map(|m| {
-            function_entry(
-                model,
-                &links,
-                format!("method.{}", m.name),
-                "method",
-                format!("{}.{}", c.name, m.name),
-                signature(&m.name, m),
-                m,
-            )
-        }));
-        pages.push((
-            class_page(&c.name),
-            base(class_page(&c.name), &c.name, main, entries).render(),
-        ));
-    }
-
-    for ns in &model.namespaces {
-        let members: Vec<String> = ns
-            .functions
-            .iter()
-            .map(|f| format!("  function {};", signature(&f.name, f)))
-            .collect();
-        let main = Entry {
-            heading: ns.name.clone(),
-            kind: "namespace".into(),
-            signature: links.code(&format!(
-                "namespace {} {{\n{}\n}}",
-                ns.name,
-                members.join("\n")
-            )),
-            doc: links.doc(&ns.doc),
-            ..Entry::default()
-        };
-        let entries = ns
-            .functions
-            .iter()
-            .map(|f| {
-                let q = format!("{}.{}", ns.name, f.name);
-                function_entry(
-                    model,
-                    &links,
-                    format!("function.{}", f.name),
-                    "function",
-                    q.clone(),
-                    signature(&q, f),
-                    f,
-                )
-            })
-            .collect();
-        pages.push((
-            namespace_page(&ns.name),
-            base(namespace_page(&ns.name), &ns.name, main, entries).render(),
-        ));
-    }
-
-    for a in &model.aliases {
-        let main = Entry {
-            heading: a.name.clone(),
-            kind: "type alias".into(),
-            signature: links.code(&format!("type {} = {};", a.name, a.ty.text)),
-            doc: links.doc(&a.doc),
-            ..Entry::default()
-        };
-        pages.push((
-            type_page(&a.name),
-            base(type_page(&a.name), &a.name, main, Vec::new()).render(),
-        ));
-    }
-    for e in &model.enums {
-        let values: Vec<String> = e
-            .values
-            .iter()
-            .map(|v| format!("\"{}\"", v.value))
-            .collect();
-        let main = Entry {
-            heading: e.name.clone(),
-            kind: "enum".into(),
-            signature: links.code(&format!("type {} = {};", e.name, values.join(" | "))),
-            doc: links.doc(&e.doc),
-            rows_label: "Value".into(),
-            rows: e
-                .values
-                .iter()
-                .map(|v| Row {
-                    name: format!("\"{}\"", v.value),
-                    ty: String::new(),
-                    doc: links.doc(&v.doc),
-                })
-                .collect(),
-            ..Entry::default()
-        };
-        pages.push((
-            type_page(&e.name),
-            base(type_page(&e.name), &e.name, main, Vec::new()).render(),
-        ));
-    }
-    for r in model.records.iter().filter(|r| !r.internal) {
-        let fields: Vec<String> = r
-            .fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "  {}{}: {};",
-                    f.name,
-                    if f.optional { "?" } else { "" },
-                    field_ts(f)
-                )
-            })
-            .collect();
-        let main = Entry {
-            heading: r.name.clone(),
-            kind: "interface".into(),
-            signature: links.code(&format!(
-                "interface {} {{\n{}\n}}",
-                r.name,
-                fields.join("\n")
-            )),
-            doc: links.doc(&r.doc),
-            rows_label: "Field".into(),
-            rows: r
-                .fields
-                .iter()
-                .map(|f| Row {
-                    name: format!("{}{}", f.name, if f.optional { "?" } else { "" }),
-                    ty: links.code(&field_ts(f)),
-                    doc: links.doc(&f.doc),
-                })
-                .collect(),
-            ..Entry::default()
-        };
-        pages.push((
-            type_page(&r.name),
-            base(type_page(&r.name), &r.name, main, Vec::new()).render(),
-        ));
-    }
-    for u in &model.unions {
-        let variants: Vec<String> = u.variants.iter().map(|v| wire_ts(&v.ty.ty)).collect();
-        let main = Entry {
-            heading: u.name.clone(),
-            kind: "union".into(),
-            signature: links.code(&format!("type {} = {};", u.name, variants.join(" | "))),
-            doc: links.doc(&u.doc),
-            rows_label: "Variant".into(),
-            rows: u
-                .variants
-                .iter()
-                .map(|v| Row {
-                    name: v.name.clone(),
-                    ty: links.code(&wire_ts(&v.ty.ty)),
-                    doc: links.doc(&v.doc),
-                })
-                .collect(),
-            ..Entry::default()
-        };
-        pages.push((
-            type_page(&u.name),
-            base(type_page(&u.name), &u.name, main, Vec::new()).render(),
-        ));
-    }
-
-    pages
+    Ok(pages
         .into_iter()
-        .map(|(name, page)| {
-            let text = page.unwrap_or_else(|err| {
-                format!("<!-- codegen: the page template failed: {err} -->\n")
-            });
+        .map(|(name, text)| {
             // Templates leave trailing spaces where blocks were; keep the output tidy.
             let text: String = text
                 .lines()
@@ -552,88 +313,7 @@ pub fn emit(model: &Model) -> Files {
                 .collect();
             (format!("{DIR}/{name}"), text)
         })
-        .collect()
-}
-
-fn nav(model: &Model, links: &Links) -> Vec<NavGroup> {
-    let summary = |doc: &str| {
-        let html = links.doc(&first_sentence(doc));
-        html.strip_prefix("<p>")
-            .and_then(|d| d.strip_suffix("</p>"))
-            .unwrap_or(&html)
-            .to_string()
-    };
-    let mut groups = vec![
-        NavGroup {
-            title: "Functions".into(),
-            links: model
-                .functions
-                .iter()
-                .map(|f| NavLink {
-                    href: function_page(&f.name),
-                    text: f.name.clone(),
-                    summary: summary(&f.doc),
-                })
-                .collect(),
-        },
-        NavGroup {
-            title: "Classes".into(),
-            links: model
-                .classes
-                .iter()
-                .map(|c| NavLink {
-                    href: class_page(&c.name),
-                    text: c.name.clone(),
-                    summary: summary(&c.doc),
-                })
-                .collect(),
-        },
-        NavGroup {
-            title: "Namespaces".into(),
-            links: model
-                .namespaces
-                .iter()
-                .map(|n| NavLink {
-                    href: namespace_page(&n.name),
-                    text: n.name.clone(),
-                    summary: summary(&n.doc),
-                })
-                .collect(),
-        },
-    ];
-    let mut types: Vec<NavLink> = Vec::new();
-    types.extend(model.aliases.iter().map(|a| NavLink {
-        href: type_page(&a.name),
-        text: a.name.clone(),
-        summary: summary(&a.doc),
-    }));
-    types.extend(model.enums.iter().map(|e| NavLink {
-        href: type_page(&e.name),
-        text: e.name.clone(),
-        summary: summary(&e.doc),
-    }));
-    types.extend(
-        model
-            .records
-            .iter()
-            .filter(|r| !r.internal)
-            .map(|r| NavLink {
-                href: type_page(&r.name),
-                text: r.name.clone(),
-                summary: summary(&r.doc),
-            }),
-    );
-    types.extend(model.unions.iter().map(|u| NavLink {
-        href: type_page(&u.name),
-        text: u.name.clone(),
-        summary: summary(&u.doc),
-    }));
-    groups.push(NavGroup {
-        title: "Types".into(),
-        links: types,
-    });
-    groups.retain(|g| !g.links.is_empty());
-    groups
+        .collect())
 }
 
 #[cfg(test)]
@@ -644,7 +324,7 @@ mod tests {
 
     #[test]
     fn pages_exist_and_links_resolve() {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         for page in [
             "index.html",
@@ -669,7 +349,7 @@ mod tests {
 
     #[test]
     fn page_content() {
-        let files = emit(&test_spec::model());
+        let files = emit(&test_spec::model()).expect("the demo spec renders");
         let page = test_spec::file(&files, "generated/site/function.make.html");
         assert!(page.starts_with("<!-- Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand. -->\n<!DOCTYPE html>"), "{page}");
         assert!(
