@@ -209,4 +209,65 @@ mod tests {
         policy.allow_read(Path::new("/tmp"));
         assert!(policy.check(Path::new("/"), Access::Read, "t").is_err());
     }
+
+    // A grant covers whole path components: "/x" must not grant "/x-secrets", whose name
+    // merely starts with the same bytes. A byte-prefix comparison would grant it.
+    #[test]
+    fn a_sibling_whose_name_extends_a_grant_is_not_granted() {
+        for access in [Access::Read, Access::Write] {
+            let mut policy = PathPolicy::default();
+            match access {
+                Access::Read => policy.allow_read(Path::new("/x")),
+                Access::Write => policy.allow_write(Path::new("/x")),
+            };
+            for inside in ["/x", "/x/m.wasm", "/x/sub/dir"] {
+                assert!(policy.check(Path::new(inside), access, "t").is_ok(), "{access:?} {inside}");
+            }
+            for sibling in ["/x-secrets", "/x-secrets/m.wasm", "/xy", "/x.d/m.wasm"] {
+                let err = policy.check(Path::new(sibling), access, "t").unwrap_err();
+                assert_eq!(err.code, crate::error::ErrorCode::PermissionDenied, "{access:?} {sibling}");
+            }
+        }
+    }
+
+    // The same on disk through `check_path`, as compileFile and preopens use it: a real
+    // sibling directory (found) and paths below it that do not exist (missing).
+    #[test]
+    fn check_path_refuses_an_existing_or_missing_sibling_that_extends_the_grant() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = canonicalize(dir.path()).unwrap();
+        let granted = base.join("x");
+        let sibling = base.join("x-secrets");
+        std::fs::create_dir_all(&granted).unwrap();
+        std::fs::create_dir_all(&sibling).unwrap();
+        std::fs::write(granted.join("m.wasm"), b"\0asm").unwrap();
+        std::fs::write(sibling.join("m.wasm"), b"\0asm").unwrap();
+        for access in [Access::Read, Access::Write] {
+            let mut policy = PathPolicy::default();
+            match access {
+                Access::Read => policy.allow_read(&granted),
+                Access::Write => policy.allow_write(&granted),
+            };
+            assert!(matches!(check_path(&policy, &granted.join("m.wasm"), access, "t"), Ok(Checked::Found(_))));
+            assert!(matches!(check_path(&policy, &granted.join("new.wasm"), access, "t"), Ok(Checked::Missing(_))));
+            // Reached directly, and through `..` from inside the grant.
+            for path in [
+                sibling.clone(),
+                sibling.join("m.wasm"),
+                sibling.join("missing.wasm"),
+                sibling.join("no-dir/missing.wasm"),
+                granted.join("../x-secrets/m.wasm"),
+                granted.join("../x-secrets/missing.wasm"),
+                base.join("x-missing/m.wasm"),
+            ] {
+                let result = check_path(&policy, &path, access, "t");
+                assert_eq!(
+                    result.err().map(|e| e.code),
+                    Some(crate::error::ErrorCode::PermissionDenied),
+                    "{access:?} {}",
+                    path.display()
+                );
+            }
+        }
+    }
 }
