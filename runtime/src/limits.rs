@@ -110,4 +110,34 @@ mod tests {
         assert_eq!(budget.used(), 40);
         assert!(b.table_growing(0, 1000, None).unwrap());
     }
+
+    // Every cap admits exactly its own size and refuses one more.
+    #[test]
+    fn caps_are_inclusive_and_growth_reserves_only_the_difference() {
+        let budget = Arc::new(MemoryBudget::new(Some(100)));
+        let mut a = InstanceLimiter::new(Some(80), Some(10), budget.clone());
+        assert!(!a.memory_growing(0, 21, Some(20)).unwrap(), "the module's own maximum");
+        assert!(a.memory_growing(0, 20, Some(20)).unwrap());
+        assert!(!a.memory_growing(20, 81, None).unwrap(), "the instance cap");
+        assert!(a.memory_growing(20, 80, None).unwrap());
+        assert_eq!(budget.used(), 80, "growth from 20 to 80 reserves 60 more");
+        let mut b = InstanceLimiter::new(None, None, budget.clone());
+        assert!(!b.memory_growing(0, 21, None).unwrap(), "the shared budget");
+        assert!(b.memory_growing(0, 20, None).unwrap(), "exactly the rest of the budget");
+        assert_eq!(budget.used(), 100);
+        assert!(!b.memory_growing(20, 21, None).unwrap());
+        drop(a);
+        assert_eq!(budget.used(), 20, "dropping releases all the instance held");
+        drop(b);
+        assert_eq!(budget.used(), 0);
+
+        let mut t = InstanceLimiter::new(None, Some(10), Arc::new(MemoryBudget::new(None)));
+        assert!(t.table_growing(0, 10, None).unwrap());
+        assert!(!t.table_growing(0, 11, None).unwrap(), "the table cap");
+        assert!(t.table_growing(0, 5, Some(5)).unwrap());
+        assert!(!t.table_growing(0, 6, Some(5)).unwrap(), "the table's own maximum");
+        let mut uncapped = InstanceLimiter::new(None, None, Arc::new(MemoryBudget::new(None)));
+        assert!(uncapped.memory_growing(0, usize::MAX / 2, None).unwrap(), "no cap, no budget");
+        assert!(uncapped.table_growing(0, usize::MAX / 2, None).unwrap());
+    }
 }

@@ -110,3 +110,31 @@ pub async fn memory_grow(wasm: &WasmState, instance: u32, delta: f64) -> WasmRes
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn index_takes_non_negative_integers_up_to_2_pow_63() {
+        assert_eq!(index("offset", 0.0).unwrap(), 0);
+        assert_eq!(index("offset", 5.0).unwrap(), 5);
+        assert_eq!(index("offset", 2f64.powi(63)).unwrap(), 1usize << 63);
+        for bad in [-1.0, -0.5, 1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2f64.powi(64), 1e300] {
+            let err = index("offset", bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::MemoryError, "{bad}");
+            assert!(err.message.starts_with("offset must be"), "{bad}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn bounds_end_at_the_memory_size() {
+        assert_eq!(bounds(0, 4, 4).unwrap(), 0..4);
+        assert_eq!(bounds(4, 0, 4).unwrap(), 4..4);
+        assert_eq!(bounds(1, 2, 4).unwrap(), 1..3);
+        for (offset, length) in [(1, 4), (5, 0), (0, 5), (usize::MAX, 1), (1, usize::MAX)] {
+            assert_eq!(bounds(offset, length, 4).unwrap_err().code, ErrorCode::MemoryError, "{offset} + {length}");
+        }
+    }
+}

@@ -332,4 +332,61 @@ mod tests {
         write_slot("f", 0, &v, &mut slot).unwrap();
         assert!(payload(&slot).is_nan());
     }
+
+    #[test]
+    fn value_types_name_references_by_their_heap_type() {
+        assert_eq!(value_type(&ValType::I32), ValueType::I32);
+        assert_eq!(value_type(&ValType::F64), ValueType::F64);
+        assert_eq!(value_type(&ValType::FUNCREF), ValueType::Funcref);
+        assert_eq!(value_type(&ValType::EXTERNREF), ValueType::Externref);
+        assert_eq!(value_type(&ValType::ANYREF), ValueType::Anyref);
+        let e = to_val("f", 0, &ValType::EXTERNREF, &num(1.0)).unwrap_err();
+        assert!(e.message.contains("externref parameters cannot be passed"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_numeric_result_has_its_slot_kind() {
+        let mut slot = [0xffu8; SLOT];
+        let payload = |slot: &[u8; SLOT]| f64::from_ne_bytes(slot[8..].try_into().unwrap());
+        write_slot("f", 0, &Val::I32(-7), &mut slot).unwrap();
+        assert_eq!((slot[0], slot[1..8].iter().all(|b| *b == 0), payload(&slot)), (0, true, -7.0));
+        write_slot("f", 0, &Val::F32(1.5f32.to_bits()), &mut slot).unwrap();
+        assert_eq!((slot[0], payload(&slot)), (2, 1.5));
+        write_slot("f", 0, &Val::F64(2.25f64.to_bits()), &mut slot).unwrap();
+        assert_eq!((slot[0], payload(&slot)), (3, 2.25));
+        let e = write_slot("f", 1, &Val::V128(0u128.into()), &mut slot).unwrap_err();
+        assert!(e.message.contains("result 1 is a reference or vector value"), "{}", e.message);
+    }
+
+    #[test]
+    fn i64_takes_safe_integer_numbers_up_to_the_limit() {
+        assert_eq!(to_val("f", 0, &ValType::I64, &num(9007199254740991.0)).unwrap().unwrap_i64(), 9007199254740991);
+        assert_eq!(to_val("f", 0, &ValType::I64, &num(-9007199254740991.0)).unwrap().unwrap_i64(), -9007199254740991);
+        assert!(to_val("f", 0, &ValType::I64, &num(-9007199254740992.0)).is_err());
+        // Beyond 1.8e19 a number is out of every integer range; below it, the range check speaks.
+        let e = to_val("f", 0, &ValType::I32, &num(1e20)).unwrap_err();
+        assert!(e.message.contains("out of range for an integer parameter"), "{}", e.message);
+        let e = to_val("f", 0, &ValType::I32, &num(1.8e19)).unwrap_err();
+        assert!(e.message.contains("does not fit in 32 bits"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_bigint_beyond_i128_goes_to_f32_only_when_exact() {
+        // 2^128 + 2^80: exact as f64, rounded as f32.
+        let big_value = "340282366920938463463374607431768211456";
+        let plus = big_value.parse::<f64>().unwrap() + 2f64.powi(80);
+        let text = format!("{plus:.0}");
+        assert_eq!(to_val("f", 0, &ValType::F64, &big(&text)).unwrap().unwrap_f64(), plus);
+        let e = to_val("f", 0, &ValType::F32, &big(&text)).unwrap_err();
+        assert!(e.message.contains("cannot be represented exactly as f32"), "{}", e.message);
+        assert_eq!(to_val("f", 0, &ValType::F64, &big(big_value)).unwrap().unwrap_f64(), 2f64.powi(128));
+    }
+
+    #[test]
+    fn a_typed_argument_must_match_the_parameter() {
+        let typed = |kind: &str, n: f64| Arg::from_wire(&CallArg { kind: kind.into(), num: Some(n), big: None, desc: None });
+        assert_eq!(to_val("f", 0, &ValType::F32, &typed("f32", 1.5)).unwrap().unwrap_f32(), 1.5);
+        let e = to_val("f", 0, &ValType::F64, &typed("f32", 1.5)).unwrap_err();
+        assert!(e.message.contains("types.f32(...) was given but the parameter is declared f64"), "{}", e.message);
+    }
 }

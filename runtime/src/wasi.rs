@@ -167,3 +167,157 @@ fn add_preopen(wasm: &WasmState, builder: &mut WasiCtxBuilder, guest: &str, host
         .map_err(|e| WasmError::wasi(format!("preopens: cannot open \"{host}\" for \"{guest}\": {e:#}")))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::WasmConfig;
+    use crate::error::ErrorCode;
+    use crate::generated::{CallOptions, PreopenOptions};
+    use crate::permissions::PathPolicy;
+
+    /// Writes "out" to stdout and "err" to stderr, echoes up to 64 bytes of stdin to
+    /// stdout, and exits with the errno of its first write to stdout.
+    const ECHO: &str = r#"(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "out")
+      (data (i32.const 104) "err")
+      (func (export "_start") (local $errno i32)
+        (i32.store (i32.const 0) (i32.const 100))
+        (i32.store (i32.const 4) (i32.const 3))
+        (local.set $errno (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (i32.store (i32.const 0) (i32.const 104))
+        (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (i32.store (i32.const 16) (i32.const 200))
+        (i32.store (i32.const 20) (i32.const 64))
+        (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+        (i32.store (i32.const 20) (i32.load (i32.const 24)))
+        (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))
+        (call $exit (local.get $errno))))"#;
+
+    fn state(policy: PathPolicy) -> Arc<WasmState> {
+        Arc::new(WasmState::new(WasmConfig::with_permissions(Arc::new(policy))).unwrap())
+    }
+
+    fn code(result: WasmResult<WasiParts>) -> Option<ErrorCode> {
+        result.err().map(|e| e.code)
+    }
+
+    /// Run ECHO with `options`; its exit code, stdout and stderr (empty when not piped).
+    fn run_echo(options: InstantiateOptions) -> (i32, String, String) {
+        let wasm = state(PathPolicy::default());
+        crate::worker::block_on(async {
+            let module = crate::module::compile(wasm.clone(), ECHO.as_bytes().to_vec()).await.unwrap();
+            let instance = crate::instance::instantiate(wasm.clone(), module, options).await.unwrap();
+            let exit = crate::call::run(wasm.clone(), instance, CallOptions::default()).await.unwrap();
+            let take = |fd| String::from_utf8(crate::stdio::take_output(&wasm, instance, fd).unwrap_or_default()).unwrap();
+            (exit, take(1), take(2))
+        })
+    }
+
+    #[test]
+    fn piped_streams_carry_what_the_guest_wrote_to_each() {
+        let options = InstantiateOptions {
+            stdin: Some(StdinSource::Text("in".into())),
+            stdout: Some(OutputMode::Pipe),
+            stderr: Some(OutputMode::Pipe),
+            ..Default::default()
+        };
+        assert_eq!(run_echo(options), (0, "outin".to_string(), "err".to_string()));
+        let bytes = InstantiateOptions {
+            stdin: Some(StdinSource::Bytes(serde_bytes::ByteBuf::from(b"xy".to_vec()))),
+            stdout: Some(OutputMode::Pipe),
+            ..Default::default()
+        };
+        assert_eq!(run_echo(bytes), (0, "outxy".to_string(), String::new()));
+        // Only stderr piped: stdout goes nowhere, not into stderr's pipe.
+        let stderr_only = InstantiateOptions { stderr: Some(OutputMode::Pipe), ..Default::default() };
+        assert_eq!(run_echo(stderr_only), (0, String::new(), "err".to_string()));
+        let stdout_only = InstantiateOptions { stdout: Some(OutputMode::Pipe), ..Default::default() };
+        assert_eq!(run_echo(stdout_only), (0, "out".to_string(), String::new()));
+        // A closed stream fails the guest's writes; the other stream is unaffected.
+        let closed_stdout = InstantiateOptions { stdout: Some(OutputMode::Closed), stderr: Some(OutputMode::Pipe), ..Default::default() };
+        let (exit, _, err) = run_echo(closed_stdout);
+        assert!(exit != 0 && err == "err", "closed stdout: exit {exit}, stderr {err:?}");
+        let closed_stderr = InstantiateOptions { stdout: Some(OutputMode::Pipe), stderr: Some(OutputMode::Closed), ..Default::default() };
+        assert_eq!(run_echo(closed_stderr), (0, "out".to_string(), String::new()));
+    }
+
+    #[test]
+    fn conflicting_or_malformed_options_are_refused() {
+        let wasm = state(PathPolicy::default());
+        let build = |options: InstantiateOptions| build_context(&wasm, "p", &options);
+        assert!(build(InstantiateOptions::default()).is_ok());
+        let both_stdin = InstantiateOptions { stdin: Some(StdinSource::Text("x".into())), inherit_stdin: Some(true), ..Default::default() };
+        assert_eq!(code(build(both_stdin)), Some(ErrorCode::WasiError));
+        assert!(build(InstantiateOptions { inherit_stdin: Some(true), ..Default::default() }).is_ok());
+        assert!(build(InstantiateOptions { inherit_stdin: Some(false), stdin: Some(StdinSource::Text("x".into())), ..Default::default() }).is_ok());
+        for (mode, inherit, ok) in [
+            (Some(OutputMode::Pipe), Some(true), false),
+            (Some(OutputMode::Null), Some(true), false),
+            (Some(OutputMode::Inherit), Some(true), true),
+            (None, Some(true), true),
+            (Some(OutputMode::Pipe), Some(false), true),
+            (Some(OutputMode::Closed), None, true),
+        ] {
+            let stdout = InstantiateOptions { stdout: mode, inherit_stdout: inherit, ..Default::default() };
+            let stderr = InstantiateOptions { stderr: mode, inherit_stderr: inherit, ..Default::default() };
+            for (name, options) in [("stdout", stdout), ("stderr", stderr)] {
+                let result = build(options);
+                if ok {
+                    assert!(result.is_ok(), "{name} {mode:?} inherit {inherit:?}");
+                } else {
+                    let message = result.err().map(|e| e.message).unwrap_or_default();
+                    let flag = format!("inherit{}{}: true", name[..1].to_uppercase(), &name[1..]);
+                    assert!(message.contains(&flag), "{name} {mode:?}: {message}");
+                    let given = if mode == Some(OutputMode::Pipe) { "\"pipe\"" } else { "\"null\"" };
+                    assert!(message.contains(given), "{name} {mode:?}: {message}");
+                }
+            }
+        }
+        let piped = build(InstantiateOptions { stdout: Some(OutputMode::Pipe), ..Default::default() }).unwrap();
+        assert!(piped.stdout.is_some() && piped.stderr.is_none());
+        let arg = InstantiateOptions { args: Some(vec!["a\0b".into()]), ..Default::default() };
+        assert_eq!(code(build(arg)), Some(ErrorCode::WasiError));
+        assert!(build(InstantiateOptions { args: Some(vec!["a b".into()]), ..Default::default() }).is_ok());
+        for (key, value, ok) in [("", "v", false), ("A=B", "v", false), ("A\0", "v", false), ("A", "v\0", false), ("A", "v=w", true)] {
+            let env = InstantiateOptions { env: Some([(key.to_string(), value.to_string())].into_iter().collect()), ..Default::default() };
+            assert_eq!(code(build(env)), if ok { None } else { Some(ErrorCode::WasiError) }, "env {key:?}={value:?}");
+        }
+    }
+
+    #[test]
+    fn preopens_are_checked_for_the_access_they_give() {
+        let dir = tempfile::tempdir().unwrap();
+        let readable = dir.path().join("readable");
+        let writable = dir.path().join("writable");
+        std::fs::create_dir_all(&readable).unwrap();
+        std::fs::create_dir_all(&writable).unwrap();
+        std::fs::write(writable.join("file"), "x").unwrap();
+        let mut policy = PathPolicy::default();
+        policy.allow_read(&readable).allow_write(&writable);
+        let wasm = state(policy);
+        let preopen = |guest: &str, path: &std::path::Path, readonly: Option<bool>| {
+            let path = path.to_string_lossy().into_owned();
+            let preopen = match readonly {
+                None => Preopen::Path(path),
+                Some(_) => Preopen::Options(PreopenOptions { path, readonly }),
+            };
+            let options = InstantiateOptions { preopens: Some([(guest.to_string(), preopen)].into_iter().collect()), ..Default::default() };
+            code(build_context(&wasm, "p", &options))
+        };
+        assert_eq!(preopen("/w", &writable, None), None);
+        assert_eq!(preopen("/w", &writable, Some(false)), None);
+        assert_eq!(preopen("/r", &readable, Some(true)), None);
+        assert_eq!(preopen("/r", &readable, None), Some(ErrorCode::PermissionDenied));
+        assert_eq!(preopen("/r", &readable, Some(false)), Some(ErrorCode::PermissionDenied));
+        assert_eq!(preopen("w", &writable, None), Some(ErrorCode::WasiError), "a relative guest path");
+        assert_eq!(preopen("/w", &writable.join("file"), None), Some(ErrorCode::WasiError), "not a directory");
+        assert_eq!(preopen("/w", &writable.join("missing"), None), Some(ErrorCode::WasiError), "missing");
+    }
+}
