@@ -256,6 +256,52 @@ fn writable_preopen_outside_the_cwd_needs_allow_write() {
     assert!(!t.outside.join("escaped.txt").exists(), "the guest escaped its preopen");
 }
 
+/// The working directory `x/` beside `x-secrets/`, a sibling whose name extends it: the
+/// default grant of `x/` must not reach into `x-secrets/` (a grant is matched by whole path
+/// components, not by bytes).
+#[test]
+fn a_sibling_whose_name_extends_the_cwd_is_not_granted() {
+    // `tree()` lays out the fixtures; this test runs in `x/` beside `x-secrets/` instead.
+    let t = tree("a_sibling_whose_name_extends_the_cwd_is_not_granted");
+    let cwd = t.root.join("x");
+    let secrets = t.root.join("x-secrets");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::create_dir_all(secrets.join("sub")).unwrap();
+    for name in ["add.wasm", "wasi_sandbox.wasm"] {
+        std::fs::copy(t.cwd.join(name), cwd.join(name)).unwrap();
+    }
+    std::fs::copy(t.cwd.join("add.wasm"), secrets.join("m.wasm")).unwrap();
+    std::fs::write(secrets.join("secret.txt"), "secret\n").unwrap();
+    // Same root: dropping either removes the whole temporary tree.
+    let sibling = Tree { root: t.root.clone(), cwd, outside: secrets.clone() };
+
+    let script = r#"
+        // Relative through "..", and absolute: both refused, for reading and for writing.
+        await expectCode(() => wasm.compileFile("../x-secrets/m.wasm"), 5009, "--allow-read");
+        await expectCode(() => wasm.compileFile(`${outside}/m.wasm`), 5009, "--allow-read");
+        // A missing file there is refused too, before it can tell what exists.
+        await expectCode(() => wasm.compileFile("../x-secrets/missing.wasm"), 5009, "--allow-read");
+        const id = await wasm.compileFile("./wasi_sandbox.wasm");
+        await expectCode(() => wasm.instantiate(id, { preopens: { "/s": "../x-secrets" } }), 5009, "--allow-write");
+        await expectCode(() => wasm.instantiate(id, { preopens: { "/s": outside } }), 5009, "--allow-write");
+        await expectCode(() => wasm.instantiate(id, { preopens: { "/s": "../x-secrets/sub" } }), 5009, "--allow-write");
+        await expectCode(
+          () => wasm.instantiate(id, { preopens: { "/s": { path: "../x-secrets", readonly: true } } }),
+          5009,
+          "--allow-read",
+        );
+        // The working directory itself stays granted.
+        const i = await wasm.instantiate(await wasm.compileFile("./add.wasm"));
+        same(await i.call("add", 2, 3), [5], "add inside the cwd");
+        const w = await wasm.instantiate(id, { preopens: { "/cwd": "." } });
+        same(await guestWrite(w, 3, "ok.txt", "ok\n"), 0, "the guest writes in the cwd");
+    "#;
+    assert_pass("cwd x/ beside x-secrets/", &run(&sibling, &[], script));
+    assert!(sibling.cwd.join("ok.txt").exists(), "the positive control wrote nothing");
+    assert_eq!(std::fs::read_to_string(secrets.join("secret.txt")).unwrap(), "secret\n");
+    assert_eq!(std::fs::read_dir(&secrets).unwrap().count(), 3, "something was created in x-secrets/");
+}
+
 #[cfg(unix)]
 #[test]
 fn symlinks_cannot_escape() {
