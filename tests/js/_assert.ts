@@ -1,8 +1,40 @@
-// Assertions for scenarios. Each failure throws an Error whose message says what differed.
+// Assertions for scenarios. Each failure prints a line `FAIL: <message>` on stderr and
+// throws an Error whose message says what differed. The scenario runner fails a script that
+// prints that marker even when it exits 0, so a failure swallowed by a `catch` still counts.
 import { WasmError } from "runtime:wasm";
 
+/** The line prefix the scenario runner treats as a failure (host/tests/js_scenarios.rs). */
+export const FAIL_MARKER = "FAIL:";
+
+/** Failures that `assertFails` expects are thrown but not reported. */
+let expectedFailures = 0;
+
+/** Report a failure to the runner and throw it. */
+export function fail(message: string): never {
+  if (expectedFailures === 0) console.error(`${FAIL_MARKER} ${message}`);
+  throw new Error(message);
+}
+
+/**
+ * Runs `fn`, which must fail an assertion of this module, and returns the failure's message.
+ * For scenarios that check the assertions themselves: the expected failure is not reported.
+ */
+export function assertFails(fn: () => void, what: string): string {
+  expectedFailures++;
+  let message: string | undefined;
+  try {
+    fn();
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  } finally {
+    expectedFailures--;
+  }
+  if (message === undefined) fail(`${what}: expected the assertion to fail, but it passed`);
+  return message;
+}
+
 export function assert(condition: unknown, message = "assertion failed"): asserts condition {
-  if (!condition) throw new Error(message);
+  if (!condition) fail(message);
 }
 
 function show(value: unknown): string {
@@ -34,7 +66,7 @@ export function equal(a: unknown, b: unknown): boolean {
 
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {
   if (!equal(actual, expected)) {
-    throw new Error(`${message ? message + ": " : ""}expected ${show(expected)}, got ${show(actual)}`);
+    fail(`${message ? message + ": " : ""}expected ${show(expected)}, got ${show(actual)}`);
   }
 }
 
@@ -46,13 +78,13 @@ export async function assertRejects(fn: () => Promise<unknown>, code?: number, i
   } catch (error) {
     caught = error;
   }
-  if (caught === undefined) throw new Error(`expected a rejection${code ? ` with code ${code}` : ""}, but it resolved`);
-  if (!(caught instanceof WasmError)) throw new Error(`expected a WasmError, got ${show(caught)} (${String(caught)})`);
+  if (caught === undefined) fail(`expected a rejection${code ? ` with code ${code}` : ""}, but it resolved`);
+  if (!(caught instanceof WasmError)) fail(`expected a WasmError, got ${show(caught)} (${String(caught)})`);
   if (code !== undefined && caught.code !== code) {
-    throw new Error(`expected code ${code}, got ${caught.code} (${caught.name}: ${caught.message})`);
+    fail(`expected code ${code}, got ${caught.code} (${caught.name}: ${caught.message})`);
   }
   if (includes !== undefined && !caught.message.includes(includes)) {
-    throw new Error(`expected the message to include ${show(includes)}, got ${show(caught.message)}`);
+    fail(`expected the message to include ${show(includes)}, got ${show(caught.message)}`);
   }
   return caught;
 }

@@ -2,9 +2,10 @@
 // unrelated sentinel instances made before the first case. After each case the harness
 // checks that the process is alive (the event loop still turns), that the add sentinel
 // still answers `add(2, 3)` with `[5]`, and that the memory sentinel's bytes are unchanged.
-// A failing case throws with its label. `finish` prints one line: the number of cases.
+// A failing case reports and throws with its label (`fail` of _assert.ts). `finish` prints
+// one line: the number of cases.
 import * as wasm from "runtime:wasm";
-import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { assert, assertEquals, assertRejects, fail } from "../_assert.ts";
 
 const PATTERN = new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 0x55, 0xaa, 0x00, 0xff]);
 
@@ -48,7 +49,7 @@ export async function hostile(name: string): Promise<Hostile> {
       await alive();
     } catch (error) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new Error(`${name}: case "${label}": ${detail}`);
+      fail(`${name}: case "${label}": ${detail}`);
     }
     count++;
   }
@@ -108,9 +109,9 @@ export function zeroArgs(params: readonly string[] | undefined): (number | bigin
 /** Is `error` a WasmError whose code is one of `codes`? Rethrows anything else. */
 export function expectCodes(error: unknown, codes: readonly number[], what: string): void {
   if (!(error instanceof wasm.WasmError)) {
-    throw new Error(`${what}: expected a WasmError, got ${String(error)}`);
+    fail(`${what}: expected a WasmError, got ${String(error)}`);
   }
   if (!codes.includes(error.code)) {
-    throw new Error(`${what}: expected one of ${codes.join("/")}, got ${error.code} (${error.message.split("\n")[0]})`);
+    fail(`${what}: expected one of ${codes.join("/")}, got ${error.code} (${error.message.split("\n")[0]})`);
   }
 }
