@@ -33,6 +33,21 @@ export function assertFails(fn: () => void, what: string): string {
   return message;
 }
 
+/** `assertFails` for an async `fn`; run nothing else that asserts until it settles. */
+export async function assertFailsAsync(fn: () => Promise<unknown>, what: string): Promise<string> {
+  expectedFailures++;
+  let message: string | undefined;
+  try {
+    await fn();
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  } finally {
+    expectedFailures--;
+  }
+  if (message === undefined) fail(`${what}: expected the assertion to fail, but it passed`);
+  return message;
+}
+
 export function assert(condition: unknown, message = "assertion failed"): asserts condition {
   if (!condition) fail(message);
 }
@@ -40,7 +55,12 @@ export function assert(condition: unknown, message = "assertion failed"): assert
 function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" && Object.is(value, -0)) return "-0";
-  if (value instanceof Uint8Array) return `Uint8Array [${Array.from(value).join(", ")}]`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const items = Array.from(value as unknown as ArrayLike<number | bigint>, show);
+    return `${value.constructor.name} [${items.join(", ")}]`;
+  }
+  if (value instanceof Map) return `Map {${Array.from(value, ([k, v]) => `${show(k)} => ${show(v)}`).join(", ")}}`;
+  if (value instanceof Set) return `Set {${Array.from(value, show).join(", ")}}`;
   try {
     return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
   } catch {
@@ -48,20 +68,54 @@ function show(value: unknown): string {
   }
 }
 
-/** Deep equality; numbers compare with Object.is (so NaN equals NaN and -0 differs from 0). */
+function bytes(value: ArrayBufferView | ArrayBuffer): Uint8Array {
+  return ArrayBuffer.isView(value)
+    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    : new Uint8Array(value);
+}
+
+/**
+ * Deep equality; numbers compare with Object.is (so NaN equals NaN and -0 differs from 0).
+ * Both values must have the same prototype. Typed arrays, DataViews and ArrayBuffers
+ * compare their bytes; Maps compare their keys (as the Map itself finds them) and the
+ * values deeply; Sets match every member of one to a deeply equal, distinct member of the
+ * other; Dates compare their time; other objects their own enumerable keys.
+ */
 export function equal(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
-    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (ArrayBuffer.isView(a) || a instanceof ArrayBuffer) {
+    const x = bytes(a);
+    const y = bytes(b as ArrayBufferView | ArrayBuffer);
     return x.length === y.length && x.every((v, i) => v === y[i]);
   }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Map) {
+    const other = b as Map<unknown, unknown>;
+    if (a.size !== other.size) return false;
+    for (const [key, value] of a) {
+      if (!other.has(key) || !equal(value, other.get(key))) return false;
+    }
+    return true;
+  }
+  if (a instanceof Set) {
+    const rest = Array.from(b as Set<unknown>);
+    if (a.size !== rest.length) return false;
+    // Deep equality is an equivalence, so taking the first match never blocks a later one.
+    for (const member of a) {
+      const i = rest.findIndex((candidate) => equal(member, candidate));
+      if (i < 0) return false;
+      rest.splice(i, 1);
+    }
+    return true;
+  }
+  if (a instanceof Date) return Object.is(a.getTime(), (b as Date).getTime());
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {

@@ -4,22 +4,23 @@ import { compileFile, instantiate, types } from "runtime:wasm";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 const m = await instantiate(await compileFile("tests/fixtures/math.wasm"));
-const cases: [string, unknown[]][] = [
-  ["add", [2, 3]],
-  ["divmod", [-7, 2]],
-  ["id_i32", [4294967295]],
-  ["id_i64", [-9223372036854775808n]],
-  ["id_i64", [18446744073709551615n]],
-  ["id_i64", [types.i64(5)]],
-  ["id_f32", [0.1]],
-  ["id_f64", [-0]],
-  ["id_f64", [NaN]],
-  ["id_f64", [9007199254740991n]],
-  ["compute", [types.f32(1.5), types.f64(2)]],
-  ["four", []],
+// Each case with its exact result: every path must give it, not merely agree with the others.
+const cases: [string, unknown[], unknown[]][] = [
+  ["add", [2, 3], [5]],
+  ["divmod", [-7, 2], [-3, -1]],
+  ["id_i32", [4294967295], [-1]],
+  ["id_i64", [-9223372036854775808n], [-9223372036854775808n]],
+  ["id_i64", [18446744073709551615n], [-1n]],
+  ["id_i64", [types.i64(5)], [5n]],
+  ["id_f32", [0.1], [Math.fround(0.1)]],
+  ["id_f64", [-0], [-0]],
+  ["id_f64", [NaN], [NaN]],
+  ["id_f64", [9007199254740991n], [9007199254740991]],
+  ["compute", [types.f32(1.5), types.f64(2)], [3]],
+  ["four", [], [-1, -1n, 1.5, -0]],
 ];
-for (const [name, args] of cases) {
-  const expected = await m.call(name, ...(args as number[]));
+for (const [name, args, expected] of cases) {
+  assertEquals(await m.call(name, ...(args as number[])), expected, `call ${name}`);
   assertEquals(m.callSync(name, ...(args as number[])), expected, `callSync ${name}`);
   const fn = m.getFunction(name);
   assertEquals(fn.callSync(...(args as number[])), expected, `handle.callSync ${name}`);
@@ -61,8 +62,7 @@ await assertRejects(async () => m.callSync("nope"), 5003);
 // Batches: many calls, one crossing, results in order.
 const batch = Array.from({ length: 1000 }, (_, i) => [i, i]);
 const sums = await add.callBatch(batch);
-assertEquals(sums.length, 1000);
-assertEquals(sums[999], [1998]);
+assertEquals(sums, batch.map(([a, b]) => [a + b]), "every sum of the batch, in order");
 assertEquals(await m.callBatch("add", []), []);
 
 // Traps through the sync path are 5002 and leave the instance usable.
@@ -89,12 +89,14 @@ await assertRejects(() => p.memory.readInto(65535, new Uint8Array(2)), 5006);
 await assertRejects(() => p.memory.readInto(0, [1, 2] as never), 5006);
 
 // While a long call holds the instance, memory access waits for it without blocking JS.
+await t.memory.write(0, new Uint8Array([9, 8, 7, 6]));
 const busy = t.call("spin", 200_000_000);
 const during = await t.memory.read(0, 4);
-assertEquals(during.length, 4);
+assertEquals(during, new Uint8Array([9, 8, 7, 6]), "read while a call holds the instance");
 const into = new Uint8Array(4);
 assertEquals(await t.memory.readInto(0, into), 4);
-await busy;
+assertEquals(into, new Uint8Array([9, 8, 7, 6]), "readInto while a call holds the instance");
+assertEquals(await busy, [200_000_000]);
 
 // After drop, handles fail with 5005.
 await m.drop();

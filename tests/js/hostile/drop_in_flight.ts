@@ -2,7 +2,7 @@
 // call still finishes with its correct result or fails cleanly with a WasmError, the drop
 // itself succeeds at once, and every later use is 5005.
 import * as wasm from "runtime:wasm";
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, fail } from "../_assert.ts";
 import { expectCodes, hostile } from "./_harness.ts";
 
 const h = await hostile("drop_in_flight");
@@ -70,27 +70,47 @@ await h.run("memory access racing a drop", async () => {
   const reads = Array.from({ length: 8 }, (_, i) => instance.memory.read(i, 4));
   const writes = Array.from({ length: 8 }, (_, i) => instance.memory.write(i, new Uint8Array([i])));
   await instance.drop();
-  for (const o of await Promise.allSettled([running, ...reads, ...writes])) {
-    if (o.status === "rejected") expectCodes(o.reason, [5005], "racing op");
-  }
+  const [ran, ...rest] = await Promise.allSettled([running, ...reads, ...writes]);
+  if (ran.status === "fulfilled") assertEquals(ran.value, [LONG / 10], "the running call's result");
+  else expectCodes(ran.reason, [5005], "the running call");
+  rest.forEach((o, n) => {
+    if (o.status === "rejected") return expectCodes(o.reason, [5005], `racing op ${n}`);
+    // A write resolves to nothing: undefined, or null when it waited for the instance.
+    if (n >= reads.length) return assert(o.value == null, `write ${n - reads.length} resolved to ${o.value}`);
+    // read(i, 4) sees each byte at offset k either as it was (0: the module has no data)
+    // or as write(k, [k]) left it, depending on which op got the instance first.
+    const bytes = o.value as Uint8Array;
+    assert(bytes instanceof Uint8Array && bytes.length === 4, `read ${n}: 4 bytes, got ${bytes}`);
+    bytes.forEach((b, k) => {
+      const offset = n + k;
+      assert(b === 0 || (offset < writes.length && b === offset), `read ${n}: byte at ${offset} is ${b}`);
+    });
+  });
   await expectRejection(() => instance.memory.read(0, 1), 5005);
 });
 
 await h.run("dropModule during instantiate and calls", async () => {
   const moduleId = await wasm.compileFile("tests/fixtures/traps.wasm");
-  const pending = Array.from({ length: 8 }, () => wasm.instantiate(moduleId));
+  // Without options an instance is made by the call itself, before dropModule runs: these
+  // are "instances already created", which keep working. With options instantiation is an
+  // async op that may lose the race (5004) or win it.
+  const created = Array.from({ length: 4 }, () => wasm.instantiate(moduleId));
+  const racing = Array.from({ length: 4 }, () => wasm.instantiate(moduleId, { fuel: 1_000_000 }));
   await wasm.dropModule(moduleId);
   let made = 0;
-  for (const o of await Promise.allSettled(pending)) {
+  const outcomes = await Promise.allSettled([...created, ...racing]);
+  for (const [n, o] of outcomes.entries()) {
     if (o.status === "fulfilled") {
       made++;
-      assertEquals(await o.value.call("spin", 3), [3]);
+      assertEquals(await o.value.call("spin", 3 + n), [3 + n], `instance ${n} works after dropModule`);
       await o.value.drop();
+    } else if (n < created.length) {
+      fail(`instance ${n}, made before dropModule, failed: ${o.reason}`);
     } else {
       expectCodes(o.reason, [5004], "instantiate racing dropModule");
     }
   }
-  assert(made >= 0);
+  assert(made >= created.length, `made ${made} instances, expected at least ${created.length}`);
   await expectRejection(() => wasm.instantiate(moduleId), 5004);
 });
 
@@ -109,7 +129,7 @@ async function expectRejection(fn: () => Promise<unknown>, code: number): Promis
     expectCodes(error, [code], "expected rejection");
     return;
   }
-  throw new Error(`expected a rejection with ${code}, but it resolved`);
+  fail(`expected a rejection with ${code}, but it resolved`);
 }
 
 await h.finish(8);
