@@ -1,14 +1,16 @@
 //! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `run SCRIPT [ARGS]...`  prerequisites, release build, then `forge-wasm run SCRIPT`
-//! - `test`                  prerequisites, then every check: codegen freshness, the WASI
-//!                           test suite (when present), `cargo test --workspace`
+//! - `test`                  prerequisites, then every check: codegen freshness,
+//!                           `cargo test --workspace`, the WASI test suite (when present);
+//!                           ends with a summary naming every skip (`checks.rs`)
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
 //! - `bench`                 benchmarks against baselines measured in the same run
 //! - `fuzz [SECONDS]`        the cargo-fuzz targets, each for SECONDS
 
 mod bench;
+mod checks;
 mod codegen;
 mod fuzz;
 mod prereqs;
@@ -16,6 +18,8 @@ mod util;
 mod wasi_testsuite;
 
 use std::process::ExitCode;
+
+use checks::{Check, Outcome};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -37,7 +41,8 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match task.as_str() {
         "run" => run(rest),
-        "test" => test(rest),
+        // Its summary is the last line of its output, so it reports on its own.
+        "test" => return test(rest),
         "codegen" => codegen::run(rest),
         "bench" => prereqs::ensure().and_then(|()| bench::run(rest)),
         "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
@@ -75,18 +80,30 @@ fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test(args: &[String]) -> anyhow::Result<()> {
+/// Every check of the project, in order; each one is named in the final summary. Add a
+/// check by adding an entry.
+fn test_checks() -> Vec<Check> {
+    vec![
+        Check::plain("codegen --check: generated/ matches spec/runtime-wasm.kdl", |_| {
+            codegen::run(&["--check".to_string()])
+        }),
+        Check::plain("cargo test --workspace", |run| run.cargo(&["test", "--workspace"])),
+        Check::new("wasi-testsuite", |_| match wasi_testsuite::default_dir() {
+            Some(dir) => wasi_testsuite::run(&[dir.to_string_lossy().into_owned()]).map(|()| Outcome::Passed),
+            None => Ok(Outcome::Skipped("../shared/wasi-testsuite does not exist beside the project".into())),
+        }),
+    ]
+}
+
+/// `cargo xtask test`: prerequisites, then every check; the summary is the last output.
+fn test(args: &[String]) -> ExitCode {
     if !args.is_empty() {
-        anyhow::bail!("usage: cargo xtask test");
+        eprintln!("xtask: usage: cargo xtask test");
+        return ExitCode::from(2);
     }
-    prereqs::ensure()?;
-    util::step("codegen --check: generated/ matches spec/runtime-wasm.kdl");
-    codegen::run(&["--check".to_string()])?;
-    util::step("cargo test --workspace");
-    util::cargo(&["test", "--workspace"])?;
-    match wasi_testsuite::default_dir() {
-        Some(dir) => wasi_testsuite::run(&[dir.to_string_lossy().into_owned()])?,
-        None => eprintln!("\nSKIPPED wasi-testsuite: ../shared/wasi-testsuite does not exist beside the project"),
+    if let Err(e) = prereqs::ensure() {
+        eprintln!("xtask: prerequisites: {e:#}");
+        return ExitCode::FAILURE;
     }
-    Ok(())
+    checks::run_all("xtask test", &test_checks())
 }
