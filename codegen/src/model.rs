@@ -164,12 +164,15 @@ pub struct Variant {
     pub span: Span,
 }
 
-/// `op "<op_name>" impl="<fn>" [async=#true] [fast=#true] { doc; arg; returns; raises }`.
+/// `op "<op_name>" [impl="<fn>"] [async=#true] [fast=#true] { doc; arg; returns; raises }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Op {
     pub name: String,
-    /// The hand-written `crate::ops::<impl_name>` the shim calls.
+    /// The hand-written `crate::ops::<impl_name>` the shim calls: the `impl=` value, else the
+    /// op name without `op_wasm_` ([`crate::names::default_op_impl`]).
     pub impl_name: String,
+    /// Where `impl=` was written; `None` when the op takes the default.
+    pub impl_span: Option<Span>,
     pub is_async: bool,
     pub fast: bool,
     pub doc: String,

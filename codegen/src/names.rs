@@ -41,6 +41,37 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Vec",
 ];
 
+/// What every op name starts with.
+pub const OP_PREFIX: &str = "op_wasm_";
+
+/// The things an op acts on: the word after [`OP_PREFIX`].
+pub const OP_NOUNS: &[&str] = &["module", "instance", "function", "memory"];
+
+/// The suffix of the sync twin of an async op (`op_wasm_memory_read_sync` beside the async
+/// `op_wasm_memory_read`), and the only suffix that marks sync or async.
+pub const OP_SYNC_SUFFIX: &str = "_sync";
+
+/// The Rust function an op calls when its spec entry has no `impl=`: the op name without
+/// [`OP_PREFIX`] (`op_wasm_module_compile` -> `module_compile`).
+pub fn default_op_impl(op: &str) -> &str {
+    op.strip_prefix(OP_PREFIX).unwrap_or(op)
+}
+
+/// Whether `op` reads `op_wasm_<noun>_<verb>[_<more>...]` with a noun of [`OP_NOUNS`] and
+/// non-empty snake_case words.
+pub fn is_op_name(op: &str) -> bool {
+    let Some(rest) = op.strip_prefix(OP_PREFIX) else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split('_').collect();
+    words.len() >= 2
+        && OP_NOUNS.contains(&words[0])
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
 pub fn is_rust_keyword(s: &str) -> bool {
     RUST_KEYWORDS.contains(&s)
 }
@@ -189,7 +220,21 @@ mod tests {
         assert_eq!(slug("Instance.call"), "instancecall");
         assert_eq!(slug("Error codes"), "error-codes");
         assert_eq!(rust_ident("type").to_string(), "r#type");
-        assert!(is_rust_ident("op_wasm_call"));
+        assert!(is_rust_ident("op_wasm_function_call"));
         assert!(!is_rust_ident("self"));
+    }
+
+    #[test]
+    fn op_names() {
+        assert!(is_op_name("op_wasm_module_compile"));
+        assert!(is_op_name("op_wasm_function_call_numbers_sync"));
+        assert!(!is_op_name("op_wasm_compile"), "no noun");
+        assert!(!is_op_name("op_wasm_module"), "no verb");
+        assert!(!is_op_name("op_wasm_module__drop"), "empty word");
+        assert!(!is_op_name("op_wasm_module_drop_"), "empty word");
+        assert!(!is_op_name("op_wasm_table_grow"), "not a noun of the API");
+        assert!(!is_op_name("op_demo_module_make"), "wrong prefix");
+        assert_eq!(default_op_impl("op_wasm_module_compile"), "module_compile");
+        assert_eq!(default_op_impl("op_other"), "op_other");
     }
 }

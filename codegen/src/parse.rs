@@ -6,6 +6,7 @@ use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 
 use crate::diag::{Span, SpecError, SpecErrorKind};
 use crate::model::*;
+use crate::names;
 use crate::types;
 
 /// Parse spec text. Always returns a model (possibly partial) and the problems found; on a KDL
@@ -678,15 +679,6 @@ impl Parser {
         let is_async = entries.prop_bool(self, "async");
         let fast = entries.prop_bool(self, "fast");
         entries.finish(self);
-        if impl_name.is_none() {
-            self.err(
-                SpecErrorKind::Missing {
-                    node: "op".into(),
-                    what: "an `impl=` property".into(),
-                },
-                name_span(node),
-            );
-        }
         let mut doc = None;
         let mut args = Vec::new();
         let mut returns: Option<TypeRef> = None;
@@ -762,9 +754,14 @@ impl Parser {
                 }
             }
         };
+        let (impl_name, impl_span) = match impl_name {
+            Some((text, span)) => (text, Some(span)),
+            None => (names::default_op_impl(&name).to_string(), None),
+        };
         Some(Op {
             name,
-            impl_name: impl_name?.0,
+            impl_name,
+            impl_span,
             is_async,
             fast,
             doc: doc.unwrap_or_default(),

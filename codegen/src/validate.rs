@@ -551,22 +551,28 @@ impl<'m> Validator<'m> {
             m.ops.iter().map(|o| (o.impl_name.clone(), o.span)),
         );
         for op in &m.ops {
-            if !names::is_snake(&op.name) || !op.name.starts_with("op_") {
-                self.push(
-                    SpecErrorKind::WrongValue {
-                        what: format!("op name `{}`", op.name),
-                        expected: "snake_case starting with `op_`".into(),
-                    },
-                    op.span,
-                );
-            }
+            self.op_name(op);
+            let impl_span = op.impl_span.unwrap_or(op.span);
             if !names::is_snake(&op.impl_name) || names::is_rust_keyword(&op.impl_name) {
                 self.push(
                     SpecErrorKind::WrongValue {
                         what: format!("`impl=` of op `{}`", op.name),
                         expected: "a snake_case Rust function name".into(),
                     },
-                    op.span,
+                    impl_span,
+                );
+            } else if op.impl_span.is_some() && op.impl_name == names::default_op_impl(&op.name)
+            {
+                self.push_help(
+                    SpecErrorKind::Invalid(format!(
+                        "`impl=` of op `{}` repeats the default `{}`",
+                        op.name, op.impl_name
+                    )),
+                    impl_span,
+                    format!(
+                        "drop `impl=`: an op calls the function named like the op without `{}`",
+                        names::OP_PREFIX
+                    ),
                 );
             }
             self.need_doc(&op.doc, format!("op `{}`", op.name), op.span);
@@ -632,6 +638,71 @@ impl<'m> Validator<'m> {
                     );
                 }
             }
+        }
+    }
+
+    /// `op_wasm_<noun>_<verb...>`, with `_sync` only on the sync twin of an async op.
+    fn op_name(&mut self, op: &Op) {
+        if !names::is_op_name(&op.name) {
+            self.push_help(
+                SpecErrorKind::WrongValue {
+                    what: format!("op name `{}`", op.name),
+                    expected: format!(
+                        "`{}<noun>_<verb>` in snake_case with a noun of {}",
+                        names::OP_PREFIX,
+                        names::OP_NOUNS.join(", ")
+                    ),
+                },
+                op.span,
+                "e.g. `op_wasm_module_compile`, `op_wasm_memory_read`",
+            );
+            return;
+        }
+        for suffix in ["_async", "_now"] {
+            if op.name.ends_with(suffix) {
+                self.push_help(
+                    SpecErrorKind::Invalid(format!(
+                        "op name `{}` ends in `{suffix}`",
+                        op.name
+                    )),
+                    op.span,
+                    format!(
+                        "an async op takes the plain name and its sync twin ends in `{}`",
+                        names::OP_SYNC_SUFFIX
+                    ),
+                );
+            }
+        }
+        let Some(base) = op.name.strip_suffix(names::OP_SYNC_SUFFIX) else {
+            return;
+        };
+        if op.is_async {
+            self.push_help(
+                SpecErrorKind::Invalid(format!(
+                    "async op `{}` ends in `{}`, which marks a sync op",
+                    op.name,
+                    names::OP_SYNC_SUFFIX
+                )),
+                op.span,
+                format!("name it `{base}`, or make it sync"),
+            );
+        } else if !self
+            .model
+            .ops
+            .iter()
+            .any(|o| o.is_async && o.name == base)
+        {
+            self.push_help(
+                SpecErrorKind::Invalid(format!(
+                    "sync op `{}` has no async twin `{base}`",
+                    op.name
+                )),
+                op.span,
+                format!(
+                    "`{}` marks the sync twin of an async op; a sync op without one is named `{base}`",
+                    names::OP_SYNC_SUFFIX
+                ),
+            );
         }
     }
 

@@ -15,66 +15,66 @@ use crate::generated::*;
 ///
 /// Raises: 5000.
 #[::deno_core::op2]
-pub async fn op_wasm_compile(
+pub async fn op_wasm_module_compile(
     state: Rc<RefCell<OpState>>,
     #[buffer]
     bytes: JsBuffer,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
-    crate::ops::compile(state, bytes).await
+    crate::ops::module_compile(state, bytes).await
 }
 
 /// Read a module file (after the host's read-permission check) and compile it; returns the new module handle.
 ///
 /// Raises: 5000, 5008, 5009.
 #[::deno_core::op2]
-pub async fn op_wasm_compile_file(
+pub async fn op_wasm_module_compile_file(
     state: Rc<RefCell<OpState>>,
     #[string]
     path: String,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
-    crate::ops::compile_file(state, path).await
+    crate::ops::module_compile_file(state, path).await
 }
 
 /// Release a module handle. Instances already made from it keep working.
 ///
 /// Raises: 5004.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_drop_module(
+pub fn op_wasm_module_drop(
     state: &mut OpState,
     module: u32,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::drop_module(state, module)
+    crate::ops::module_drop(state, module)
 }
 
 /// Instantiate a module with the given WASI options and limits; returns the new instance handle.
 ///
 /// Raises: 5001, 5004, 5009, 5010, 5011, 5012.
 #[::deno_core::op2]
-pub async fn op_wasm_instantiate(
+pub async fn op_wasm_instance_create(
     state: Rc<RefCell<OpState>>,
     module: u32,
     #[serde]
     options: InstantiateOptions,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
-    crate::ops::instantiate(state, module, options).await
+    crate::ops::instance_create(state, module, options).await
 }
 
-/// Instantiate a module without options on the JS thread, without a promise or serde: returns the new instance handle, or 0 when the module has a start function (which may run long, so it goes through `op_wasm_instantiate`).
+/// Instantiate a module without options on the JS thread, without a promise or serde: returns the new instance handle, or 0 when the module has a start function (which may run long, so it goes through `op_wasm_instance_create`).
 ///
 /// Raises: 5001, 5004.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_instantiate_now(
+pub fn op_wasm_instance_create_sync(
     state: &mut OpState,
     module: u32,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
-    crate::ops::instantiate_now(state, module)
+    crate::ops::instance_create_sync(state, module)
 }
 
 /// Convert arguments in wire form for an export, without calling: fails with the error a call would give (5003, 5005 or 5007). The JS side uses it to report arguments the slot form cannot carry, so that one converter decides every call's argument errors.
 ///
 /// Raises: 5003, 5005, 5007.
 #[::deno_core::op2]
-pub fn op_wasm_check_args(
+pub fn op_wasm_function_check_args(
     state: &mut OpState,
     instance: u32,
     #[string]
@@ -82,20 +82,20 @@ pub fn op_wasm_check_args(
     #[serde]
     args: Vec<CallArg>,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::check_args(state, instance, name, args)
+    crate::ops::function_check_args(state, instance, name, args)
 }
 
 /// Run a WASI command: call `_start` and return its exit code (0 for a plain return).
 ///
 /// Raises: 5002, 5003, 5005, 5011, 5012.
 #[::deno_core::op2]
-pub async fn op_wasm_run(
+pub async fn op_wasm_instance_run(
     state: Rc<RefCell<OpState>>,
     instance: u32,
     #[serde]
     options: CallOptions,
 ) -> ::std::result::Result<i32, crate::error::WasmError> {
-    crate::ops::run(state, instance, options).await
+    crate::ops::instance_run(state, instance, options).await
 }
 
 /// Take what the guest wrote to a piped stream (1 = stdout, 2 = stderr) since the last take.
@@ -103,12 +103,12 @@ pub async fn op_wasm_run(
 /// Raises: 5005, 5010.
 #[::deno_core::op2]
 #[buffer]
-pub fn op_wasm_take_output(
+pub fn op_wasm_instance_take_output(
     state: &mut OpState,
     instance: u32,
     stream: u32,
 ) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
-    crate::ops::take_output(state, instance, stream)
+    crate::ops::instance_take_output(state, instance, stream)
 }
 
 /// Resolve an exported function once: returns its handle index and signature for the function ops.
@@ -116,13 +116,13 @@ pub fn op_wasm_take_output(
 /// Raises: 5003, 5005.
 #[::deno_core::op2]
 #[serde]
-pub fn op_wasm_get_function(
+pub fn op_wasm_function_get(
     state: &mut OpState,
     instance: u32,
     #[string]
     name: String,
 ) -> ::std::result::Result<FunctionInfo, crate::error::WasmError> {
-    crate::ops::get_function(state, instance, name)
+    crate::ops::function_get(state, instance, name)
 }
 
 /// Call a resolved function on the JS thread. `slots` holds one 16-byte slot per argument (payloads in the machine's byte order)
@@ -147,7 +147,7 @@ pub fn op_wasm_function_call_sync(
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_function_call_numbers(
+pub fn op_wasm_function_call_numbers_sync(
     state: &mut OpState,
     instance: u32,
     index: u32,
@@ -157,14 +157,14 @@ pub fn op_wasm_function_call_numbers(
     c: f64,
     d: f64,
 ) -> ::std::result::Result<f64, crate::error::WasmError> {
-    crate::ops::function_call_numbers(state, instance, index, count, a, b, c, d)
+    crate::ops::function_call_numbers_sync(state, instance, index, count, a, b, c, d)
 }
 
-/// `op_wasm_function_call` in the number form of `op_wasm_function_call_numbers`: up to 4 plain numbers in, at most one result that is not i64 out.
+/// `op_wasm_function_call` in the number form of `op_wasm_function_call_numbers_sync`: up to 4 plain numbers in, at most one result that is not i64 out.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2]
-pub async fn op_wasm_function_call_numbers_async(
+pub async fn op_wasm_function_call_numbers(
     state: Rc<RefCell<OpState>>,
     instance: u32,
     index: u32,
@@ -174,8 +174,7 @@ pub async fn op_wasm_function_call_numbers_async(
     c: f64,
     d: f64,
 ) -> ::std::result::Result<f64, crate::error::WasmError> {
-    crate::ops::function_call_numbers_async(state, instance, index, count, a, b, c, d)
-        .await
+    crate::ops::function_call_numbers(state, instance, index, count, a, b, c, d).await
 }
 
 /// Call a resolved function without blocking the JS thread; arguments in slots as for `op_wasm_function_call_sync`, results returned as slots. The call starts on the JS thread when the instance is free, and moves to a worker thread when it waits on WASI I/O or reaches an epoch tick (every 2 ms) before returning; a call into a busy instance waits for it on a worker thread.
@@ -231,11 +230,11 @@ pub async fn op_wasm_function_call_with(
 /// Raises: 5005.
 #[::deno_core::op2]
 #[serde]
-pub fn op_wasm_get_exports(
+pub fn op_wasm_instance_exports(
     state: &mut OpState,
     instance: u32,
 ) -> ::std::result::Result<Vec<ExportInfo>, crate::error::WasmError> {
-    crate::ops::get_exports(state, instance)
+    crate::ops::instance_exports(state, instance)
 }
 
 /// Copy `length` bytes at `offset` out of the instance's memory, bounds-checked before anything is copied.
@@ -270,28 +269,28 @@ pub async fn op_wasm_memory_write(
 ///
 /// Raises: 5003, 5005, 5006.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_memory_read_into(
+pub fn op_wasm_memory_read_sync(
     state: &mut OpState,
     instance: u32,
     offset: f64,
     #[buffer]
     target: &mut [u8],
 ) -> ::std::result::Result<bool, crate::error::WasmError> {
-    crate::ops::memory_read_into(state, instance, offset, target)
+    crate::ops::memory_read_sync(state, instance, offset, target)
 }
 
 /// Write bytes into linear memory on the JS thread without an intermediate copy. Returns false, writing nothing, when a call holds the instance (the JS side then falls back to the async write).
 ///
 /// Raises: 5003, 5005, 5006.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_memory_write_now(
+pub fn op_wasm_memory_write_sync(
     state: &mut OpState,
     instance: u32,
     offset: f64,
     #[buffer]
     data: &mut [u8],
 ) -> ::std::result::Result<bool, crate::error::WasmError> {
-    crate::ops::memory_write_now(state, instance, offset, data)
+    crate::ops::memory_write_sync(state, instance, offset, data)
 }
 
 /// The size of the instance's memory in 64 KiB pages.
@@ -321,64 +320,64 @@ pub async fn op_wasm_memory_grow(
 ///
 /// Raises: 5005, 5007.
 #[::deno_core::op2]
-pub async fn op_wasm_set_fuel(
+pub async fn op_wasm_instance_set_fuel(
     state: Rc<RefCell<OpState>>,
     instance: u32,
     fuel: f64,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::set_fuel(state, instance, fuel).await
+    crate::ops::instance_set_fuel(state, instance, fuel).await
 }
 
 /// The instance's remaining fuel (`Infinity` when it has no fuel limit).
 ///
 /// Raises: 5005.
 #[::deno_core::op2]
-pub async fn op_wasm_get_fuel(
+pub async fn op_wasm_instance_get_fuel(
     state: Rc<RefCell<OpState>>,
     instance: u32,
 ) -> ::std::result::Result<f64, crate::error::WasmError> {
-    crate::ops::get_fuel(state, instance).await
+    crate::ops::instance_get_fuel(state, instance).await
 }
 
 /// Release an instance, its store and its memory.
 ///
 /// Raises: 5005.
 #[::deno_core::op2(fast)]
-pub fn op_wasm_drop_instance(
+pub fn op_wasm_instance_drop(
     state: &mut OpState,
     instance: u32,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::drop_instance(state, instance)
+    crate::ops::instance_drop(state, instance)
 }
 
 ::deno_core::extension!(
     runtime_wasm,
     ops = [
-        op_wasm_compile,
-        op_wasm_compile_file,
-        op_wasm_drop_module,
-        op_wasm_instantiate,
-        op_wasm_instantiate_now,
-        op_wasm_check_args,
-        op_wasm_run,
-        op_wasm_take_output,
-        op_wasm_get_function,
+        op_wasm_module_compile,
+        op_wasm_module_compile_file,
+        op_wasm_module_drop,
+        op_wasm_instance_create,
+        op_wasm_instance_create_sync,
+        op_wasm_function_check_args,
+        op_wasm_instance_run,
+        op_wasm_instance_take_output,
+        op_wasm_function_get,
         op_wasm_function_call_sync,
+        op_wasm_function_call_numbers_sync,
         op_wasm_function_call_numbers,
-        op_wasm_function_call_numbers_async,
         op_wasm_function_call,
         op_wasm_function_call_batch,
         op_wasm_function_call_with,
-        op_wasm_get_exports,
+        op_wasm_instance_exports,
         op_wasm_memory_read,
         op_wasm_memory_write,
-        op_wasm_memory_read_into,
-        op_wasm_memory_write_now,
+        op_wasm_memory_read_sync,
+        op_wasm_memory_write_sync,
         op_wasm_memory_size,
         op_wasm_memory_grow,
-        op_wasm_set_fuel,
-        op_wasm_get_fuel,
-        op_wasm_drop_instance,
+        op_wasm_instance_set_fuel,
+        op_wasm_instance_get_fuel,
+        op_wasm_instance_drop,
     ],
     lazy_loaded_js = [
         "ext:runtime_wasm/00_bindings.js" = "../generated/js/00_bindings.js",

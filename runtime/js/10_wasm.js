@@ -184,7 +184,7 @@
   function plainNumberCall(id, index, paramCount, numericResults, views, anyArgs) {
     if (numberForm(paramCount, numericResults)) {
       // No buffer at all: the numbers are the op's arguments and the result its value.
-      const op = ops.op_wasm_function_call_numbers;
+      const op = ops.op_wasm_function_call_numbers_sync;
       return (args) => {
         const a = args[0], b = args[1], c = args[2], d = args[3];
         // Inline, not a helper: a JS call costs ~40 ns in this interpreter, 3% of the call.
@@ -246,7 +246,7 @@
   /** The async call for one function: the number form when it fits (see plainNumberCall). */
   function plainNumberCallAsync(id, index, paramCount, numericResults, anyArgs) {
     if (!numberForm(paramCount, numericResults)) return anyArgs;
-    const op = ops.op_wasm_function_call_numbers_async;
+    const op = ops.op_wasm_function_call_numbers;
     return async (args) => {
       const a = args[0], b = args[1], c = args[2], d = args[3];
       if (
@@ -436,7 +436,7 @@
     /** Arguments the slots cannot carry are always an error: the converter names it. */
     #argumentError(args) {
       try {
-        ops.op_wasm_check_args(this.#id, this.name, args.map(toCallArg));
+        ops.op_wasm_function_check_args(this.#id, this.name, args.map(toCallArg));
       } catch (error) {
         rethrow(error);
       }
@@ -530,7 +530,7 @@
   // ---- module functions ---------------------------------------------------------
 
   async function compile(bytes) {
-    return await invoke(ops.op_wasm_compile, bytesOf(bytes, "compile"));
+    return await invoke(ops.op_wasm_module_compile, bytesOf(bytes, "compile"));
   }
 
   async function compileFile(path) {
@@ -538,12 +538,12 @@
     if (typeof path !== "string") {
       throw wasmError(ErrorCode.IoError, `compileFile: expected a path string, got ${describe(path)}`);
     }
-    return await invoke(ops.op_wasm_compile_file, path);
+    return await invoke(ops.op_wasm_module_compile_file, path);
   }
 
   async function dropModule(moduleId) {
     const handle = handleOf(moduleId, ErrorCode.InvalidModuleHandle, "dropModule");
-    return await invoke(ops.op_wasm_drop_module, handle);
+    return await invoke(ops.op_wasm_module_drop, handle);
   }
 
   function instantiate(moduleId, options) {
@@ -552,7 +552,7 @@
       // function must run first, on a worker).
       let id;
       try {
-        id = ops.op_wasm_instantiate_now(moduleId);
+        id = ops.op_wasm_instance_create_sync(moduleId);
       } catch (error) {
         return Promise.reject(named(error));
       }
@@ -569,7 +569,7 @@
     checkInstantiateOptions(options);
     let id;
     try {
-      id = await invoke(ops.op_wasm_instantiate, handle, options);
+      id = await invoke(ops.op_wasm_instance_create, handle, options);
     } catch (error) {
       if (error instanceof WasmError) throw error;
       // Options that do not match InstantiateOptions (unknown key, wrong type).
@@ -590,7 +590,7 @@
       // Small reads on a free instance: copy straight into a new buffer on this thread.
       if (Number.isInteger(len) && len >= 0 && len <= READ_NOW_LIMIT) {
         const target = new Uint8Array(len);
-        if (callOp(ops.op_wasm_memory_read_into, this.#id, numberArg(offset), target)) return target;
+        if (callOp(ops.op_wasm_memory_read_sync, this.#id, numberArg(offset), target)) return target;
       }
       return new Uint8Array(await invoke(ops.op_wasm_memory_read, this.#id, numberArg(offset), len));
     }
@@ -598,7 +598,7 @@
       if (!(target instanceof Uint8Array)) {
         throw wasmError(ErrorCode.MemoryError, `readInto: the target must be a Uint8Array, got ${describe(target)}`);
       }
-      if (!callOp(ops.op_wasm_memory_read_into, this.#id, numberArg(offset), target)) {
+      if (!callOp(ops.op_wasm_memory_read_sync, this.#id, numberArg(offset), target)) {
         // A call holds the instance: wait for it off the JS thread, then copy.
         target.set(await this.read(offset, target.length));
       }
@@ -606,7 +606,7 @@
     }
     async write(offset, data) {
       const bytes = bytesOf(data, "memory.write");
-      if (callOp(ops.op_wasm_memory_write_now, this.#id, numberArg(offset), bytes)) return;
+      if (callOp(ops.op_wasm_memory_write_sync, this.#id, numberArg(offset), bytes)) return;
       return await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytes);
     }
     async size() {
@@ -649,7 +649,7 @@
       this.#stream = stream === 2 ? 2 : 1;
     }
     async read() {
-      return new Uint8Array(await invoke(ops.op_wasm_take_output, this.#id, this.#stream));
+      return new Uint8Array(await invoke(ops.op_wasm_instance_take_output, this.#id, this.#stream));
     }
     async text() {
       return core.decode(await this.read());
@@ -725,7 +725,7 @@
         }
         let info;
         try {
-          info = ops.op_wasm_get_function(this.#id, name);
+          info = ops.op_wasm_function_get(this.#id, name);
         } catch (error) {
           rethrow(error);
         }
@@ -743,19 +743,19 @@
     }
     async run(options) {
       try {
-        return await invoke(ops.op_wasm_run, this.#id, callOptions(options, "run"));
+        return await invoke(ops.op_wasm_instance_run, this.#id, callOptions(options, "run"));
       } catch (error) {
         throw optionsError(error, "run");
       }
     }
     async getExports() {
-      return await invoke(ops.op_wasm_get_exports, this.#id);
+      return await invoke(ops.op_wasm_instance_exports, this.#id);
     }
     async setFuel(fuel) {
-      return await invoke(ops.op_wasm_set_fuel, this.#id, numberArg(fuel));
+      return await invoke(ops.op_wasm_instance_set_fuel, this.#id, numberArg(fuel));
     }
     async getFuel() {
-      return await invoke(ops.op_wasm_get_fuel, this.#id);
+      return await invoke(ops.op_wasm_instance_get_fuel, this.#id);
     }
     drop() {
       // Forget resolved functions, so getFunction after drop asks the runtime (5005).
@@ -763,7 +763,7 @@
       this.#parts?.syncCalls.clear();
       // A sync op: no async function, so a drop costs one resolved promise.
       try {
-        ops.op_wasm_drop_instance(this.#id);
+        ops.op_wasm_instance_drop(this.#id);
       } catch (error) {
         return Promise.reject(named(error));
       }

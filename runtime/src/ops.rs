@@ -32,39 +32,39 @@ fn wasm(state: &Rc<RefCell<OpState>>) -> WasmResult<Arc<WasmState>> {
     wasm_of(&state.borrow())
 }
 
-pub async fn compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
+pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
     crate::module::compile(wasm(&state)?, bytes.to_vec()).await
 }
 
-pub async fn compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
+pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
     crate::module::compile_file(wasm(&state)?, path).await
 }
 
-pub fn drop_module(state: &mut OpState, module: u32) -> WasmResult<()> {
+pub fn module_drop(state: &mut OpState, module: u32) -> WasmResult<()> {
     crate::module::drop_module(&*wasm_of(state)?, module)
 }
 
-pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
+pub async fn instance_create(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
     crate::instance::instantiate(wasm(&state)?, module, options).await
 }
 
-pub fn instantiate_now(state: &mut OpState, module: u32) -> WasmResult<u32> {
+pub fn instance_create_sync(state: &mut OpState, module: u32) -> WasmResult<u32> {
     crate::instance::instantiate_now(&*wasm_of(state)?, module)
 }
 
-pub fn check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
+pub fn function_check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
     crate::call::check_args(&*wasm_of(state)?, instance, &name, &args)
 }
 
-pub async fn run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
+pub async fn instance_run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
     crate::call::run(wasm(&state)?, instance, options).await
 }
 
-pub fn take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
+pub fn instance_take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
     crate::stdio::take_output(&*wasm_of(state)?, instance, stream)
 }
 
-pub fn get_function(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
+pub fn function_get(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
     crate::function::get_function(&*wasm_of(state)?, instance, &name)
 }
 
@@ -73,7 +73,7 @@ pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, slots:
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn function_call_numbers(
+pub fn function_call_numbers_sync(
     state: &mut OpState,
     instance: u32,
     index: u32,
@@ -87,7 +87,7 @@ pub fn function_call_numbers(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn function_call_numbers_async(
+pub async fn function_call_numbers(
     state: Rc<RefCell<OpState>>,
     instance: u32,
     index: u32,
@@ -124,15 +124,15 @@ pub async fn function_call_batch(
     crate::function::function_call_batch(wasm(&state)?, instance, index, count, slots.to_vec()).await
 }
 
-pub fn memory_read_into(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
+pub fn memory_read_sync(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
     crate::memory::memory_read_into(&*wasm_of(state)?, instance, offset, target)
 }
 
-pub fn memory_write_now(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
+pub fn memory_write_sync(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
     crate::memory::memory_write_now(&*wasm_of(state)?, instance, offset, data)
 }
 
-pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
+pub fn instance_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
     crate::instance::get_exports(&*wasm_of(state)?, instance)
 }
 
@@ -152,14 +152,14 @@ pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64)
     crate::memory::memory_grow(&*wasm(&state)?, instance, delta).await
 }
 
-pub async fn set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
+pub async fn instance_set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
     crate::fuel::set_fuel(wasm(&state)?, instance, fuel).await
 }
 
-pub async fn get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
+pub async fn instance_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
     crate::fuel::get_fuel(wasm(&state)?, instance).await
 }
 
-pub fn drop_instance(state: &mut OpState, instance: u32) -> WasmResult<()> {
+pub fn instance_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
     crate::instance::drop_instance(&*wasm_of(state)?, instance)
 }

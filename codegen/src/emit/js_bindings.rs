@@ -88,7 +88,7 @@ mod tests {
             "(function () {\n  \"use strict\";\n  const ops = Deno.core.ops;\n  return {\n"
         ));
         assert!(out.contains(
-            "      op_demo_make: ops.op_demo_make,\n      op_demo_size: ops.op_demo_size,\n"
+            "      op_wasm_module_make: ops.op_wasm_module_make,\n      op_wasm_instance_size: ops.op_wasm_instance_size,\n"
         ));
         assert!(out.contains("    ErrorCode: Object.freeze({\n      BadThing: 7000,\n      LaterThing: 7001,\n    }),"));
         assert!(out.contains("      7000: \"BadThing\",\n"));

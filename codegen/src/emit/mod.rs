@@ -174,7 +174,7 @@ union "Shape" {
     variant "Name" type="string"
     variant "Many" type="list<Thing>" doc="Several things."
 }
-op "op_demo_make" impl="make" async=#true {
+op "op_wasm_module_make" impl="make" async=#true {
     doc "Make a thing."
     arg "name" type="string"
     arg "data" type="bytes"
@@ -182,13 +182,13 @@ op "op_demo_make" impl="make" async=#true {
     returns "list<Wire>"
     raises 7000
 }
-op "op_demo_size" impl="size" fast=#true {
+op "op_wasm_instance_size" fast=#true {
     doc "Size of a handle."
     arg "handle" type="u32"
     returns "u32"
     raises 7001
 }
-op "op_demo_read" impl="read" {
+op "op_wasm_memory_read" {
     doc "Read a handle."
     arg "handle" type="u32"
     arg "into" type="bytes"
@@ -200,7 +200,7 @@ function "make" {
     param "options" type="Thing" optional=#true
     returns "Promise<Handle>" doc="The handle."
     throws 7000
-    uses "op_demo_make"
+    uses "op_wasm_module_make"
     example "Make one" """
         import { make } from "demo:mod";
         await make("x");
@@ -213,7 +213,7 @@ class "Bin" {
         param "extra" type="number" variadic=#true
         returns "Promise<number>"
         throws 7001
-        uses "op_demo_size"
+        uses "op_wasm_instance_size"
         example "Size" """
             const n = 1;
             """

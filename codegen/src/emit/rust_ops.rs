@@ -492,10 +492,10 @@ mod tests {
     #[test]
     fn op_shims() {
         let out = output();
-        assert!(out.contains("#[::deno_core::op2]\n#[serde]\npub async fn op_demo_make(\n    state: Rc<RefCell<OpState>>,\n    #[string]\n    name: String,\n    #[buffer]\n    data: JsBuffer,\n    #[serde]\n    thing: Thing,\n) -> ::std::result::Result<Vec<Wire>, crate::error::WasmError> {\n    crate::ops::make(state, name, data, thing).await\n}"), "{out}");
-        assert!(out.contains("#[::deno_core::op2(fast)]\npub fn op_demo_size(\n    state: &mut OpState,\n    handle: u32,\n) -> ::std::result::Result<u32, crate::error::WasmError> {\n    crate::ops::size(state, handle)\n}"), "{out}");
+        assert!(out.contains("#[::deno_core::op2]\n#[serde]\npub async fn op_wasm_module_make(\n    state: Rc<RefCell<OpState>>,\n    #[string]\n    name: String,\n    #[buffer]\n    data: JsBuffer,\n    #[serde]\n    thing: Thing,\n) -> ::std::result::Result<Vec<Wire>, crate::error::WasmError> {\n    crate::ops::make(state, name, data, thing).await\n}"), "{out}");
+        assert!(out.contains("#[::deno_core::op2(fast)]\npub fn op_wasm_instance_size(\n    state: &mut OpState,\n    handle: u32,\n) -> ::std::result::Result<u32, crate::error::WasmError> {\n    crate::ops::instance_size(state, handle)\n}"), "{out}");
         assert!(
-            out.contains("#[::deno_core::op2]\n#[buffer]\npub fn op_demo_read("),
+            out.contains("#[::deno_core::op2]\n#[buffer]\npub fn op_wasm_memory_read("),
             "{out}"
         );
         assert!(
@@ -510,7 +510,7 @@ mod tests {
         let out = output();
         assert!(out.contains("::deno_core::extension!("), "{out}");
         assert!(out.contains("demo_mod"));
-        assert!(out.contains("    ops = [\n        op_demo_make,\n        op_demo_size,\n        op_demo_read,\n    ],\n"), "{out}");
+        assert!(out.contains("    ops = [\n        op_wasm_module_make,\n        op_wasm_instance_size,\n        op_wasm_memory_read,\n    ],\n"), "{out}");
         assert!(out.contains("    state = |state, options| crate::ops::init(state, options.config),\n    docs = \"A demo module.\"\n);\n"), "{out}");
         assert!(
             out.contains("\"ext:demo_mod/00_bindings.js\" = \"../generated/js/00_bindings.js\""),

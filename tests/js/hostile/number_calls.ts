@@ -1,5 +1,5 @@
-// The buffer-free number form of callSync and call (op_wasm_function_call_numbers and its
-// async twin: up to 4 plain-number arguments, at most one result that is not i64) under
+// The buffer-free number form of callSync and call (op_wasm_function_call_numbers_sync and
+// its async twin: up to 4 plain-number arguments, at most one result that is not i64) under
 // hostile input. Every value gives exactly what the slot form gives (reached through
 // callBatch), errors included; the ops called directly with forged counts, indexes and
 // handles fail cleanly.
@@ -56,7 +56,7 @@ for (const [name, arity] of shapes) {
 
 // The op itself, called with what the JS module never sends.
 // deno-lint-ignore no-explicit-any
-const op = (Deno as any).core?.ops?.op_wasm_function_call_numbers;
+const op = (Deno as any).core?.ops?.op_wasm_function_call_numbers_sync;
 if (typeof op !== "function") {
   // A `SKIP:` line: the scenario runner records it, and `cargo xtask test` lists it.
   console.log("SKIP: direct op calls: Deno.core.ops is not exposed in this host");
@@ -84,7 +84,7 @@ if (typeof op !== "function") {
     });
   }
   // deno-lint-ignore no-explicit-any
-  const asyncOp = (Deno as any).core.ops.op_wasm_function_call_numbers_async;
+  const asyncOp = (Deno as any).core.ops.op_wasm_function_call_numbers;
   for (const [label, args, codes] of forged) {
     await h.run(`async: ${label}`, async () => {
       try {
