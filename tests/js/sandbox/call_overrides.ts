@@ -6,6 +6,13 @@ import { assert, assertEquals, assertRejects } from "../_assert.ts";
 const moduleId = await wasm.compileFile("tests/fixtures/traps.wasm");
 // spin(n) runs n iterations: SLOW takes well over 20 ms, also in release builds.
 const SLOW = 300_000_000;
+// Timeouts count epoch ticks of at least 2 ms (runtime/src/timeout.rs). A timeout of T ms
+// never stops a call before T less one tick (the one under way when the call started) less
+// a millisecond of clock rounding; on a loaded machine the ticks come late, so there is
+// no upper bound in wall time. Lower bounds use that; upper ones compare with a run of the
+// same work measured in this process.
+const EARLIEST = (timeoutMs: number) => timeoutMs - 3;
+const elapsed = (since: number) => Date.now() - since;
 
 // Fuel: a per-call budget replaces the instance's and the instance's is restored after.
 const fueled = await wasm.instantiate(moduleId, { fuel: 1000 });
@@ -23,20 +30,27 @@ await assertRejects(() => free.callWith("forever", [], { fuel: 50_000 }), 5011);
 assertEquals(await free.getFuel(), Infinity);
 assertEquals(await free.call("spin", 1_000_000), [1_000_000]);
 
-// Timeout: a per-call timeout shorter than the instance's...
+// Timeout: a per-call timeout longer than the instance's lets the slow call complete...
 const timed = await wasm.instantiate(moduleId, { timeoutMs: 20 });
 let started = Date.now();
-await assertRejects(() => timed.call("spin", SLOW), 5012);
-assert(Date.now() - started < 5000, "the instance's 20 ms timeout stopped the call");
-// ...and longer: the slow call completes under the per-call limit.
 assertEquals(await timed.callWith("spin", [SLOW], { timeoutMs: 60_000 }), [SLOW]);
+const fullRun = elapsed(started);
+// ...while the instance's own 20 ms stop the same call before it could have finished.
+started = Date.now();
 await assertRejects(() => timed.call("spin", SLOW), 5012);
+const stopped = elapsed(started);
+assert(stopped >= EARLIEST(20), `the instance's 20 ms timeout stopped the call after ${stopped} ms`);
+assert(stopped < fullRun, `stopped after ${stopped} ms, but the whole call takes ${fullRun} ms`);
+await assertRejects(() => timed.call("spin", SLOW), 5012);
+// A per-call timeout replaces the instance's, also when it is longer.
 started = Date.now();
 await assertRejects(() => timed.callWith("forever", [], { timeoutMs: 300 }), 5012);
-assert(Date.now() - started >= 250, "the per-call 300 ms timeout replaced the instance's 20 ms");
+const replaced = elapsed(started);
+assert(replaced >= EARLIEST(300), `the per-call 300 ms timeout replaced the instance's 20 ms: ${replaced} ms`);
 started = Date.now();
 await assertRejects(() => free.callWith("forever", [], { timeoutMs: 30 }), 5012);
-assert(Date.now() - started < 5000, "a per-call timeout on an instance without one");
+const own = elapsed(started);
+assert(own >= EARLIEST(30), `a per-call 30 ms timeout on an instance without one: ${own} ms`);
 assertEquals(await free.call("spin", 10), [10], "no timeout left behind");
 
 // Both limits at once: whichever comes first.
