@@ -233,11 +233,15 @@ pub struct Returns {
     pub doc: String,
 }
 
-/// `example "<title>" "<code>"`: a runnable TypeScript program.
+/// `example "<title>" "<code>" stdout="<text>"`: a runnable TypeScript program and what it
+/// prints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Example {
     pub title: String,
     pub code: String,
+    /// The program's standard output without its final newline; the generated test requires
+    /// exactly this text plus one `\n`. `None` only before validation, which rejects it.
+    pub stdout: Option<String>,
     pub span: Span,
 }
 

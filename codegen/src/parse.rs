@@ -865,12 +865,14 @@ impl Parser {
                     let mut e = Entries::new(child);
                     let title = e.arg_str(p, 0, "title");
                     let code = e.arg_str(p, 1, "code");
+                    let stdout = e.prop_str(p, "stdout");
                     e.finish(p);
                     p.no_children(child);
                     if let (Some((title, span)), Some((code, _))) = (title, code) {
                         f.examples.push(Example {
                             title,
                             code: code.trim_end().to_string(),
+                            stdout: stdout.map(|(text, _)| text),
                             span,
                         });
                     }

@@ -886,6 +886,27 @@ impl<'m> Validator<'m> {
                     ex.span,
                 );
             }
+            // The generated test compares the program's output with this text, so an
+            // example without it would only check that nothing throws.
+            match ex.stdout.as_deref() {
+                None => self.push_help(
+                    SpecErrorKind::Missing {
+                        node: format!("example {:?}", ex.title),
+                        what: "a `stdout=` property (the exact output it prints)".into(),
+                    },
+                    ex.span,
+                    "run the example and copy what it prints, e.g. `stdout=\"42\"`; the final newline is implied",
+                ),
+                Some(text) if text.trim().is_empty() => self.push_help(
+                    SpecErrorKind::WrongValue {
+                        what: format!("`stdout=` of example `{}`", ex.title),
+                        expected: "non-empty".into(),
+                    },
+                    ex.span,
+                    "make the example print the result it demonstrates with `console.log`",
+                ),
+                Some(_) => {}
+            }
         }
         if needs_example && f.examples.is_empty() {
             self.push_help(

@@ -204,7 +204,7 @@ function "make" {
     example "Make one" """
         import { make } from "demo:mod";
         await make("x");
-        """
+        """ stdout="made 1\n\"x\""
 }
 class "Bin" {
     doc "A box."
@@ -216,7 +216,7 @@ class "Bin" {
         uses "op_wasm_instance_size"
         example "Size" """
             const n = 1;
-            """
+            """ stdout="1"
     }
     property "label" type="string" doc="The label."
 }
@@ -231,7 +231,7 @@ namespace "helpers" {
         returns "Color"
         example "Red" """
             const c = "red";
-            """
+            """ stdout="red"
     }
 }
 "#;

@@ -66,12 +66,16 @@ fn collect_into(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 /// Header directives: `// skip: ...`, `// expect-exit: N`, `// expect-stdout: ...`,
-/// `// expect-stderr: ...`, `// args: ...`, `// env: KEY=VALUE`.
+/// `// expect-stdout-exactly: "JSON string"`, `// expect-stderr: ...`, `// args: ...`,
+/// `// env: KEY=VALUE`.
 #[derive(Debug, Default)]
 pub struct Expectations {
     pub skip: Option<String>,
     pub exit: i32,
     pub stdout: Vec<String>,
+    /// The whole stdout the script must print (the spec examples' `stdout=`), or why the
+    /// header's JSON string could not be read.
+    pub stdout_exactly: Option<Result<String, String>>,
     pub stderr: Vec<String>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -85,6 +89,11 @@ pub fn expectations(source: &str) -> Expectations {
             e.skip = Some(reason.trim().to_string());
         } else if let Some(code) = line.strip_prefix("expect-exit:") {
             e.exit = code.trim().parse().unwrap_or(-1);
+        } else if let Some(json) = line.strip_prefix("expect-stdout-exactly:") {
+            e.stdout_exactly = Some(
+                serde_json::from_str::<String>(json.trim())
+                    .map_err(|err| format!("`expect-stdout-exactly:` needs a JSON string: {err}")),
+            );
         } else if let Some(text) = line.strip_prefix("expect-stdout:") {
             e.stdout.push(text.trim().to_string());
         } else if let Some(text) = line.strip_prefix("expect-stderr:") {
@@ -132,6 +141,13 @@ pub fn judge(expect: &Expectations, outcome: &Outcome) -> Result<(), String> {
         if let Some(line) = text.lines().find(|l| l.trim_start().starts_with(FAIL_MARKER)) {
             return Err(outcome.report(&format!("{stream} reports a failure: {line}")));
         }
+    }
+    match &expect.stdout_exactly {
+        Some(Err(why)) => return Err(outcome.report(why)),
+        Some(Ok(text)) if outcome.stdout != *text => {
+            return Err(outcome.report(&format!("stdout is not exactly {text:?}")));
+        }
+        _ => {}
     }
     for text in &expect.stdout {
         if !outcome.stdout.contains(text.as_str()) {

@@ -14,6 +14,7 @@ pub fn trials(root: &Path) -> Vec<Trial> {
     let r = root.clone();
     vec![
         Trial::test("harness::judge", judge_cases),
+        Trial::test("harness::stdout_exactly", stdout_exactly_cases),
         Trial::test("harness::collect_is_strict", collect_is_strict),
         Trial::test("harness::unreadable_folder_is_an_error", unreadable_folder_is_an_error),
         Trial::test("harness::scripts_that_exit_0_but_fail", move || scripts_that_exit_0_but_fail(&r)),
@@ -56,6 +57,19 @@ fn judge_cases() -> Result<(), Failed> {
     )?;
     let skips = outcome(0, "SKIP: no network\n", "  SKIP: no tsc\nnot SKIP: this\n").partial_skips();
     ensure(skips == ["no network", "no tsc"], format!("partial skips: {skips:?}"))?;
+    Ok(())
+}
+
+/// `// expect-stdout-exactly:` (the spec examples' expected output) compares all of stdout.
+fn stdout_exactly_cases() -> Result<(), Failed> {
+    let expect = harness::expectations("// expect-stdout-exactly: \"[ 3 ]\\n\\\"x\\\"\\n\"\nrest");
+    ensure(harness::judge(&expect, &outcome(0, "[ 3 ]\n\"x\"\n", "")).is_ok(), "the exact output")?;
+    ensure(harness::judge(&expect, &outcome(0, "[ 3 ]\n\"x\"", "")).is_err(), "the final newline missing")?;
+    ensure(harness::judge(&expect, &outcome(0, "[ 3 ]\n\"x\"\nmore\n", "")).is_err(), "a line more")?;
+    ensure(harness::judge(&expect, &outcome(0, "[ 4 ]\n\"x\"\n", "")).is_err(), "a different value")?;
+    ensure(harness::judge(&expect, &outcome(1, "[ 3 ]\n\"x\"\n", "")).is_err(), "the right output, a failed exit")?;
+    let broken = harness::expectations("// expect-stdout-exactly: [ 3 ]\nrest");
+    ensure(harness::judge(&broken, &outcome(0, "[ 3 ]\n", "")).is_err(), "a header that is not a JSON string")?;
     Ok(())
 }
 
