@@ -94,3 +94,45 @@ fn resolve_readable(permissions: &dyn PermissionPolicy, path: &Path, api: &str) 
         Checked::Missing(e) => Err(WasmError::io(format!("{api}: cannot read \"{}\": {e}", path.display()))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    use std::time::Duration;
+
+    /// `compileFile` must not read the file on the calling (JS) thread: a module of
+    /// 100 MB would stall the event loop. A FIFO with no writer yet makes a read block
+    /// until someone writes, so the first poll of `compile_file` returns at once only if
+    /// the read happens elsewhere.
+    #[cfg(unix)]
+    #[test]
+    fn compile_file_reads_off_the_calling_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("module.wasm");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success(), "mkfifo failed");
+        let engine = crate::engine::new_engine().unwrap();
+        let cache = Arc::new(ModuleCache::new(&engine, None));
+        let path = fifo.to_string_lossy().into_owned();
+
+        let (first_poll_done, first_poll) = std::sync::mpsc::channel();
+        let (writer_done, writer) = std::sync::mpsc::channel::<()>();
+        let poller = std::thread::spawn(move || {
+            let mut call = Box::pin(compile_file(engine, cache, &crate::permissions::AllowAll, path));
+            let pending = call.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending();
+            first_poll_done.send(pending).unwrap();
+            // The test writes the module now; then the compile finishes.
+            writer.recv().unwrap();
+            futures_lite::future::block_on(call)
+        });
+        let returned = first_poll.recv_timeout(Duration::from_secs(20));
+        // Unblock a read that happened on the polling thread (the bug) before failing.
+        std::fs::write(&fifo, b"(module (func (export \"f\")))").unwrap();
+        writer_done.send(()).unwrap();
+        assert_eq!(returned, Ok(true), "the first poll of compile_file blocked on reading the file");
+        let compiled = poller.join().unwrap().unwrap();
+        assert!(compiled.module.get_export("f").is_some());
+    }
+}

@@ -63,3 +63,32 @@ pub fn write_results(function: &FunctionHandle, results: &[Val], out: &mut [u8])
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use wasmtime::ValType;
+
+    #[test]
+    fn a_batch_count_is_bounded_even_when_calls_take_no_bytes() {
+        let none = FunctionHandle::new("none".into(), vec![], vec![ValType::I32]);
+        for count in [u32::MAX, 1 << 31, MAX_BATCH_CALLS as u32 + 1] {
+            let error = batch_params(&none, count, &[]).unwrap_err();
+            assert_eq!(error.code, ErrorCode::TypeError, "count {count}: {error}");
+            assert!(error.message.contains("at most"), "{error}");
+        }
+        assert_eq!(batch_params(&none, MAX_BATCH_CALLS as u32, &[]).unwrap().len(), MAX_BATCH_CALLS);
+    }
+
+    #[test]
+    fn a_batch_needs_the_bytes_of_every_call() {
+        let pair = FunctionHandle::new("pair".into(), vec![ValType::I32, ValType::I32], vec![]);
+        let mut slots = vec![0u8; 3 * SLOT];
+        assert_eq!(batch_params(&pair, 2, &slots).unwrap_err().code, ErrorCode::TypeError);
+        slots.resize(4 * SLOT, 0);
+        let calls = batch_params(&pair, 2, &slots).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert!(calls.iter().all(|params| params.len() == 2 && params.iter().all(|v| v.i32() == Some(0))));
+    }
+}

@@ -48,6 +48,10 @@ pub struct FunctionHandle {
 }
 
 impl FunctionHandle {
+    pub fn new(name: String, params: Vec<ValType>, results: Vec<ValType>) -> Self {
+        Self { name, params, results, runs_long: AtomicBool::new(false) }
+    }
+
     /// Whether the last calls ran an epoch tick or more.
     pub fn runs_long(&self) -> bool {
         self.runs_long.load(Ordering::Relaxed)
@@ -77,12 +81,7 @@ impl Instance {
     /// export always gets the same handle.
     pub fn resolve_function(&self, name: &str) -> WasmResult<FunctionInfo> {
         let ty = self.func_type(name)?;
-        let handle = FunctionHandle {
-            name: name.to_string(),
-            params: ty.params().collect(),
-            results: ty.results().collect(),
-            runs_long: AtomicBool::new(false),
-        };
+        let handle = FunctionHandle::new(name.to_string(), ty.params().collect(), ty.results().collect());
         let info = |index: usize| -> WasmResult<FunctionInfo> {
             Ok(FunctionInfo {
                 index: u32::try_from(index).map_err(|_| WasmError::export_not_found("too many function handles"))?,
