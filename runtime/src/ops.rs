@@ -44,24 +44,24 @@ fn instance_in(state: &Rc<RefCell<OpState>>, handle: u32) -> WasmResult<Arc<Inst
     instance_of(&state.borrow(), handle)
 }
 
-pub async fn compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
+pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes.to_vec()).await?;
     wasm.add_module(compiled)
 }
 
-pub async fn compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
+pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let permissions = &*wasm.instance_env.permissions;
     let compiled = crate::module::compile_file(wasm.engine.clone(), wasm.module_cache.clone(), permissions, path).await?;
     wasm.add_module(compiled)
 }
 
-pub fn drop_module(state: &mut OpState, module: u32) -> WasmResult<()> {
+pub fn module_drop(state: &mut OpState, module: u32) -> WasmResult<()> {
     wasm_of(state)?.remove_module(module)
 }
 
-pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
+pub async fn instance_create(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let compiled = wasm.module(module)?;
     wasm.check_instance_capacity()?;
@@ -73,7 +73,7 @@ pub async fn instantiate(state: Rc<RefCell<OpState>>, module: u32, options: Inst
 /// `instantiate` without options, entirely on the JS thread: the new handle, or 0 when
 /// the module has a start function (which may run long, so the caller must use the
 /// async op).
-pub fn instantiate_now(state: &mut OpState, module: u32) -> WasmResult<u32> {
+pub fn instance_create_sync(state: &mut OpState, module: u32) -> WasmResult<u32> {
     let wasm = wasm_of(state)?;
     let compiled = wasm.module(module)?;
     if compiled.has_start {
@@ -84,19 +84,19 @@ pub fn instantiate_now(state: &mut OpState, module: u32) -> WasmResult<u32> {
     wasm.add_instance(crate::instance::create_here(&wasm.instance_env, pre)?)
 }
 
-pub fn check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
+pub fn function_check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
     crate::call::check_args(&*instance_of(state, instance)?, &name, &args)
 }
 
-pub async fn run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
+pub async fn instance_run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
     crate::call::run(instance_in(&state, instance)?, options).await
 }
 
-pub fn take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
+pub fn instance_take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
     instance_of(state, instance)?.streams.take(stream)
 }
 
-pub fn get_function(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
+pub fn function_get(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
     instance_of(state, instance)?.resolve_function(&name)
 }
 
@@ -105,7 +105,7 @@ pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, slots:
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn function_call_numbers(
+pub fn function_call_numbers_sync(
     state: &mut OpState,
     instance: u32,
     index: u32,
@@ -119,7 +119,7 @@ pub fn function_call_numbers(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn function_call_numbers_async(
+pub async fn function_call_numbers(
     state: Rc<RefCell<OpState>>,
     instance: u32,
     index: u32,
@@ -156,15 +156,15 @@ pub async fn function_call_batch(
     crate::call::call_batch(instance_in(&state, instance)?, index, count, slots.to_vec()).await
 }
 
-pub fn memory_read_into(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
+pub fn memory_read_sync(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
     crate::memory::memory_read_into(&*instance_of(state, instance)?, offset, target)
 }
 
-pub fn memory_write_now(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
+pub fn memory_write_sync(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
     crate::memory::memory_write_now(&*instance_of(state, instance)?, offset, data)
 }
 
-pub fn get_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
+pub fn instance_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
     Ok(instance_of(state, instance)?.exports())
 }
 
@@ -184,14 +184,14 @@ pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64)
     crate::memory::memory_grow(instance_in(&state, instance)?, delta).await
 }
 
-pub async fn set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
+pub async fn instance_set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
     crate::fuel::set_fuel(instance_in(&state, instance)?, fuel).await
 }
 
-pub async fn get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
+pub async fn instance_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
     crate::fuel::get_fuel(instance_in(&state, instance)?).await
 }
 
-pub fn drop_instance(state: &mut OpState, instance: u32) -> WasmResult<()> {
+pub fn instance_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
     wasm_of(state)?.remove_instance(instance)
 }
