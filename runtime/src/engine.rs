@@ -4,7 +4,7 @@
 use wasmtime::{Config, Engine, Linker};
 
 use crate::error::WasmError;
-use crate::store::HostState;
+use crate::instance::StoreData;
 
 /// Engine settings: fuel metering and epoch interruption are always compiled in, so that
 /// a fuel budget or a timeout can be set per instance or per call without recompiling
@@ -20,9 +20,9 @@ pub fn new_engine() -> Result<Engine, WasmError> {
 /// without blocking the thread, so a call can start on the JS thread and move to a
 /// worker when it waits (`crate::worker`). The synchronous flavour blocks on a tokio
 /// runtime of its own, which panics on a thread that drives one (the JS thread).
-pub fn new_linker(engine: &Engine) -> Result<Linker<HostState>, WasmError> {
+pub fn new_linker(engine: &Engine) -> Result<Linker<StoreData>, WasmError> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p1::add_to_linker_async(&mut linker, HostState::wasi_ctx)
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, StoreData::wasi_ctx)
         .map_err(|e| WasmError::bug(crate::error::ErrorCode::InstantiateError, format!("linker: {e:#}")))?;
     Ok(linker)
 }

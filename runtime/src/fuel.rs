@@ -3,29 +3,27 @@
 use std::sync::Arc;
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
-use crate::state::WasmState;
+use crate::instance::Instance;
 
-pub async fn set_fuel(wasm: Arc<WasmState>, instance: u32, fuel: f64) -> WasmResult<()> {
+pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
     if !(fuel.is_finite() && fuel >= 0.0 && fuel.fract() == 0.0) {
         return Err(WasmError::type_mismatch(format!("setFuel: fuel must be a non-negative integer, got {fuel}")));
     }
-    let live = wasm.instance(instance)?;
     crate::worker::run(move || {
-        let mut entry = live.entry.lock();
-        entry.fuel_limited = true;
-        entry.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(ErrorCode::CallError, format!("set_fuel: {e}")))
+        let mut store = instance.store.lock();
+        store.fuel_limited = true;
+        store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(ErrorCode::CallError, format!("set_fuel: {e}")))
     })
     .await
 }
 
-pub async fn get_fuel(wasm: Arc<WasmState>, instance: u32) -> WasmResult<f64> {
-    let live = wasm.instance(instance)?;
+pub async fn get_fuel(instance: Arc<Instance>) -> WasmResult<f64> {
     crate::worker::run(move || {
-        let entry = live.entry.lock();
-        if !entry.fuel_limited {
+        let store = instance.store.lock();
+        if !store.fuel_limited {
             return Ok(f64::INFINITY);
         }
-        let fuel = entry.store.get_fuel().map_err(|e| WasmError::bug(ErrorCode::CallError, format!("get_fuel: {e}")))?;
+        let fuel = store.store.get_fuel().map_err(|e| WasmError::bug(ErrorCode::CallError, format!("get_fuel: {e}")))?;
         Ok(fuel as f64)
     })
     .await

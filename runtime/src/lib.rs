@@ -29,17 +29,15 @@ mod config;
 mod engine;
 pub mod error;
 mod fuel;
-mod function;
 mod instance;
+mod limits;
 mod memory;
 mod module;
-mod limits;
 #[cfg(feature = "deno")]
 mod ops;
 pub mod permissions;
 mod state;
 mod stdio;
-mod store;
 mod timeout;
 mod values;
 mod wasi;

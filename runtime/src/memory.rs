@@ -4,22 +4,21 @@
 //! answered on the JS thread); while a call holds it, the op waits on a worker thread so
 //! the event loop never blocks.
 
+use std::sync::Arc;
 
 use crate::error::{WasmError, WasmResult};
-use crate::state::{InstanceCell, WasmState};
-use crate::store::InstanceEntry;
+use crate::instance::{Instance, InstanceStore};
 
 /// Run `f` with the instance locked: at once when free, else on a worker thread.
-async fn with_instance<T, F>(wasm: &WasmState, instance: u32, f: F) -> WasmResult<T>
+async fn with_instance<T, F>(instance: Arc<Instance>, f: F) -> WasmResult<T>
 where
     T: Send + 'static,
-    F: FnOnce(&mut InstanceEntry) -> WasmResult<T> + Send + 'static,
+    F: FnOnce(&mut InstanceStore) -> WasmResult<T> + Send + 'static,
 {
-    let live: InstanceCell = wasm.instance(instance)?;
-    if let Some(mut guard) = live.entry.try_lock() {
+    if let Some(mut guard) = instance.store.try_lock() {
         return f(&mut guard);
     }
-    crate::worker::run(move || f(&mut live.entry.lock())).await
+    crate::worker::run(move || f(&mut instance.store.lock())).await
 }
 
 /// A byte offset or length from JS: a non-negative integer that fits in memory's range.
@@ -39,23 +38,23 @@ pub fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops:
     }
 }
 
-pub async fn memory_read(wasm: &WasmState, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
+pub async fn memory_read(instance: Arc<Instance>, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
     let offset = index("offset", offset)?;
     let length = index("length", length)?;
-    with_instance(wasm, instance, move |entry| {
-        let memory = entry.memory()?;
-        let data = memory.data(&entry.store);
+    with_instance(instance, move |store| {
+        let memory = store.memory()?;
+        let data = memory.data(&store.store);
         let range = bounds(offset, length, data.len())?;
         Ok(data[range].to_vec())
     })
     .await
 }
 
-pub async fn memory_write(wasm: &WasmState, instance: u32, offset: f64, bytes: Vec<u8>) -> WasmResult<()> {
+pub async fn memory_write(instance: Arc<Instance>, offset: f64, bytes: Vec<u8>) -> WasmResult<()> {
     let offset = index("offset", offset)?;
-    with_instance(wasm, instance, move |entry| {
-        let memory = entry.memory()?;
-        let target = memory.data_mut(&mut entry.store);
+    with_instance(instance, move |store| {
+        let memory = store.memory()?;
+        let target = memory.data_mut(&mut store.store);
         let range = bounds(offset, bytes.len(), target.len())?;
         target[range].copy_from_slice(&bytes);
         Ok(())
@@ -65,12 +64,11 @@ pub async fn memory_write(wasm: &WasmState, instance: u32, offset: f64, bytes: V
 
 /// Copy memory into the caller's buffer on the JS thread; `false` (nothing copied) when a
 /// call holds the instance.
-pub fn memory_read_into(wasm: &WasmState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
+pub fn memory_read_into(instance: &Instance, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
-    let live = wasm.instance(instance)?;
-    let Some(mut entry) = live.entry.try_lock() else { return Ok(false) };
-    let memory = entry.memory()?;
-    let data = memory.data(&entry.store);
+    let Some(mut store) = instance.store.try_lock() else { return Ok(false) };
+    let memory = store.memory()?;
+    let data = memory.data(&store.store);
     let range = bounds(offset, target.len(), data.len())?;
     target.copy_from_slice(&data[range]);
     Ok(true)
@@ -78,32 +76,31 @@ pub fn memory_read_into(wasm: &WasmState, instance: u32, offset: f64, target: &m
 
 /// Write the caller's bytes on the JS thread; `false` (nothing written) when a call holds
 /// the instance.
-pub fn memory_write_now(wasm: &WasmState, instance: u32, offset: f64, bytes: &[u8]) -> WasmResult<bool> {
+pub fn memory_write_now(instance: &Instance, offset: f64, bytes: &[u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
-    let live = wasm.instance(instance)?;
-    let Some(mut entry) = live.entry.try_lock() else { return Ok(false) };
-    let memory = entry.memory()?;
-    let target = memory.data_mut(&mut entry.store);
+    let Some(mut store) = instance.store.try_lock() else { return Ok(false) };
+    let memory = store.memory()?;
+    let target = memory.data_mut(&mut store.store);
     let range = bounds(offset, bytes.len(), target.len())?;
     target[range].copy_from_slice(bytes);
     Ok(true)
 }
 
-pub async fn memory_size(wasm: &WasmState, instance: u32) -> WasmResult<u32> {
-    with_instance(wasm, instance, |entry| {
-        let memory = entry.memory()?;
-        u32::try_from(memory.size(&entry.store))
+pub async fn memory_size(instance: Arc<Instance>) -> WasmResult<u32> {
+    with_instance(instance, |store| {
+        let memory = store.memory()?;
+        u32::try_from(memory.size(&store.store))
             .map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))
     })
     .await
 }
 
-pub async fn memory_grow(wasm: &WasmState, instance: u32, delta: f64) -> WasmResult<u32> {
+pub async fn memory_grow(instance: Arc<Instance>, delta: f64) -> WasmResult<u32> {
     let delta = index("deltaPages", delta)? as u64;
-    with_instance(wasm, instance, move |entry| {
-        let memory = entry.memory()?;
-        let old = memory.grow(&mut entry.store, delta).map_err(|e| {
-            let max = memory.ty(&entry.store).maximum().map(|m| format!(" (maximum: {m} pages)")).unwrap_or_default();
+    with_instance(instance, move |store| {
+        let memory = store.memory()?;
+        let old = memory.grow(&mut store.store, delta).map_err(|e| {
+            let max = memory.ty(&store.store).maximum().map(|m| format!(" (maximum: {m} pages)")).unwrap_or_default();
             WasmError::memory(format!("cannot grow the memory by {delta} pages{max}: {e}"))
         })?;
         u32::try_from(old).map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))

@@ -1,19 +1,19 @@
-//! Compiling modules (`compile`, `compileFile`) and dropping them (`dropModule`).
+//! Compiled modules (`compile`, `compileFile`): bytes or a file in, a `CompiledModule` out.
+//! Compilation runs on a worker thread and goes through the module cache (`cache.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use wasmtime::{InstancePre, Module};
+use wasmtime::{Engine, InstancePre, Linker, Module};
 
-use crate::cache::{content_hash, ContentHash};
+use crate::cache::{content_hash, ContentHash, ModuleCache};
 use crate::error::{WasmError, WasmResult};
-use crate::permissions::{check_path, Access, Checked};
-use crate::state::WasmState;
-use crate::store::HostState;
+use crate::instance::StoreData;
+use crate::permissions::{check_path, Access, Checked, PermissionPolicy};
 
-/// A compiled module. Instances hold their own `Module` clone, so dropping the entry
-/// never breaks an instance made from it.
-pub struct ModuleEntry {
+/// A compiled module. Instances hold their own `Module` clone, so dropping it never
+/// breaks an instance made from it.
+pub struct CompiledModule {
     pub module: Module,
     /// The content hash of the bytes, for the module cache.
     pub hash: ContentHash,
@@ -21,50 +21,53 @@ pub struct ModuleEntry {
     /// and bounded, and happens on the JS thread.
     pub has_start: bool,
     /// The module linked against WASI once, on first instantiation; reused after.
-    pre: OnceLock<Result<InstancePre<HostState>, String>>,
+    pre: OnceLock<Result<InstancePre<StoreData>, String>>,
 }
 
-impl ModuleEntry {
-    pub fn new(module: Module, hash: ContentHash, has_start: bool) -> Self {
-        Self { module, hash, has_start, pre: OnceLock::new() }
-    }
-
+impl CompiledModule {
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
-    pub fn instance_pre(&self, state: &WasmState) -> WasmResult<&InstancePre<HostState>> {
+    pub fn instance_pre(&self, linker: &Linker<StoreData>) -> WasmResult<&InstancePre<StoreData>> {
         self.pre
-            .get_or_init(|| state.linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}")))
+            .get_or_init(|| linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}")))
             .as_ref()
             .map_err(|e| WasmError::instantiate(format!("cannot link the module's imports: {e}")))
     }
 }
 
-/// Compile module bytes (binary or WAT text) on a worker thread.
-pub async fn compile(wasm: Arc<WasmState>, bytes: Vec<u8>) -> WasmResult<u32> {
-    compile_on_worker(wasm, bytes, "module bytes".to_string()).await
+/// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
+/// reference in `cache`, given back with `ModuleCache::release`.
+pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) -> WasmResult<CompiledModule> {
+    crate::worker::run(move || compile_here(&engine, &cache, &bytes, "module bytes")).await
 }
 
-/// Read and compile a module file, after the permission policy allows reading it.
-pub async fn compile_file(wasm: Arc<WasmState>, path: String) -> WasmResult<u32> {
-    let resolved = resolve_readable(&wasm, Path::new(&path), "compileFile")?;
-    let bytes = std::fs::read(&resolved)
-        .map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
-    compile_on_worker(wasm, bytes, format!("\"{path}\"")).await
-}
-
-async fn compile_on_worker(wasm: Arc<WasmState>, bytes: Vec<u8>, what: String) -> WasmResult<u32> {
-    let worker_state = wasm.clone();
-    let (module, hash, has_start) = crate::worker::run(move || -> wasmtime::Result<_> {
-        let hash = content_hash(&bytes);
-        // The text format becomes binary once, here, for both the scan and the compiler.
-        let binary = wat::parse_bytes(&bytes)?;
-        let has_start = has_start_section(&binary);
-        let engine = &worker_state.engine;
-        let module = worker_state.module_cache.get_or_compile(engine, hash, || Module::new(engine, &binary))?;
-        Ok((module, hash, has_start))
+/// Read and compile a module file, after the permission policy allows reading it. The
+/// policy is asked on this thread; the file is read on the worker, so a large module
+/// never stalls the event loop.
+pub async fn compile_file(
+    engine: Engine,
+    cache: Arc<ModuleCache>,
+    permissions: &dyn PermissionPolicy,
+    path: String,
+) -> WasmResult<CompiledModule> {
+    let resolved = resolve_readable(permissions, Path::new(&path), "compileFile")?;
+    crate::worker::run(move || {
+        let bytes = std::fs::read(&resolved)
+            .map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
+        compile_here(&engine, &cache, &bytes, &format!("\"{path}\""))
     })
     .await
-    .map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))?;
-    wasm.add_module(ModuleEntry::new(module, hash, has_start)).inspect_err(|_| wasm.module_cache.release(&hash))
+}
+
+fn compile_here(engine: &Engine, cache: &ModuleCache, bytes: &[u8], what: &str) -> WasmResult<CompiledModule> {
+    let compiled = (|| -> wasmtime::Result<_> {
+        let hash = content_hash(bytes);
+        // The text format becomes binary once, here, for both the scan and the compiler.
+        let binary = wat::parse_bytes(bytes)?;
+        let has_start = has_start_section(&binary);
+        let module = cache.get_or_compile(engine, hash, || Module::new(engine, &binary))?;
+        Ok(CompiledModule { module, hash, has_start, pre: OnceLock::new() })
+    })();
+    compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))
 }
 
 /// Whether the module has a start section (conservatively true when it does not parse;
@@ -84,14 +87,52 @@ fn describe_compile_error(error: &wasmtime::Error) -> String {
     error.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ")
 }
 
-pub fn drop_module(wasm: &WasmState, module: u32) -> WasmResult<()> {
-    wasm.remove_module(module)
-}
-
 /// Canonicalise `path` and check read permission; a missing file is 5008 (IoError).
-pub fn resolve_readable(wasm: &WasmState, path: &Path, api: &str) -> WasmResult<PathBuf> {
-    match check_path(&*wasm.permissions, path, Access::Read, api)? {
+fn resolve_readable(permissions: &dyn PermissionPolicy, path: &Path, api: &str) -> WasmResult<PathBuf> {
+    match check_path(permissions, path, Access::Read, api)? {
         Checked::Found(canonical) => Ok(canonical),
         Checked::Missing(e) => Err(WasmError::io(format!("{api}: cannot read \"{}\": {e}", path.display()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    use std::time::Duration;
+
+    /// `compileFile` must not read the file on the calling (JS) thread: a module of
+    /// 100 MB would stall the event loop. A FIFO with no writer yet makes a read block
+    /// until someone writes, so the first poll of `compile_file` returns at once only if
+    /// the read happens elsewhere.
+    #[cfg(unix)]
+    #[test]
+    fn compile_file_reads_off_the_calling_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("module.wasm");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success(), "mkfifo failed");
+        let engine = crate::engine::new_engine().unwrap();
+        let cache = Arc::new(ModuleCache::new(&engine, None));
+        let path = fifo.to_string_lossy().into_owned();
+
+        let (first_poll_done, first_poll) = std::sync::mpsc::channel();
+        let (writer_done, writer) = std::sync::mpsc::channel::<()>();
+        let poller = std::thread::spawn(move || {
+            let mut call = Box::pin(compile_file(engine, cache, &crate::permissions::AllowAll, path));
+            let pending = call.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending();
+            first_poll_done.send(pending).unwrap();
+            // The test writes the module now; then the compile finishes.
+            writer.recv().unwrap();
+            futures_lite::future::block_on(call)
+        });
+        let returned = first_poll.recv_timeout(Duration::from_secs(20));
+        // Unblock a read that happened on the polling thread (the bug) before failing.
+        std::fs::write(&fifo, b"(module (func (export \"f\")))").unwrap();
+        writer_done.send(()).unwrap();
+        assert_eq!(returned, Ok(true), "the first poll of compile_file blocked on reading the file");
+        let compiled = poller.join().unwrap().unwrap();
+        assert!(compiled.module.get_export("f").is_some());
     }
 }

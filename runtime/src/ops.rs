@@ -1,6 +1,8 @@
-//! The deno_core side of the op bodies, by the names the generated shims call
-//! (`spec/runtime-wasm.kdl`, `op ... impl=`): each takes the `WasmState` out of `OpState`,
-//! turns JS buffers into bytes, and calls the engine-neutral function of its concern.
+//! The op layer: the bodies the generated shims call, by name (`spec/runtime-wasm.kdl`,
+//! `op ... impl=`). Each takes the `WasmState` out of `OpState`, looks up the handles it
+//! was given, turns JS buffers into bytes, and calls the engine-neutral code of its
+//! concern with just what that needs (an `Instance`, the engine and module cache, the
+//! permission policy). This is the only place that ties handles to the runtime's tables.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,6 +13,7 @@ use deno_core::{JsBuffer, OpState};
 use crate::config::WasmConfig;
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, InstantiateOptions};
+use crate::instance::Instance;
 use crate::state::WasmState;
 
 /// What the extension keeps in `OpState`: the state, or why it could not be made.
@@ -32,44 +35,73 @@ fn wasm(state: &Rc<RefCell<OpState>>) -> WasmResult<Arc<WasmState>> {
     wasm_of(&state.borrow())
 }
 
+/// The live instance behind `handle` (5005 when it was dropped or never existed).
+fn instance_of(state: &OpState, handle: u32) -> WasmResult<Arc<Instance>> {
+    wasm_of(state)?.instance(handle)
+}
+
+fn instance_in(state: &Rc<RefCell<OpState>>, handle: u32) -> WasmResult<Arc<Instance>> {
+    instance_of(&state.borrow(), handle)
+}
+
 pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
-    crate::module::compile(wasm(&state)?, bytes.to_vec()).await
+    let wasm = wasm(&state)?;
+    let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes.to_vec()).await?;
+    wasm.add_module(compiled)
 }
 
 pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
-    crate::module::compile_file(wasm(&state)?, path).await
+    let wasm = wasm(&state)?;
+    let permissions = &*wasm.instance_env.permissions;
+    let compiled = crate::module::compile_file(wasm.engine.clone(), wasm.module_cache.clone(), permissions, path).await?;
+    wasm.add_module(compiled)
 }
 
 pub fn module_drop(state: &mut OpState, module: u32) -> WasmResult<()> {
-    crate::module::drop_module(&*wasm_of(state)?, module)
+    wasm_of(state)?.remove_module(module)
 }
 
 pub async fn instance_create(state: Rc<RefCell<OpState>>, module: u32, options: InstantiateOptions) -> WasmResult<u32> {
-    crate::instance::instantiate(wasm(&state)?, module, options).await
+    let wasm = wasm(&state)?;
+    let compiled = wasm.module(module)?;
+    wasm.check_instance_capacity()?;
+    let pre = compiled.instance_pre(&wasm.linker)?;
+    let instance = crate::instance::create(&wasm.instance_env, pre, compiled.has_start, Some(&options)).await?;
+    wasm.add_instance(instance)
 }
 
+/// `instantiate` without options, entirely on the JS thread: the new handle, or 0 when
+/// the module has a start function (which may run long, so the caller must use the
+/// async op).
 pub fn instance_create_sync(state: &mut OpState, module: u32) -> WasmResult<u32> {
-    crate::instance::instantiate_now(&*wasm_of(state)?, module)
+    let wasm = wasm_of(state)?;
+    let compiled = wasm.module(module)?;
+    if compiled.has_start {
+        return Ok(0);
+    }
+    wasm.check_instance_capacity()?;
+    let pre = compiled.instance_pre(&wasm.linker)?;
+    wasm.add_instance(crate::instance::create_here(&wasm.instance_env, pre)?)
 }
 
 pub fn function_check_args(state: &mut OpState, instance: u32, name: String, args: Vec<CallArg>) -> WasmResult<()> {
-    crate::call::check_args(&*wasm_of(state)?, instance, &name, &args)
+    crate::call::check_args(&*instance_of(state, instance)?, &name, &args)
 }
 
 pub async fn instance_run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
-    crate::call::run(wasm(&state)?, instance, options).await
+    crate::call::run(instance_in(&state, instance)?, options).await
 }
 
 pub fn instance_take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
-    crate::stdio::take_output(&*wasm_of(state)?, instance, stream)
+    instance_of(state, instance)?.streams.take(stream)
 }
 
 pub fn function_get(state: &mut OpState, instance: u32, name: String) -> WasmResult<FunctionInfo> {
-    crate::function::get_function(&*wasm_of(state)?, instance, &name)
+    instance_of(state, instance)?.resolve_function(&name)
 }
 
 pub fn function_call_sync(state: &mut OpState, instance: u32, index: u32, slots: &mut [u8]) -> WasmResult<u32> {
-    crate::function::function_call_sync(&*wasm_of(state)?, instance, index, slots)
+    crate::call::call_sync(&*instance_of(state, instance)?, index, slots)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -83,7 +115,7 @@ pub fn function_call_numbers_sync(
     c: f64,
     d: f64,
 ) -> WasmResult<f64> {
-    crate::function::function_call_numbers(&*wasm_of(state)?, instance, index, count, [a, b, c, d])
+    crate::call::call_numbers_sync(&*instance_of(state, instance)?, index, count, [a, b, c, d])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -97,11 +129,11 @@ pub async fn function_call_numbers(
     c: f64,
     d: f64,
 ) -> WasmResult<f64> {
-    crate::function::function_call_numbers_async(wasm(&state)?, instance, index, count, [a, b, c, d]).await
+    crate::call::call_numbers(instance_in(&state, instance)?, index, count, [a, b, c, d]).await
 }
 
 pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
-    crate::function::function_call(wasm(&state)?, instance, index, slots.to_vec()).await
+    crate::call::call(instance_in(&state, instance)?, index, slots.to_vec(), CallOptions::default()).await
 }
 
 pub async fn function_call_with(
@@ -111,7 +143,7 @@ pub async fn function_call_with(
     slots: JsBuffer,
     options: CallOptions,
 ) -> WasmResult<Vec<u8>> {
-    crate::function::function_call_with(wasm(&state)?, instance, index, slots.to_vec(), options).await
+    crate::call::call(instance_in(&state, instance)?, index, slots.to_vec(), options).await
 }
 
 pub async fn function_call_batch(
@@ -121,45 +153,45 @@ pub async fn function_call_batch(
     count: u32,
     slots: JsBuffer,
 ) -> WasmResult<Vec<u8>> {
-    crate::function::function_call_batch(wasm(&state)?, instance, index, count, slots.to_vec()).await
+    crate::call::call_batch(instance_in(&state, instance)?, index, count, slots.to_vec()).await
 }
 
 pub fn memory_read_sync(state: &mut OpState, instance: u32, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
-    crate::memory::memory_read_into(&*wasm_of(state)?, instance, offset, target)
+    crate::memory::memory_read_into(&*instance_of(state, instance)?, offset, target)
 }
 
 pub fn memory_write_sync(state: &mut OpState, instance: u32, offset: f64, data: &mut [u8]) -> WasmResult<bool> {
-    crate::memory::memory_write_now(&*wasm_of(state)?, instance, offset, data)
+    crate::memory::memory_write_now(&*instance_of(state, instance)?, offset, data)
 }
 
 pub fn instance_exports(state: &mut OpState, instance: u32) -> WasmResult<Vec<ExportInfo>> {
-    crate::instance::get_exports(&*wasm_of(state)?, instance)
+    Ok(instance_of(state, instance)?.exports())
 }
 
 pub async fn memory_read(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
-    crate::memory::memory_read(&*wasm(&state)?, instance, offset, length).await
+    crate::memory::memory_read(instance_in(&state, instance)?, offset, length).await
 }
 
 pub async fn memory_write(state: Rc<RefCell<OpState>>, instance: u32, offset: f64, data: JsBuffer) -> WasmResult<()> {
-    crate::memory::memory_write(&*wasm(&state)?, instance, offset, data.to_vec()).await
+    crate::memory::memory_write(instance_in(&state, instance)?, offset, data.to_vec()).await
 }
 
 pub async fn memory_size(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<u32> {
-    crate::memory::memory_size(&*wasm(&state)?, instance).await
+    crate::memory::memory_size(instance_in(&state, instance)?).await
 }
 
 pub async fn memory_grow(state: Rc<RefCell<OpState>>, instance: u32, delta: f64) -> WasmResult<u32> {
-    crate::memory::memory_grow(&*wasm(&state)?, instance, delta).await
+    crate::memory::memory_grow(instance_in(&state, instance)?, delta).await
 }
 
 pub async fn instance_set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
-    crate::fuel::set_fuel(wasm(&state)?, instance, fuel).await
+    crate::fuel::set_fuel(instance_in(&state, instance)?, fuel).await
 }
 
 pub async fn instance_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
-    crate::fuel::get_fuel(wasm(&state)?, instance).await
+    crate::fuel::get_fuel(instance_in(&state, instance)?).await
 }
 
 pub fn instance_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
-    crate::instance::drop_instance(&*wasm_of(state)?, instance)
+    wasm_of(state)?.remove_instance(instance)
 }

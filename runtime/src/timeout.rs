@@ -1,18 +1,21 @@
-//! Wall-clock timeouts and time slices through Wasmtime's epoch interruption.
+//! Wall-clock timeouts and time slices through Wasmtime's epoch interruption (the
+//! execution model is described once, in ARCHITECTURE.md, "How wasm runs").
 //!
 //! Compiled code checks the engine's epoch at loop headers and function entries; a
-//! ticker thread advances it every `TICK`. When a store's deadline passes, the callback
-//! installed by `install_deadline_callback` decides by the store's `OnDeadline`:
+//! ticker thread advances it every `TICK`. Every store embeds a `Deadline` (reached
+//! through `HasDeadline`); when the store's epoch deadline passes, the callback that
+//! `install` sets decides by the deadline's `OnDeadline`:
 //!
 //! - `Stop` (calls that run to the end where they started): the deadline is the call's
 //!   timeout, `timeout / TICK` ticks ahead; passing it traps with `Trap::Interrupt`,
 //!   reported as 5012 (Timeout).
-//! - `YieldOnce` (async calls started on the JS thread, see `crate::worker::start_here`):
-//!   the first deadline is the next tick, where the call yields so that its caller can
-//!   move it to another thread; from there the deadline is what is left of the
-//!   timeout, counted from when the call started (the ticker keeps a clock of its
-//!   ticks). A call without a timeout then drops its hold on the ticker, which stops
-//!   when no call needs it: an idle runtime has no wake-ups.
+//! - `YieldOnce` (async calls started on the JS thread): the first deadline is the next
+//!   tick, where the call yields so that its caller can move it to another thread; from
+//!   there the deadline is what is left of the timeout, counted from when the call
+//!   started (the ticker keeps a clock of its ticks).
+//!
+//! This module knows nothing of what else a store holds: it is generic over the store's
+//! data, so the instance layer depends on it and not the other way round.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -20,9 +23,7 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-use wasmtime::{Engine, Store, UpdateDeadline};
-
-use crate::store::HostState;
+use wasmtime::{Engine, EngineWeak, Store, UpdateDeadline};
 
 /// The timeout resolution.
 pub const TICK: Duration = Duration::from_millis(2);
@@ -43,54 +44,110 @@ pub enum OnDeadline {
     YieldOnce { timeout_at: Option<u64> },
 }
 
-/// The store's deadline passed at tick `now`: what the call does now.
-fn deadline_passed(host: &mut HostState, now: u64) -> UpdateDeadline {
-    match host.on_deadline {
-        OnDeadline::Stop => UpdateDeadline::Interrupt,
-        OnDeadline::YieldOnce { timeout_at } => {
-            // From here on the deadline is the timeout again.
-            host.on_deadline = OnDeadline::Stop;
-            match timeout_at {
-                Some(at) if now >= at => UpdateDeadline::Interrupt,
-                Some(at) => UpdateDeadline::Yield(at - now),
-                None => {
-                    // No timeout: nothing needs the epoch until the call ends, so the
-                    // ticker may stop (on two busy cores its wake-ups cost measurably).
-                    host.ticking = None;
-                    UpdateDeadline::Yield(NO_DEADLINE)
+/// The deadline state every store carries: what the current call does when its epoch
+/// deadline passes, and its hold on the ticker while it needs ticks.
+pub struct Deadline {
+    clock: Clock,
+    on_deadline: OnDeadline,
+    /// Held while the current call needs the epoch ticker.
+    ticking: Option<Ticking>,
+}
+
+impl Deadline {
+    pub fn new(clock: Clock) -> Self {
+        Self { clock, on_deadline: OnDeadline::default(), ticking: None }
+    }
+
+    /// The deadline passed at tick `now`: what the call does now.
+    fn passed(&mut self, now: u64) -> UpdateDeadline {
+        match self.on_deadline {
+            OnDeadline::Stop => UpdateDeadline::Interrupt,
+            OnDeadline::YieldOnce { timeout_at } => {
+                // From here on the deadline is the timeout again.
+                self.on_deadline = OnDeadline::Stop;
+                match timeout_at {
+                    Some(at) if now >= at => UpdateDeadline::Interrupt,
+                    Some(at) => UpdateDeadline::Yield(at - now),
+                    None => {
+                        // No timeout: nothing needs the epoch until the call ends, so the
+                        // ticker may stop (on two busy cores its wake-ups cost measurably).
+                        self.ticking = None;
+                        UpdateDeadline::Yield(NO_DEADLINE)
+                    }
                 }
             }
         }
     }
 }
 
-/// Let the store's `OnDeadline` decide what a passed deadline means (once per store).
-pub fn install_deadline_callback(store: &mut Store<HostState>, ticker: &Ticker) {
-    let shared = ticker.shared.clone();
-    store.epoch_deadline_callback(move |mut ctx| Ok(deadline_passed(ctx.data_mut(), shared.now())));
+/// Store data that embeds a `Deadline`.
+pub trait HasDeadline: 'static {
+    fn deadline(&mut self) -> &mut Deadline;
 }
 
-/// The engine's epoch ticker. It ticks only while some call holds a `Ticking` guard (a
-/// call with a timeout, or one started on the JS thread) and otherwise waits, so an idle
-/// runtime costs no wake-ups.
-#[derive(Default)]
+/// Let the store's `Deadline` decide what a passed epoch deadline means (once per store).
+pub fn install<T: HasDeadline>(store: &mut Store<T>) {
+    store.epoch_deadline_callback(|mut ctx| {
+        let deadline = ctx.data_mut().deadline();
+        let now = deadline.clock.now();
+        Ok(deadline.passed(now))
+    });
+}
+
+/// Arm the store's deadline for one call that runs to the end where it is: `timeout_ms`
+/// from now, or none. `disarm` when the call returns.
+pub fn arm<T: HasDeadline>(store: &mut Store<T>, timeout_ms: Option<u64>) {
+    let deadline = store.data_mut().deadline();
+    deadline.on_deadline = OnDeadline::Stop;
+    match timeout_ms {
+        Some(ms) => {
+            deadline.ticking = Some(deadline.clock.start());
+            store.set_epoch_deadline(timeout_ticks(ms));
+        }
+        None => {
+            deadline.ticking = None;
+            store.set_epoch_deadline(NO_DEADLINE);
+        }
+    }
+}
+
+/// Arm the store for one call that yields at the next tick (and stops after
+/// `timeout_ms`). `disarm` when the call returns.
+pub fn arm_slices<T: HasDeadline>(store: &mut Store<T>, timeout_ms: Option<u64>) {
+    let deadline = store.data_mut().deadline();
+    deadline.ticking = Some(deadline.clock.start());
+    let now = deadline.clock.now();
+    deadline.on_deadline =
+        OnDeadline::YieldOnce { timeout_at: timeout_ms.map(|ms| now.saturating_add(timeout_ticks(ms))) };
+    store.set_epoch_deadline(1);
+}
+
+/// The call returned: it no longer needs the ticker.
+pub fn disarm<T: HasDeadline>(store: &mut Store<T>) {
+    store.data_mut().deadline().ticking = None;
+}
+
+/// The engine's epoch ticker, owned by the runtime's state: dropping it ends the thread.
+/// It ticks only while some call holds a `Ticking` guard (a call with a timeout, or one
+/// started on the JS thread) and otherwise waits, so an idle runtime costs no wake-ups.
 pub struct Ticker {
-    started: OnceLock<()>,
+    clock: Clock,
+}
+
+/// A handle on the ticker that stores keep (in their `Deadline`): it reads the tick count
+/// and starts the ticker when a call needs it.
+#[derive(Clone)]
+pub struct Clock {
     shared: Arc<TickerShared>,
 }
 
-#[derive(Default)]
 struct TickerShared {
+    engine: EngineWeak,
+    started: OnceLock<()>,
     state: Mutex<TickerState>,
     wake: Condvar,
     /// Ticks so far: the engine's epoch, which only this ticker advances.
     ticks: AtomicU64,
-}
-
-impl TickerShared {
-    fn now(&self) -> u64 {
-        self.ticks.load(Ordering::Acquire)
-    }
 }
 
 #[derive(Default)]
@@ -102,7 +159,7 @@ struct TickerState {
 }
 
 /// Keeps the ticker ticking until dropped (held in the store while a call needs ticks).
-pub struct Ticking {
+struct Ticking {
     shared: Arc<TickerShared>,
 }
 
@@ -113,17 +170,37 @@ impl Drop for Ticking {
     }
 }
 
-impl Drop for Ticker {
-    fn drop(&mut self) {
-        self.shared.state.lock().closed = true;
-        self.shared.wake.notify_all();
+impl Ticker {
+    pub fn new(engine: &Engine) -> Self {
+        let shared = TickerShared {
+            engine: engine.weak(),
+            started: OnceLock::new(),
+            state: Mutex::new(TickerState::default()),
+            wake: Condvar::new(),
+            ticks: AtomicU64::new(0),
+        };
+        Self { clock: Clock { shared: Arc::new(shared) } }
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
     }
 }
 
-impl Ticker {
-    fn start(&self, engine: &Engine) -> Ticking {
-        self.started.get_or_init(|| {
-            let weak = engine.weak();
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.clock.shared.state.lock().closed = true;
+        self.clock.shared.wake.notify_all();
+    }
+}
+
+impl Clock {
+    fn now(&self) -> u64 {
+        self.shared.ticks.load(Ordering::Acquire)
+    }
+
+    fn start(&self) -> Ticking {
+        self.shared.started.get_or_init(|| {
             let shared = self.shared.clone();
             let spawned = std::thread::Builder::new().name("ext_wasm-epoch".into()).spawn(move || loop {
                 {
@@ -136,7 +213,7 @@ impl Ticker {
                     }
                 }
                 std::thread::sleep(TICK);
-                match weak.upgrade() {
+                match shared.engine.upgrade() {
                     Some(engine) => {
                         shared.ticks.fetch_add(1, Ordering::AcqRel);
                         engine.increment_epoch();
@@ -156,38 +233,6 @@ impl Ticker {
         }
         drop(state);
         Ticking { shared: self.shared.clone() }
-    }
-
-    /// Arm the store's deadline for one call: `timeout_ms` from now, or none. `disarm`
-    /// when the call returns.
-    pub fn arm(&self, engine: &Engine, store: &mut Store<HostState>, timeout_ms: Option<u64>) {
-        let host = store.data_mut();
-        host.on_deadline = OnDeadline::Stop;
-        match timeout_ms {
-            Some(ms) => {
-                host.ticking = Some(self.start(engine));
-                store.set_epoch_deadline(timeout_ticks(ms));
-            }
-            None => {
-                host.ticking = None;
-                store.set_epoch_deadline(NO_DEADLINE);
-            }
-        }
-    }
-
-    /// Arm the store for one call that yields at the next tick (and stops after
-    /// `timeout_ms`). `disarm` when the call returns.
-    pub fn arm_slices(&self, engine: &Engine, store: &mut Store<HostState>, timeout_ms: Option<u64>) {
-        let host = store.data_mut();
-        host.ticking = Some(self.start(engine));
-        let now = self.shared.now();
-        host.on_deadline = OnDeadline::YieldOnce { timeout_at: timeout_ms.map(|ms| now.saturating_add(timeout_ticks(ms))) };
-        store.set_epoch_deadline(1);
-    }
-
-    /// The call returned: it no longer needs the ticker.
-    pub fn disarm(store: &mut Store<HostState>) {
-        store.data_mut().ticking = None;
     }
 }
 

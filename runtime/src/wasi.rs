@@ -10,9 +10,8 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{InstantiateOptions, OutputMode, Preopen, StdinSource};
-use crate::permissions::{check_path, Access, Checked};
-use crate::state::WasmState;
-use crate::store::CapturedOutput;
+use crate::permissions::{check_path, Access, Checked, PermissionPolicy};
+use crate::stdio::CapturedOutput;
 
 /// How much a piped stream keeps; the guest's writes past it fail with an I/O error.
 pub const CAPTURE_LIMIT: usize = 64 << 20;
@@ -23,7 +22,9 @@ pub struct WasiParts {
     pub stderr: Option<CapturedOutput>,
 }
 
-pub fn build_context(wasm: &WasmState, program_name: &str, options: &InstantiateOptions) -> WasmResult<WasiParts> {
+pub fn build_context(
+    permissions: &dyn PermissionPolicy,
+    program_name: &str, options: &InstantiateOptions) -> WasmResult<WasiParts> {
     let mut builder = WasiCtxBuilder::new();
     builder.arg(program_name);
     for arg in options.args.iter().flatten() {
@@ -48,7 +49,7 @@ pub fn build_context(wasm: &WasmState, program_name: &str, options: &Instantiate
             Preopen::Path(path) => (path.as_str(), false),
             Preopen::Options(o) => (o.path.as_str(), o.readonly == Some(true)),
         };
-        add_preopen(wasm, &mut builder, guest, host, readonly)?;
+        add_preopen(permissions, &mut builder, guest, host, readonly)?;
     }
     Ok(WasiParts { ctx: builder.build_p1(), stdout, stderr })
 }
@@ -111,7 +112,7 @@ fn configure_output(
             } else {
                 builder.stderr(pipe.clone());
             }
-            captured = Some(CapturedOutput { pipe, taken: 0 });
+            captured = Some(CapturedOutput::new(pipe));
         }
         OutputMode::Null if is_stdout => {
             builder.stdout(SinkOutputStream);
@@ -143,14 +144,16 @@ fn capitalize(name: &str) -> String {
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
-fn add_preopen(wasm: &WasmState, builder: &mut WasiCtxBuilder, guest: &str, host: &str, readonly: bool) -> WasmResult<()> {
+fn add_preopen(
+    permissions: &dyn PermissionPolicy,
+    builder: &mut WasiCtxBuilder, guest: &str, host: &str, readonly: bool) -> WasmResult<()> {
     if !guest.starts_with('/') {
         return Err(WasmError::wasi(format!(
             "preopens: guest path \"{guest}\" must be absolute (start with '/'), e.g. \"/data\""
         )));
     }
     let access = if readonly { Access::Read } else { Access::Write };
-    let canonical = match check_path(&*wasm.permissions, Path::new(host), access, "instantiate (preopens)")? {
+    let canonical = match check_path(permissions, Path::new(host), access, "instantiate (preopens)")? {
         Checked::Found(canonical) => canonical,
         Checked::Missing(e) => {
             return Err(WasmError::wasi(format!(

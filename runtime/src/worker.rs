@@ -1,16 +1,8 @@
-//! Running wasm off the JS thread, and async calls that start on it.
-//!
-//! Work that leaves the JS thread runs on a growing pool of plain threads (the
-//! `blocking` crate), or for a call that started on the JS thread, on a thread of its
-//! own (see `start_here`), so the JS event loop keeps running while wasm does.
-//!
-//! A trip to a worker and back costs tens of microseconds (two thread wake-ups), far
-//! more than a short call. So an async call starts on the JS thread as a Wasmtime async
-//! call that yields at the next epoch tick (`crate::timeout`): most calls finish before
-//! it, and one that yields, or waits for WASI I/O, is moved, suspended, to a worker that
-//! drives it to the end. A function whose last call ran that long skips the JS thread
-//! (`FunctionSig::runs_long`). Sync APIs run calls to the end where they are: into an
-//! instance that imports WASI (whose host functions are async) with `block_on`.
+//! Where wasm runs when it leaves the JS thread: a growing pool of plain threads
+//! (`run`), a thread of its own for a call that started on the JS thread and ran long
+//! (`start_here`), and `block_on` for sync APIs. WASI's I/O runs on the extension's own
+//! tokio runtime, entered while wasm runs. Why it is built this way is described once,
+//! in ARCHITECTURE.md, "How wasm runs".
 
 use std::future::Future;
 use std::sync::LazyLock;

@@ -56,3 +56,87 @@ fn runtime_code_has_no_deliberate_panics() {
     }
     assert!(found.is_empty(), "possible panics in runtime code: {found:#?}");
 }
+
+/// The runtime's top-level modules (a file `x.rs` or a directory `x/`) and the modules
+/// each one names through `crate::`, outside its unit tests.
+fn runtime_module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let src = root().join("runtime/src");
+    let mut graph = std::collections::BTreeMap::new();
+    for file in rust_files(&src) {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let first = relative.components().next().expect("a component").as_os_str().to_string_lossy().into_owned();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+        let uses: &mut std::collections::BTreeSet<String> = graph.entry(module.clone()).or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (at, _) in line.match_indices("crate::") {
+                let name: String = line[at + "crate::".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    uses.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle through `start`, as a path of module names, if there is one.
+fn cycle_from(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    start: &str,
+) -> Option<Vec<String>> {
+    fn walk(
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        start: &str,
+        path: &mut Vec<String>,
+        seen: &mut std::collections::BTreeSet<String>,
+    ) -> bool {
+        let last = path.last().cloned().unwrap_or_default();
+        for next in graph.get(&last).into_iter().flatten() {
+            if next == start {
+                path.push(next.clone());
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                path.push(next.clone());
+                if walk(graph, start, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let mut path = vec![start.to_string()];
+    walk(graph, start, &mut path, &mut Default::default()).then_some(path)
+}
+
+#[test]
+fn runtime_modules_have_no_import_cycles() {
+    let graph = runtime_module_graph();
+    assert!(graph.contains_key("instance") && graph.contains_key("call"), "the module scan found {graph:?}");
+    let cycles: Vec<String> = graph.keys().filter_map(|m| cycle_from(&graph, m)).map(|p| p.join(" -> ")).collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between runtime modules (a module lower in the layering must not name one above it; \
+         pass narrow dependencies instead, see ARCHITECTURE.md): {cycles:#?}"
+    );
+}
+
+#[test]
+fn the_cycle_check_finds_a_cycle() {
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    graph.entry("a".into()).or_default().insert("b".into());
+    graph.entry("b".into()).or_default().insert("c".into());
+    graph.entry("c".into()).or_default().insert("a".into());
+    graph.entry("d".into()).or_default().insert("a".into());
+    assert_eq!(cycle_from(&graph, "a"), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+    assert_eq!(cycle_from(&graph, "d"), None);
+}

@@ -1,30 +1,27 @@
-//! What one instance owns: its Wasmtime `Store` (with the WASI context and the resource
-//! limiter inside), the instantiated exports, captured output and its default limits.
+//! What an instance's mutex guards: its Wasmtime `Store` (with the WASI context, the
+//! resource limiter and the deadline inside), the instantiated exports and its default
+//! call limits.
 
-use wasmtime::{Instance, Memory, Store};
+use wasmtime::{Memory, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::WasiCtxBuilder;
 
 use crate::error::{WasmError, WasmResult};
 use crate::limits::InstanceLimiter;
-use crate::timeout::{OnDeadline, Ticking};
+use crate::timeout::{Deadline, HasDeadline};
 
 /// The data of every store: each instance has its own WASI state (fds, env, preopens).
-pub struct HostState {
+pub struct StoreData {
     /// None for a module without imports instantiated without options: nothing can
     /// reach WASI, so the context (which costs more than the instance) is not built.
     pub wasi: Option<WasiP1Ctx>,
     pub limiter: InstanceLimiter,
-    /// What the current call does when its epoch deadline passes.
-    pub on_deadline: OnDeadline,
-    /// Held while the current call needs the epoch ticker.
-    pub ticking: Option<Ticking>,
+    pub deadline: Deadline,
 }
 
-impl HostState {
-    pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter) -> Self {
-        Self { wasi, limiter, on_deadline: OnDeadline::default(), ticking: None }
+impl StoreData {
+    pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter, deadline: Deadline) -> Self {
+        Self { wasi, limiter, deadline }
     }
 
     /// The WASI context for the linker's host functions. Only modules with imports reach
@@ -34,19 +31,9 @@ impl HostState {
     }
 }
 
-/// Output a guest wrote to a piped stream, and how much of it JS has taken so far.
-pub struct CapturedOutput {
-    pub pipe: MemoryOutputPipe,
-    pub taken: usize,
-}
-
-impl CapturedOutput {
-    /// Everything written since the last call.
-    pub fn take(&mut self) -> Vec<u8> {
-        let all = self.pipe.contents();
-        let start = self.taken.min(all.len());
-        self.taken = all.len();
-        all[start..].to_vec()
+impl HasDeadline for StoreData {
+    fn deadline(&mut self) -> &mut Deadline {
+        &mut self.deadline
     }
 }
 
@@ -56,9 +43,13 @@ pub struct CallLimits {
     pub timeout_ms: Option<u64>,
 }
 
-pub struct InstanceEntry {
-    pub store: Store<HostState>,
-    pub instance: Instance,
+/// Fuel given to instances without a budget: effectively unlimited.
+pub const UNLIMITED_FUEL: u64 = u64::MAX;
+
+/// The part of an instance that calls need exclusive access to.
+pub struct InstanceStore {
+    pub store: Store<StoreData>,
+    pub instance: wasmtime::Instance,
     /// False when the instance was created without a fuel budget (it then runs with
     /// u64::MAX fuel, refilled before every call).
     pub fuel_limited: bool,
@@ -70,10 +61,7 @@ pub struct InstanceEntry {
     pub func_cache: Vec<Option<wasmtime::Func>>,
 }
 
-/// Fuel given to instances without a budget: effectively unlimited.
-pub const UNLIMITED_FUEL: u64 = u64::MAX;
-
-impl InstanceEntry {
+impl InstanceStore {
     /// The instance's linear memory: the export named `memory`, else the only memory.
     pub fn memory(&mut self) -> WasmResult<Memory> {
         if let Some(memory) = self.instance.get_memory(&mut self.store, "memory") {

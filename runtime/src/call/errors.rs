@@ -1,0 +1,49 @@
+//! How a failed call is reported: 5002 (trap or non-zero exit), 5011 (fuel) or 5012
+//! (timeout), with the trap's kind and the wasm backtrace.
+
+use wasmtime::{Trap, WasmBacktrace};
+use wasmtime_wasi::I32Exit;
+
+use crate::error::{ErrorCode, WasmError};
+
+/// Map a failed call of `name` to its `WasmError`.
+pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
+    if let Some(I32Exit(code)) = error.downcast_ref::<I32Exit>() {
+        return WasmError::call(format!("\"{name}\": the WASI program exited with code {code}")).with_exit_code(*code);
+    }
+    let backtrace = error
+        .downcast_ref::<WasmBacktrace>()
+        .map(|bt| format!("\nwasm backtrace:\n{bt}"))
+        .unwrap_or_default();
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => WasmError::new(
+            ErrorCode::FuelExhausted,
+            format!("\"{name}\" used up its fuel budget; give the instance more with instance.setFuel(n){backtrace}"),
+        ),
+        Some(Trap::Interrupt) => WasmError::new(
+            ErrorCode::Timeout,
+            format!("\"{name}\" ran past its timeout and was stopped; the instance stays usable{backtrace}"),
+        ),
+        Some(trap) => WasmError::call(format!("\"{name}\" trapped: {} ({trap}){backtrace}", trap_kind(*trap))),
+        None => WasmError::call(format!("\"{name}\" failed: {error:#}")),
+    }
+}
+
+/// A short, stable name for each trap kind.
+fn trap_kind(trap: Trap) -> &'static str {
+    match trap {
+        Trap::StackOverflow => "stack overflow",
+        Trap::MemoryOutOfBounds => "out of bounds memory access",
+        Trap::HeapMisaligned => "unaligned atomic",
+        Trap::TableOutOfBounds => "out of bounds table access",
+        Trap::IndirectCallToNull => "indirect call to null",
+        Trap::BadSignature => "indirect call type mismatch",
+        Trap::IntegerOverflow => "integer overflow",
+        Trap::IntegerDivisionByZero => "integer divide by zero",
+        Trap::BadConversionToInteger => "invalid conversion to integer",
+        Trap::UnreachableCodeReached => "unreachable",
+        Trap::Interrupt => "interrupt",
+        Trap::OutOfFuel => "out of fuel",
+        _ => "trap",
+    }
+}

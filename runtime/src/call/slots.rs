@@ -1,0 +1,94 @@
+//! The slot wire form: arguments and results as 16-byte slots (kind, representation,
+//! payload; see `crate::values::SLOT`) in one buffer, one slot per value.
+
+use wasmtime::Val;
+
+use crate::error::{WasmError, WasmResult};
+use crate::instance::FunctionHandle;
+use crate::values::{to_val, write_slot, Arg, SLOT};
+
+/// The most calls one `callBatch` may carry. The JS side sends one per argument list;
+/// the bound keeps a forged count (for a function without parameters, whose calls take
+/// no bytes) from making the host allocate or loop for billions of calls.
+pub const MAX_BATCH_CALLS: usize = 1 << 20;
+
+/// Convert one call's argument slots, checking the buffer holds them.
+pub fn params_from_slots(function: &FunctionHandle, slots: &[u8]) -> WasmResult<Vec<Val>> {
+    if slots.len() < function.params.len() * SLOT {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: the argument buffer holds {} bytes, {} are needed",
+            function.name,
+            slots.len(),
+            function.params.len() * SLOT
+        )));
+    }
+    function
+        .params
+        .iter()
+        .zip(slots.chunks_exact(SLOT))
+        .enumerate()
+        .map(|(i, (ty, slot))| to_val(&function.name, i, ty, &Arg::from_slot(slot)))
+        .collect()
+}
+
+/// The parameter lists of `count` calls whose argument slots follow each other.
+pub fn batch_params(function: &FunctionHandle, count: u32, slots: &[u8]) -> WasmResult<Vec<Vec<Val>>> {
+    let count = count as usize;
+    if count > MAX_BATCH_CALLS {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: a batch holds at most {MAX_BATCH_CALLS} calls, this one {count}",
+            function.name
+        )));
+    }
+    let arg_bytes = function.params.len() * SLOT;
+    if slots.len() < count * arg_bytes {
+        return Err(WasmError::type_mismatch(format!(
+            "{}: the argument buffer is too short for {count} calls",
+            function.name
+        )));
+    }
+    (0..count).map(|call| params_from_slots(function, &slots[call * arg_bytes..(call + 1) * arg_bytes])).collect()
+}
+
+/// Slot group `i` of `width` bytes in `out`, or 5007 when the buffer is too short.
+pub fn result_slots<'a>(function: &FunctionHandle, out: &'a mut [u8], i: usize, width: usize) -> WasmResult<&'a mut [u8]> {
+    out.get_mut(i * width..(i + 1) * width)
+        .ok_or_else(|| WasmError::type_mismatch(format!("{}: the buffer has no room for result {i}", function.name)))
+}
+
+/// Write a call's results into `out`, one slot each.
+pub fn write_results(function: &FunctionHandle, results: &[Val], out: &mut [u8]) -> WasmResult<()> {
+    for (i, val) in results.iter().enumerate() {
+        write_slot(&function.name, i, val, result_slots(function, out, i, SLOT)?)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use wasmtime::ValType;
+
+    #[test]
+    fn a_batch_count_is_bounded_even_when_calls_take_no_bytes() {
+        let none = FunctionHandle::new("none".into(), vec![], vec![ValType::I32]);
+        for count in [u32::MAX, 1 << 31, MAX_BATCH_CALLS as u32 + 1] {
+            let error = batch_params(&none, count, &[]).unwrap_err();
+            assert_eq!(error.code, ErrorCode::TypeError, "count {count}: {error}");
+            assert!(error.message.contains("at most"), "{error}");
+        }
+        assert_eq!(batch_params(&none, MAX_BATCH_CALLS as u32, &[]).unwrap().len(), MAX_BATCH_CALLS);
+    }
+
+    #[test]
+    fn a_batch_needs_the_bytes_of_every_call() {
+        let pair = FunctionHandle::new("pair".into(), vec![ValType::I32, ValType::I32], vec![]);
+        let mut slots = vec![0u8; 3 * SLOT];
+        assert_eq!(batch_params(&pair, 2, &slots).unwrap_err().code, ErrorCode::TypeError);
+        slots.resize(4 * SLOT, 0);
+        let calls = batch_params(&pair, 2, &slots).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert!(calls.iter().all(|params| params.len() == 2 && params.iter().all(|v| v.i32() == Some(0))));
+    }
+}

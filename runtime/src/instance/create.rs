@@ -1,0 +1,135 @@
+//! Creating an instance (`instantiate`): options checked and the WASI context built on the
+//! JS thread, then the store made and the module instantiated, on a worker thread when a
+//! start function has to run.
+
+use std::sync::Arc;
+
+use wasmtime::{InstancePre, Store, Trap};
+
+use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::generated::InstantiateOptions;
+use crate::limits::{InstanceLimiter, MemoryBudget};
+use crate::permissions::PermissionPolicy;
+use crate::stdio::{CapturedOutput, CapturedStreams};
+use crate::timeout::{Clock, Deadline};
+
+use super::store::{CallLimits, InstanceStore, StoreData, UNLIMITED_FUEL};
+use super::Instance;
+
+/// The parts of the runtime that creating an instance needs: the permission policy (for
+/// preopens), the shared memory budget and the epoch clock.
+#[derive(Clone)]
+pub struct InstanceEnv {
+    pub permissions: Arc<dyn PermissionPolicy>,
+    pub memory_budget: Arc<MemoryBudget>,
+    pub clock: Clock,
+}
+
+/// Create an instance of the pre-linked module. Options are checked here, before any
+/// work; a module without a start function runs no wasm while it is instantiated, so it
+/// is made here too, and one with a start function is made on a worker thread.
+pub async fn create(
+    env: &InstanceEnv,
+    pre: &InstancePre<StoreData>,
+    has_start: bool,
+    options: Option<&InstantiateOptions>,
+) -> WasmResult<Instance> {
+    let setup = InstanceSetup::new(env, pre.module(), options)?;
+    if !has_start {
+        return setup.make(pre, env.clock.clone());
+    }
+    let (pre, clock) = (pre.clone(), env.clock.clone());
+    crate::worker::run(move || setup.make(&pre, clock)).await
+}
+
+/// `create` without options for a module without a start function, entirely on this
+/// thread (the caller checks `has_start`).
+pub fn create_here(env: &InstanceEnv, pre: &InstancePre<StoreData>) -> WasmResult<Instance> {
+    InstanceSetup::new(env, pre.module(), None)?.make(pre, env.clock.clone())
+}
+
+/// Everything an instance needs before its store exists: checked options, the WASI
+/// context and the limits.
+struct InstanceSetup {
+    wasi: Option<wasmtime_wasi::p1::WasiP1Ctx>,
+    stdout: Option<CapturedOutput>,
+    stderr: Option<CapturedOutput>,
+    limiter: InstanceLimiter,
+    fuel: Option<u64>,
+    limits: CallLimits,
+}
+
+impl InstanceSetup {
+    fn new(env: &InstanceEnv, module: &wasmtime::Module, options: Option<&InstantiateOptions>) -> WasmResult<Self> {
+        let no_options = InstantiateOptions::default();
+        let given = options.unwrap_or(&no_options);
+        // A module without imports cannot reach WASI: without options (which must still be
+        // checked when given), its context is not built.
+        let (wasi, stdout, stderr) = if module.imports().len() == 0 && options.is_none() {
+            (None, None, None)
+        } else {
+            let program_name = module.name().unwrap_or("main.wasm");
+            let parts = crate::wasi::build_context(&*env.permissions, program_name, given)?;
+            (Some(parts.ctx), parts.stdout, parts.stderr)
+        };
+        Ok(Self {
+            wasi,
+            stdout,
+            stderr,
+            limiter: InstanceLimiter::new(
+                given.max_memory_bytes.map(saturating_usize),
+                given.max_table_elements.map(saturating_usize),
+                env.memory_budget.clone(),
+            ),
+            fuel: given.fuel,
+            limits: CallLimits { timeout_ms: given.timeout_ms },
+        })
+    }
+
+    /// Create the store and instantiate (running the start function, if any).
+    fn make(self, pre: &InstancePre<StoreData>, clock: Clock) -> WasmResult<Instance> {
+        let module = pre.module();
+        let data = StoreData::new(self.wasi, self.limiter, Deadline::new(clock));
+        let mut store = Store::new(module.engine(), data);
+        store.limiter(|data| &mut data.limiter);
+        crate::timeout::install(&mut store);
+        store
+            .set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL))
+            .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
+        // The start function runs during instantiation: it gets the instance's timeout.
+        crate::timeout::arm(&mut store, self.limits.timeout_ms);
+        // WASI's host functions are async: a module that imports them is instantiated
+        // with the async call; one without imports takes the sync one, without a fiber.
+        let sync_calls = module.imports().len() == 0;
+        let instance = if sync_calls {
+            pre.instantiate(&mut store)
+        } else {
+            crate::worker::block_on(pre.instantiate_async(&mut store))
+        }
+        .map_err(instantiate_error)?;
+        crate::timeout::disarm(&mut store);
+        let store = InstanceStore {
+            store,
+            instance,
+            fuel_limited: self.fuel.is_some(),
+            limits: self.limits,
+            sync_calls,
+            func_cache: Vec::new(),
+        };
+        Ok(Instance::new(module.clone(), store, CapturedStreams::new(self.stdout, self.stderr)))
+    }
+}
+
+fn saturating_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+fn instantiate_error(error: wasmtime::Error) -> WasmError {
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget"),
+        Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, "the start function ran past the instance's timeout"),
+        _ => WasmError::instantiate(format!(
+            "instantiation failed: {error:#} (an import that cannot be satisfied, a trap in the start function, or an initial memory or table past a limit)"
+        )),
+    }
+}

@@ -1,0 +1,134 @@
+//! The instance: one home for what a live instance is (`Instance`), what its store holds
+//! (`store.rs`) and how it is made (`create.rs`).
+//!
+//! Nothing here knows the runtime's handle tables: the op layer (`crate::ops`) looks an
+//! instance up and hands it over, and creation gets the few runtime parts it needs
+//! (`InstanceEnv`) rather than the whole state.
+
+mod create;
+mod store;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+use wasmtime::{ExternType, ValType};
+
+use crate::error::{WasmError, WasmResult};
+use crate::generated::{ExportInfo, ExportKind, FunctionInfo};
+use crate::stdio::CapturedStreams;
+use crate::values::value_type;
+
+pub use create::{create, create_here, InstanceEnv};
+pub use store::{InstanceStore, StoreData, UNLIMITED_FUEL};
+
+/// A live instance. The module (for export types) is readable without waiting for a
+/// call in flight; the mutex around the store serialises calls into the instance.
+pub struct Instance {
+    pub module: wasmtime::Module,
+    /// In an `Arc` so that an async call can carry the lock from the JS thread to a
+    /// worker (`Mutex::lock_arc`).
+    pub store: Arc<Mutex<InstanceStore>>,
+    /// Functions resolved with `getFunction`; a function handle is an index into this list.
+    functions: Mutex<Vec<Arc<FunctionHandle>>>,
+    /// Piped stdout and stderr, readable while a call runs.
+    pub streams: CapturedStreams,
+}
+
+/// A resolved exported function: its name and signature, looked up once.
+pub struct FunctionHandle {
+    pub name: String,
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+    /// The last async call (or batch) lasted an epoch tick or more. The next one then goes
+    /// straight to a worker: starting it on the JS thread would only hold up the event
+    /// loop for a tick (and the start of calls into other instances) before it moves.
+    runs_long: AtomicBool,
+}
+
+impl FunctionHandle {
+    pub fn new(name: String, params: Vec<ValType>, results: Vec<ValType>) -> Self {
+        Self { name, params, results, runs_long: AtomicBool::new(false) }
+    }
+
+    /// Whether the last calls ran an epoch tick or more.
+    pub fn runs_long(&self) -> bool {
+        self.runs_long.load(Ordering::Relaxed)
+    }
+
+    /// Remember how long the calls that started at `started` took.
+    pub fn note_duration(&self, started: Instant) {
+        self.runs_long.store(started.elapsed() >= crate::timeout::TICK, Ordering::Relaxed);
+    }
+}
+
+impl Instance {
+    pub fn new(module: wasmtime::Module, store: InstanceStore, streams: CapturedStreams) -> Self {
+        Self { module, store: Arc::new(Mutex::new(store)), functions: Mutex::new(Vec::new()), streams }
+    }
+
+    /// The signature of the exported function `name` (5003 when there is no such function).
+    pub fn func_type(&self, name: &str) -> WasmResult<wasmtime::FuncType> {
+        match self.module.get_export(name) {
+            Some(ExternType::Func(ty)) => Ok(ty),
+            Some(_) => Err(WasmError::export_not_found(format!("export \"{name}\" is not a function"))),
+            None => Err(WasmError::export_not_found(format!("the instance has no export named \"{name}\""))),
+        }
+    }
+
+    /// Resolve the exported function `name` to a handle (`instance.getFunction`). The same
+    /// export always gets the same handle.
+    pub fn resolve_function(&self, name: &str) -> WasmResult<FunctionInfo> {
+        let ty = self.func_type(name)?;
+        let handle = FunctionHandle::new(name.to_string(), ty.params().collect(), ty.results().collect());
+        let info = |index: usize| -> WasmResult<FunctionInfo> {
+            Ok(FunctionInfo {
+                index: u32::try_from(index).map_err(|_| WasmError::export_not_found("too many function handles"))?,
+                params: handle.params.iter().map(value_type).collect(),
+                results: handle.results.iter().map(value_type).collect(),
+            })
+        };
+        let mut functions = self.functions.lock();
+        if let Some(index) = functions.iter().position(|f| f.name == name) {
+            return info(index);
+        }
+        let result = info(functions.len())?;
+        functions.push(Arc::new(handle));
+        Ok(result)
+    }
+
+    /// The function behind handle `index` (5003 when this instance never gave it out).
+    pub fn function(&self, index: u32) -> WasmResult<Arc<FunctionHandle>> {
+        self.functions
+            .lock()
+            .get(index as usize)
+            .cloned()
+            .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist in this instance")))
+    }
+
+    /// The module's exports with their kinds and, for functions, signatures.
+    pub fn exports(&self) -> Vec<ExportInfo> {
+        self.module
+            .exports()
+            .map(|export| {
+                let name = export.name().to_string();
+                let kind = match export.ty() {
+                    ExternType::Func(f) => {
+                        return ExportInfo {
+                            name,
+                            kind: ExportKind::Func,
+                            params: Some(f.params().map(|t| value_type(&t)).collect()),
+                            results: Some(f.results().map(|t| value_type(&t)).collect()),
+                        }
+                    }
+                    ExternType::Memory(_) => ExportKind::Memory,
+                    ExternType::Table(_) => ExportKind::Table,
+                    ExternType::Global(_) => ExportKind::Global,
+                    ExternType::Tag(_) => ExportKind::Tag,
+                };
+                ExportInfo { name, kind, params: None, results: None }
+            })
+            .collect()
+    }
+}
