@@ -13,7 +13,7 @@ pub fn new_engine() -> Result<Engine, WasmError> {
     let mut config = Config::new();
     config.consume_fuel(true);
     config.epoch_interruption(true);
-    Engine::new(&config).map_err(|e| WasmError::bug(crate::error::ErrorCode::CompileError, format!("engine: {e:#}")))
+    Engine::new(&config).map_err(|e| WasmError::bug(format!("engine: {e:#}")))
 }
 
 /// A linker with WASI preview 1, async flavour: its host functions may wait for I/O
@@ -23,6 +23,6 @@ pub fn new_engine() -> Result<Engine, WasmError> {
 pub fn new_linker(engine: &Engine) -> Result<Linker<StoreData>, WasmError> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_async(&mut linker, StoreData::wasi_ctx)
-        .map_err(|e| WasmError::bug(crate::error::ErrorCode::InstantiateError, format!("linker: {e:#}")))?;
+        .map_err(|e| WasmError::bug(format!("linker: {e:#}")))?;
     Ok(linker)
 }

@@ -72,9 +72,10 @@ impl WasmError {
         )
     }
 
-    /// An internal invariant failed. Reported as an error, never as a panic.
-    pub fn bug(code: ErrorCode, what: impl fmt::Display) -> Self {
-        Self::new(code, format!("internal error in ext_wasm (please report): {what}"))
+    /// An internal invariant failed: 5013 (InternalError), never a panic, and never a
+    /// code that blames the script or the module.
+    pub fn bug(what: impl fmt::Display) -> Self {
+        Self::new(ErrorCode::InternalError, format!("internal error in ext_wasm (please report): {what}"))
     }
 }
 
@@ -109,3 +110,16 @@ impl JsErrorClass for WasmError {
 }
 
 pub type WasmResult<T> = Result<T, WasmError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_failures_have_their_own_code() {
+        let error = WasmError::bug("the thread running the call ended without a result");
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert_eq!(error.code.code(), 5013);
+        assert!(error.to_string().starts_with("[5013 InternalError] internal error in ext_wasm (please report)"), "{error}");
+    }
+}

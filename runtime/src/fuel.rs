@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::error::{WasmError, WasmResult};
 use crate::instance::Instance;
 
 pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
@@ -12,7 +12,7 @@ pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
     crate::worker::run(move || {
         let mut store = instance.store.lock();
         store.fuel_limited = true;
-        store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(ErrorCode::CallError, format!("set_fuel: {e}")))
+        store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
     })
     .await
 }
@@ -23,7 +23,7 @@ pub async fn get_fuel(instance: Arc<Instance>) -> WasmResult<f64> {
         if !store.fuel_limited {
             return Ok(f64::INFINITY);
         }
-        let fuel = store.store.get_fuel().map_err(|e| WasmError::bug(ErrorCode::CallError, format!("get_fuel: {e}")))?;
+        let fuel = store.store.get_fuel().map_err(|e| WasmError::bug(format!("get_fuel: {e}")))?;
         Ok(fuel as f64)
     })
     .await

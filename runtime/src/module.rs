@@ -99,7 +99,7 @@ fn resolve_readable(permissions: &dyn PermissionPolicy, path: &Path, api: &str) 
 mod tests {
     use super::*;
     use std::future::Future;
-    use std::task::{Context, Poll, Waker};
+    use std::task::{Context, Waker};
     use std::time::Duration;
 
     /// `compileFile` must not read the file on the calling (JS) thread: a module of

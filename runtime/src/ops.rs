@@ -11,7 +11,7 @@ use std::sync::Arc;
 use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
-use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::error::{WasmError, WasmResult};
 use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, InstantiateOptions};
 use crate::instance::Instance;
 use crate::state::WasmState;
@@ -27,7 +27,7 @@ pub fn init(state: &mut OpState, config: WasmConfig) {
 fn wasm_of(state: &OpState) -> WasmResult<Arc<WasmState>> {
     match state.try_borrow::<StateSlot>() {
         Some(StateSlot(result)) => result.clone(),
-        None => Err(WasmError::bug(ErrorCode::InvalidModuleHandle, "runtime_wasm extension state missing")),
+        None => Err(WasmError::bug("runtime_wasm extension state missing")),
     }
 }
 

@@ -230,6 +230,19 @@ mod tests {
         }
     }
 
+    // The default of forge-wasm and of `WasmConfig::default()`: the working directory tree,
+    // read and write, and not its parent.
+    #[test]
+    fn the_cwd_policy_grants_the_working_directory_tree_only() {
+        let cwd = canonicalize(&std::env::current_dir().unwrap()).unwrap();
+        let policy = PathPolicy::cwd();
+        for access in [Access::Read, Access::Write] {
+            assert!(policy.check(&cwd, access, "t").is_ok(), "{access:?}");
+            assert!(policy.check(&cwd.join("sub/file.wasm"), access, "t").is_ok(), "{access:?}");
+            assert!(policy.check(cwd.parent().unwrap(), access, "t").is_err(), "{access:?}");
+        }
+    }
+
     // The same on disk through `check_path`, as compileFile and preopens use it: a real
     // sibling directory (found) and paths below it that do not exist (missing).
     #[test]

@@ -140,7 +140,7 @@ pub fn write_slot(func: &str, index: usize, val: &Val, slot: &mut [u8]) -> WasmR
         _ => return Err(reference_result(func, index)),
     };
     let Some((header, value)) = slot.get_mut(..SLOT).map(|s| s.split_at_mut(8)) else {
-        return Err(WasmError::bug(crate::error::ErrorCode::CallError, "result slot buffer too small"));
+        return Err(WasmError::bug("result slot buffer too small"));
     };
     header.fill(0);
     header[0] = kind;
@@ -380,6 +380,35 @@ mod tests {
         let e = to_val("f", 0, &ValType::F32, &big(&text)).unwrap_err();
         assert!(e.message.contains("cannot be represented exactly as f32"), "{}", e.message);
         assert_eq!(to_val("f", 0, &ValType::F64, &big(big_value)).unwrap().unwrap_f64(), 2f64.powi(128));
+    }
+
+    // The slot layout is a contract with the JS side (runtime/js/10_wasm.js writes it):
+    // every kind and representation byte decodes to what it stands for.
+    #[test]
+    fn every_slot_kind_and_representation_decodes_as_documented() {
+        let slot = |kind: u8, repr: u8, payload: [u8; 8]| {
+            let mut s = [0u8; SLOT];
+            s[0] = kind;
+            s[1] = repr;
+            s[8..].copy_from_slice(&payload);
+            Arg::from_slot(&s)
+        };
+        let kinds = [
+            ArgKind::Auto,
+            ArgKind::Typed(ValueType::I32),
+            ArgKind::Typed(ValueType::I64),
+            ArgKind::Typed(ValueType::F32),
+            ArgKind::Typed(ValueType::F64),
+        ];
+        for (byte, kind) in kinds.into_iter().enumerate() {
+            let byte = byte as u8;
+            assert_eq!(slot(byte, 0, 2.5f64.to_ne_bytes()), Arg { kind, value: ArgValue::Number(2.5) });
+            assert_eq!(slot(byte, 1, (-3i64).to_ne_bytes()), Arg { kind, value: ArgValue::Big(-3) });
+            assert_eq!(slot(byte, 2, u64::MAX.to_ne_bytes()), Arg { kind, value: ArgValue::Big(u64::MAX.into()) });
+            assert!(matches!(slot(byte, 3, [0; 8]).value, ArgValue::Invalid(_)));
+        }
+        assert!(matches!(slot(5, 0, [0; 8]).value, ArgValue::Invalid(_)));
+        assert!(matches!(Arg::from_slot(&[1u8; SLOT - 1]).value, ArgValue::Invalid(_)));
     }
 
     #[test]

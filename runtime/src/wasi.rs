@@ -180,6 +180,7 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::generated::{CallOptions, PreopenOptions};
     use crate::permissions::PathPolicy;
+    use crate::state::WasmState;
 
     /// Writes "out" to stdout and "err" to stderr, echoes up to 64 bytes of stdin to
     /// stdout, and exits with the errno of its first write to stdout.
@@ -215,10 +216,13 @@ mod tests {
     fn run_echo(options: InstantiateOptions) -> (i32, String, String) {
         let wasm = state(PathPolicy::default());
         crate::worker::block_on(async {
-            let module = crate::module::compile(wasm.clone(), ECHO.as_bytes().to_vec()).await.unwrap();
-            let instance = crate::instance::instantiate(wasm.clone(), module, options).await.unwrap();
-            let exit = crate::call::run(wasm.clone(), instance, CallOptions::default()).await.unwrap();
-            let take = |fd| String::from_utf8(crate::stdio::take_output(&wasm, instance, fd).unwrap_or_default()).unwrap();
+            let bytes = ECHO.as_bytes().to_vec();
+            let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes).await.unwrap();
+            let pre = compiled.instance_pre(&wasm.linker).unwrap();
+            let env = &wasm.instance_env;
+            let instance = Arc::new(crate::instance::create(env, pre, compiled.has_start, Some(&options)).await.unwrap());
+            let exit = crate::call::run(instance.clone(), CallOptions::default()).await.unwrap();
+            let take = |fd| String::from_utf8(instance.streams.take(fd).unwrap_or_default()).unwrap();
             (exit, take(1), take(2))
         })
     }
@@ -254,7 +258,7 @@ mod tests {
     #[test]
     fn conflicting_or_malformed_options_are_refused() {
         let wasm = state(PathPolicy::default());
-        let build = |options: InstantiateOptions| build_context(&wasm, "p", &options);
+        let build = |options: InstantiateOptions| build_context(&*wasm.instance_env.permissions, "p", &options);
         assert!(build(InstantiateOptions::default()).is_ok());
         let both_stdin = InstantiateOptions { stdin: Some(StdinSource::Text("x".into())), inherit_stdin: Some(true), ..Default::default() };
         assert_eq!(code(build(both_stdin)), Some(ErrorCode::WasiError));
@@ -312,7 +316,7 @@ mod tests {
                 Some(_) => Preopen::Options(PreopenOptions { path, readonly }),
             };
             let options = InstantiateOptions { preopens: Some([(guest.to_string(), preopen)].into_iter().collect()), ..Default::default() };
-            code(build_context(&wasm, "p", &options))
+            code(build_context(&*wasm.instance_env.permissions, "p", &options))
         };
         assert_eq!(preopen("/w", &writable, None), None);
         assert_eq!(preopen("/w", &writable, Some(false)), None);

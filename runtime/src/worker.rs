@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
 
-use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::error::{WasmError, WasmResult};
 
 /// Run `f` on a worker thread; the returned future resolves with its result.
 pub fn run<T, F>(f: F) -> impl Future<Output = T>
@@ -58,7 +58,7 @@ where
         .map_err(|e| WasmError::call(format!("no thread to finish the call on: {e}")))?;
     result
         .await
-        .map_err(|_| WasmError::bug(ErrorCode::CallError, "the thread running the call ended without a result"))?
+        .map_err(|_| WasmError::bug("the thread running the call ended without a result"))?
 }
 
 /// The runtime that wasmtime-wasi's async host functions do their I/O on (file work on

@@ -3,7 +3,7 @@
 
 use wasmtime::{Func, Val};
 
-use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::error::{WasmError, WasmResult};
 use crate::generated::CallOptions;
 use crate::instance::{InstanceStore, UNLIMITED_FUEL};
 
@@ -89,5 +89,5 @@ fn end_call(store: &mut InstanceStore, scope: CallScope) -> WasmResult<()> {
 }
 
 fn set_fuel(store: &mut InstanceStore, fuel: u64) -> WasmResult<()> {
-    store.store.set_fuel(fuel).map_err(|e| WasmError::bug(ErrorCode::CallError, format!("set_fuel: {e}")))
+    store.store.set_fuel(fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
 }

@@ -95,7 +95,7 @@ impl InstanceSetup {
         crate::timeout::install(&mut store);
         store
             .set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL))
-            .map_err(|e| WasmError::bug(ErrorCode::InstantiateError, format!("set_fuel: {e}")))?;
+            .map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
         // The start function runs during instantiation: it gets the instance's timeout.
         crate::timeout::arm(&mut store, self.limits.timeout_ms);
         // WASI's host functions are async: a module that imports them is instantiated
