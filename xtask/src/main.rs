@@ -8,11 +8,13 @@
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
 //! - `bench`                 benchmarks against baselines measured in the same run
 //! - `fuzz [SECONDS]`        the cargo-fuzz targets, each for SECONDS
+//! - `mutants [FILE]...`     cargo-mutants on the sandbox and conversion code
 
 mod bench;
 mod checks;
 mod codegen;
 mod fuzz;
+mod mutants;
 mod prereqs;
 mod util;
 mod wasi_testsuite;
@@ -30,6 +32,7 @@ usage: cargo xtask <task>
                          (DIR defaults to ../shared/wasi-testsuite)
   bench                  release benchmarks: table on stdout, JSON in target/bench/
   fuzz [SECONDS]         run every fuzz target for SECONDS (default 60)
+  mutants [FILE]...      mutation testing of the sandbox and conversion code (slow)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         "codegen" => codegen::run(rest),
         "bench" => prereqs::ensure().and_then(|()| bench::run(rest)),
         "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
+        "mutants" => mutants::run(rest),
         "wasi-testsuite" => {
             prereqs::ensure().and_then(|()| wasi_testsuite::run(rest))
         }
