@@ -212,19 +212,26 @@ mod tests {
         result.err().map(|e| e.code)
     }
 
-    /// Run ECHO with `options`; its exit code, stdout and stderr (empty when not piped).
-    fn run_echo(options: InstantiateOptions) -> (i32, String, String) {
-        let wasm = state(PathPolicy::default());
+    /// Compile and instantiate the WAT `source` with `options`, run it as a WASI command;
+    /// its exit code and the instance (for its captured streams).
+    fn run_program(wasm: &WasmState, source: &str, options: InstantiateOptions) -> (i32, Arc<crate::instance::Instance>) {
         crate::worker::block_on(async {
-            let bytes = ECHO.as_bytes().to_vec();
+            let bytes = source.as_bytes().to_vec();
             let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes).await.unwrap();
             let pre = compiled.instance_pre(&wasm.linker).unwrap();
             let env = &wasm.instance_env;
             let instance = Arc::new(crate::instance::create(env, pre, compiled.has_start, Some(&options)).await.unwrap());
             let exit = crate::call::run(instance.clone(), CallOptions::default()).await.unwrap();
-            let take = |fd| String::from_utf8(instance.streams.take(fd).unwrap_or_default()).unwrap();
-            (exit, take(1), take(2))
+            (exit, instance)
         })
+    }
+
+    /// Run ECHO with `options`; its exit code, stdout and stderr (empty when not piped).
+    fn run_echo(options: InstantiateOptions) -> (i32, String, String) {
+        let wasm = state(PathPolicy::default());
+        let (exit, instance) = run_program(&wasm, ECHO, options);
+        let take = |fd| String::from_utf8(instance.streams.take(fd).unwrap_or_default()).unwrap();
+        (exit, take(1), take(2))
     }
 
     #[test]
@@ -253,6 +260,43 @@ mod tests {
         assert!(exit != 0 && err == "err", "closed stdout: exit {exit}, stderr {err:?}");
         let closed_stderr = InstantiateOptions { stdout: Some(OutputMode::Pipe), stderr: Some(OutputMode::Closed), ..Default::default() };
         assert_eq!(run_echo(closed_stderr), (0, "out".to_string(), String::new()));
+    }
+
+    /// Set in the child process of `inherited_streams_are_the_processes_own`.
+    const INHERIT_CHILD: &str = "EXT_WASM_TEST_INHERIT_CHILD";
+
+    // Inherited streams are the process's own file descriptors, which a test cannot read
+    // in-process: the test runs itself again as a child, which instantiates with both
+    // streams inherited, and checks the child's stdout and stderr.
+    #[test]
+    fn inherited_streams_are_the_processes_own() {
+        const MARKED: &str = r#"(module
+          (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "GUEST-STDOUT\n")
+          (data (i32.const 200) "GUEST-STDERR\n")
+          (func (export "_start")
+            (i32.store (i32.const 0) (i32.const 100))
+            (i32.store (i32.const 4) (i32.const 13))
+            (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (i32.store (i32.const 0) (i32.const 200))
+            (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+        if std::env::var_os(INHERIT_CHILD).is_some() {
+            let wasm = state(PathPolicy::default());
+            let options = InstantiateOptions { inherit_stdout: Some(true), stderr: Some(OutputMode::Inherit), ..Default::default() };
+            run_program(&wasm, MARKED, options);
+            return;
+        }
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["wasi::tests::inherited_streams_are_the_processes_own", "--exact", "--nocapture", "--test-threads=1"])
+            .env(INHERIT_CHILD, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "child failed\n{stdout}\n{stderr}");
+        assert!(stdout.contains("GUEST-STDOUT") && !stdout.contains("GUEST-STDERR"), "stdout: {stdout}");
+        assert!(stderr.contains("GUEST-STDERR") && !stderr.contains("GUEST-STDOUT"), "stderr: {stderr}");
     }
 
     #[test]
