@@ -19,12 +19,43 @@ where
     blocking::unblock(f)
 }
 
-/// Drive a Wasmtime async call (or instantiation) to the end on this thread. The call
-/// must not yield at epoch ticks (`Pace::ToTheEnd`): this thread is blocked until it
-/// returns, so a sync API gets its result.
-pub fn block_on<F: Future>(call: F) -> F::Output {
+/// Drive a Wasmtime async call (or instantiation) to the end, blocking this thread until
+/// it returns, so a sync API gets its result. The call must not yield at epoch ticks
+/// (`Pace::ToTheEnd`).
+///
+/// On a thread that runs a tokio scheduler (the JS thread, in `callSync`), a WASI host
+/// function that yields to tokio (`poll_oneoff` with a zero timeout does
+/// `tokio::task::yield_now`) hands its wake-up to that scheduler, which runs it only once
+/// this thread returns to it: it never would, and the call would hang. So there the call
+/// is polled once, and if it waits, it is finished on a scoped thread of its own, outside
+/// any scheduler, while this thread waits for it.
+pub fn block_on<F>(call: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    let in_scheduler = tokio::runtime::Handle::try_current().is_ok();
     let _io = enter_io();
-    futures_lite::future::block_on(call)
+    if !in_scheduler {
+        return futures_lite::future::block_on(call);
+    }
+    let mut call = std::pin::pin!(call);
+    // Nothing needs waking: a pending call is handed over and polled again at once.
+    if let Poll::Ready(output) = call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        return output;
+    }
+    let finished = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("ext_wasm-sync-call".into())
+            .spawn_scoped(scope, || {
+                let _io = enter_io();
+                futures_lite::future::block_on(call.as_mut())
+            })
+            .ok()?;
+        Some(thread.join().unwrap_or_else(|panicked| std::panic::resume_unwind(panicked)))
+    });
+    // No thread to be had: finish here, as before (only a zero-timeout yield would hang).
+    finished.unwrap_or_else(|| futures_lite::future::block_on(call.as_mut()))
 }
 
 /// Poll `call` once here; if it is not done (it yielded at an epoch tick, or a WASI
