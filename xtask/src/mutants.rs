@@ -65,11 +65,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         bail!("unknown option \"{flag}\" (cargo-mutants options go after `--`)\n{USAGE}");
     }
     let root = util::root();
-    let files: Vec<String> = if files.is_empty() {
-        DEFAULT_FILES.iter().map(|f| f.to_string()).collect()
-    } else {
-        files.to_vec()
-    };
+    let files: Vec<String> =
+        if files.is_empty() { DEFAULT_FILES.iter().map(|f| f.to_string()).collect() } else { files.to_vec() };
     for file in &files {
         if !root.join(file).is_file() {
             bail!("{file} is not a file under {}\n{USAGE}", root.display());
@@ -149,7 +146,13 @@ fn seed_build_dir(shared: &Path, own: &Path) {
     }
     util::step(&format!("seed {} from {}", own.display(), shared.display()));
     let linked = std::fs::create_dir_all(own).is_ok()
-        && Command::new("cp").arg("-al").arg(shared.join("deps")).arg(shared.join("build")).arg(own).status().is_ok_and(|s| s.success())
+        && Command::new("cp")
+            .arg("-al")
+            .arg(shared.join("deps"))
+            .arg(shared.join("build"))
+            .arg(own)
+            .status()
+            .is_ok_and(|s| s.success())
         && Command::new("cp").arg("-a").arg(shared.join(".fingerprint")).arg(own).status().is_ok_and(|s| s.success());
     if !linked {
         eprintln!("could not seed {} (the first run compiles every dependency)", own.display());
