@@ -47,6 +47,7 @@
       WasiError: 5010,
       FuelExhausted: 5011,
       Timeout: 5012,
+      InternalError: 5013,
     }),
     errorNames: Object.freeze({
       5000: "CompileError",
@@ -62,6 +63,7 @@
       5010: "WasiError",
       5011: "FuelExhausted",
       5012: "Timeout",
+      5013: "InternalError",
     }),
     errorMeanings: Object.freeze({
       5000: "Failed to compile WASM module",
@@ -77,6 +79,7 @@
       5010: "WASI configuration error",
       5011: "Fuel exhaustion (execution limit)",
       5012: "Execution timed out (wall-clock limit)",
+      5013: "Internal error in ext_wasm (a bug; please report it)",
     }),
     exportNames: Object.freeze([
       "CapturedOutput",

@@ -657,6 +657,12 @@ declare module "runtime:wasm" {
      * The call ran longer than its timeout (the `timeoutMs` option of the instance or of the call) and was interrupted. The instance stays usable.
      */
     readonly Timeout: 5012;
+    /**
+     * 5013: Internal error in ext_wasm (a bug; please report it)
+     *
+     * An invariant inside `runtime:wasm` failed: the extension's state is missing from the runtime, the engine or linker could not be created, fuel could not be set on an engine that meters it, or a worker thread ended without a result. It is never the script's or the module's fault, and it never takes the host down: the op fails with this code and a message that says what broke.
+     */
+    readonly InternalError: 5013;
   };
 
   /**
