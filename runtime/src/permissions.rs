@@ -144,13 +144,12 @@ pub fn resolve_for_check(path: &Path) -> std::io::Result<PathBuf> {
             }
         }
     };
+    // `components()` of an absolute path has no `.` left: only `..` needs applying.
     for part in rest.iter().rev() {
-        match part.to_str() {
-            Some(".") => {}
-            Some("..") => {
-                out.pop();
-            }
-            _ => out.push(part),
+        if part == ".." {
+            out.pop();
+        } else {
+            out.push(part);
         }
     }
     Ok(out)

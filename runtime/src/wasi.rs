@@ -6,6 +6,7 @@ use std::path::Path;
 
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{ClosedOutputStream, MemoryInputPipe, MemoryOutputPipe, SinkOutputStream};
+use wasmtime_wasi::cli::StdoutStream;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use crate::error::{WasmError, WasmResult};
@@ -107,25 +108,11 @@ fn configure_output(
         }
         OutputMode::Pipe => {
             let pipe = MemoryOutputPipe::new(CAPTURE_LIMIT);
-            if is_stdout {
-                builder.stdout(pipe.clone());
-            } else {
-                builder.stderr(pipe.clone());
-            }
+            route(builder, is_stdout, pipe.clone());
             captured = Some(CapturedOutput::new(pipe));
         }
-        OutputMode::Null if is_stdout => {
-            builder.stdout(SinkOutputStream);
-        }
-        OutputMode::Null => {
-            builder.stderr(SinkOutputStream);
-        }
-        OutputMode::Closed if is_stdout => {
-            builder.stdout(ClosedOutputStream);
-        }
-        OutputMode::Closed => {
-            builder.stderr(ClosedOutputStream);
-        }
+        OutputMode::Null => route(builder, is_stdout, SinkOutputStream),
+        OutputMode::Closed => route(builder, is_stdout, ClosedOutputStream),
     }
     Ok(captured)
 }
@@ -136,6 +123,16 @@ fn mode_name(mode: OutputMode) -> &'static str {
         OutputMode::Pipe => "pipe",
         OutputMode::Null => "null",
         OutputMode::Closed => "closed",
+    }
+}
+
+/// Send the guest's stdout (or its stderr) to `stream`: one place decides which, so
+/// every mode routes the same way.
+fn route(builder: &mut WasiCtxBuilder, is_stdout: bool, stream: impl StdoutStream + 'static) {
+    if is_stdout {
+        builder.stdout(stream);
+    } else {
+        builder.stderr(stream);
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! - Without FILEs it mutates [`DEFAULT_FILES`]: the permission policy, the value
 //!   converter and slot decoder, memory bounds and indices, the resource limiter and the
-//!   WASI preopen resolution. Each FILE is a path relative to the workspace root.
+//!   WASI preopen resolution, and the slot and number wire forms of calls. Each FILE is a path relative to the workspace root.
 //! - Every mutant is judged by the `ext_wasm` library tests built without a JS engine
 //!   (`--no-default-features --lib`): they need no forge-wasm, so one mutant costs one
 //!   incremental rebuild of `ext_wasm` (5-15 s) and a second of tests.
@@ -38,6 +38,8 @@ pub const DEFAULT_FILES: &[&str] = &[
     "runtime/src/memory.rs",
     "runtime/src/limits.rs",
     "runtime/src/wasi.rs",
+    "runtime/src/call/slots.rs",
+    "runtime/src/call/numbers.rs",
 ];
 
 /// cargo-mutants cannot see through the `WasmResult<T>` alias: for functions returning it,
