@@ -1,12 +1,20 @@
 //! The only disk access of the generator: writes `Files` under the repository root, or in
 //! check mode compares them with what is on disk (CRLF normalised to LF) and lists what is
 //! stale, missing, or present under `generated/` without being generated.
+//!
+//! One folder of `generated/` is not the generator's: the JSON Schemas under
+//! `generated/schema/` are derived by schemars from the generated Rust types, so the runtime
+//! crate's schema test writes them (`cargo xtask codegen` runs it) and reports their stale,
+//! missing and extra files itself.
 
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::emit::{Files, GENERATED_DIR};
+
+/// Folders under `generated/` whose files another writer owns (see the module doc).
+pub const WRITTEN_ELSEWHERE: &[&str] = &["generated/schema"];
 
 /// Write `files` under `root` (only those whose contents changed) and delete files under
 /// `generated/` that are no longer generated; or, with `check`, touch nothing. Either way,
@@ -39,7 +47,7 @@ pub fn write_or_check(root: &Path, files: &Files, check: bool) -> io::Result<Vec
     let mut on_disk = Vec::new();
     list_files(root, Path::new(GENERATED_DIR), &mut on_disk)?;
     for rel in on_disk {
-        if wanted.contains(&rel) {
+        if wanted.contains(&rel) || WRITTEN_ELSEWHERE.iter().any(|dir| rel.starts_with(dir)) {
             continue;
         }
         if !check {
@@ -114,8 +122,11 @@ mod tests {
             ("generated/sub/b.txt".into(), "b\n".into()),
         ];
         std::fs::create_dir_all(root.join("generated/old")).unwrap();
+        std::fs::create_dir_all(root.join("generated/schema")).unwrap();
         std::fs::write(root.join("generated/a.txt"), "a\r\n").unwrap();
         std::fs::write(root.join("generated/old/c.txt"), "c").unwrap();
+        // Not generated here, and not an orphan either: the schema test owns it.
+        std::fs::write(root.join("generated/schema/T.schema.json"), "{}").unwrap();
         let stale = write_or_check(&root, &files, true).unwrap();
         assert_eq!(
             stale,
@@ -134,6 +145,7 @@ mod tests {
             "b\n"
         );
         assert!(!root.join("generated/old").exists());
+        assert!(root.join("generated/schema/T.schema.json").exists());
         assert!(write_or_check(&root, &files, true).unwrap().is_empty());
         std::fs::remove_dir_all(&root).unwrap();
     }

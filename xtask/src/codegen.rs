@@ -1,6 +1,8 @@
 //! `cargo xtask codegen [--check]`: regenerates everything under `generated/` from
 //! `spec/runtime-wasm.kdl`, or with `--check` verifies that what is on disk is up to date
 //! (CI runs this). Spec errors are printed with file:line:col and a caret, and fail the task.
+//! The JSON Schemas under `generated/schema/` come last, from the runtime crate's schema
+//! test (schemars on the generated types).
 
 use std::path::Path;
 
@@ -76,6 +78,29 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "{} of {} generated files changed",
             changed.len(),
             files.len()
+        );
+    }
+    schemas(&root, check)
+}
+
+/// Write (or with `check`, verify) `generated/schema/`: the JSON Schemas are what schemars
+/// derives from the generated Rust types, so the runtime crate's schema test makes them, once
+/// the types above are on disk. It needs no JS engine.
+fn schemas(root: &Path, check: bool) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    println!("generated/schema/: the runtime crate's schema test {}", if check { "checks it" } else { "writes it" });
+    let args = ["test", "-p", "ext_wasm", "--no-default-features", "--test", "schema", "--", "--nocapture"];
+    let mut command = std::process::Command::new(&cargo);
+    command.args(args).current_dir(root);
+    if !check {
+        command.env("BLESS", "1");
+    }
+    let status = command.status().with_context(|| format!("starting `{cargo} {}`", args.join(" ")))?;
+    if !status.success() {
+        bail!(
+            "generated/schema/ is {} (`cargo {}` failed: {status})",
+            if check { "not up to date with the generated types" } else { "not written" },
+            args.join(" ")
         );
     }
     Ok(())

@@ -9,7 +9,6 @@ pub mod dts;
 pub mod js_bindings;
 pub mod markdown;
 pub mod rust_ops;
-pub mod schema;
 pub mod site;
 pub mod site_check;
 pub mod surface;
@@ -73,7 +72,6 @@ pub fn generate(model: &Model) -> Result<Files, EmitError> {
     files.extend(dts::emit(model)?);
     files.extend(docs_md::emit(model)?);
     files.extend(site::emit(model)?);
-    files.extend(schema::emit(model));
     files.extend(tests::emit(model));
     Ok(files)
 }
