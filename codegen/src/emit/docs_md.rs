@@ -50,7 +50,8 @@ struct Item {
     rows_label: String,
     returns: String,
     throws: Vec<String>,
-    examples: Vec<(String, String)>,
+    /// `(title, code, what it prints)`.
+    examples: Vec<(String, String, String)>,
 }
 
 struct ErrorRow {
@@ -120,7 +121,7 @@ fn item(level: &str, it: &SurfaceItem, class: &str, members: &[SurfaceItem]) -> 
         examples: it
             .examples
             .iter()
-            .map(|e| (e.title.clone(), e.code.clone()))
+            .map(|e| (e.title.clone(), e.code.clone(), e.stdout.clone().unwrap_or_default()))
             .collect(),
     }
 }

@@ -75,7 +75,8 @@ struct Entry {
     rows: Vec<Row>,
     returns: String,
     throws: Vec<ThrowRow>,
-    examples: Vec<(String, String)>,
+    /// `(title, code, what it prints)`.
+    examples: Vec<(String, String, String)>,
 }
 
 struct Row {
@@ -228,7 +229,7 @@ impl Links {
             examples: it
                 .examples
                 .iter()
-                .map(|e| (e.title.clone(), e.code.clone()))
+                .map(|e| (e.title.clone(), e.code.clone(), e.stdout.clone().unwrap_or_default()))
                 .collect(),
         }
     }
