@@ -84,13 +84,7 @@ pub struct SpecError {
 
 impl SpecError {
     pub fn new(kind: SpecErrorKind, span: Span) -> Self {
-        SpecError {
-            kind,
-            span,
-            label: None,
-            help: None,
-            also: Vec::new(),
-        }
+        SpecError { kind, span, label: None, help: None, also: Vec::new() }
     }
 
     pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
@@ -135,11 +129,7 @@ impl Diagnostics {
             .with_context_lines(1);
         let mut out = String::new();
         for err in &self.errors {
-            let report = Report {
-                err,
-                source: &named,
-                max: self.source.len(),
-            };
+            let report = Report { err, source: &named, max: self.source.len() };
             if handler.render_report(&mut out, &report).is_err() {
                 // The handler only fails on a broken span; fall back to a plain line.
                 let (line, col) = line_col(&self.source, err.span.offset);
@@ -148,17 +138,9 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.errors.len();
-        out.push_str(&format!(
-            "{n} error{} in {}\n",
-            if n == 1 { "" } else { "s" },
-            self.file
-        ));
+        out.push_str(&format!("{n} error{} in {}\n", if n == 1 { "" } else { "s" }, self.file));
         // Reports end lines with padding spaces in places; strip them so snapshots are stable.
-        out.lines()
-            .map(str::trim_end)
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
+        out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n") + "\n"
     }
 
     /// `file:line:col: message` for every error, one per line (for logs and tests).
@@ -236,19 +218,13 @@ impl Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.err
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.err.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = self.err.label.clone().unwrap_or_else(|| "here".to_string());
         let main = self.labeled(self.err.span, label);
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            main.label().map(str::to_string),
-            *main.inner(),
-        )];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(main.label().map(str::to_string), *main.inner())];
         for (span, label) in &self.err.also {
             labels.push(self.labeled(*span, label.clone()));
         }

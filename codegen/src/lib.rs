@@ -34,10 +34,7 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
         Err(err) => Err(Diagnostics {
             file: file.clone(),
             source: String::new(),
-            errors: vec![SpecError::new(
-                SpecErrorKind::Io(format!("{file}: {err}")),
-                Span::default(),
-            )],
+            errors: vec![SpecError::new(SpecErrorKind::Io(format!("{file}: {err}")), Span::default())],
         }),
     }
 }
@@ -45,9 +42,7 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
 /// Parse and validate spec text; `file` names it in diagnostics and in generated preambles.
 pub fn load_str(file: &str, source: &str) -> Result<Model, Diagnostics> {
     let (mut model, mut errors) = parse::parse(source);
-    let syntax_failed = errors
-        .iter()
-        .any(|e| matches!(e.kind, SpecErrorKind::Syntax(_)));
+    let syntax_failed = errors.iter().any(|e| matches!(e.kind, SpecErrorKind::Syntax(_)));
     if !syntax_failed {
         errors.extend(validate::validate(&model));
         errors.sort_by_key(|e| e.span.offset);
@@ -56,11 +51,7 @@ pub fn load_str(file: &str, source: &str) -> Result<Model, Diagnostics> {
         model.spec_file = spec_file_label(file);
         Ok(model)
     } else {
-        Err(Diagnostics {
-            file: file.to_string(),
-            source: source.to_string(),
-            errors,
-        })
+        Err(Diagnostics { file: file.to_string(), source: source.to_string(), errors })
     }
 }
 
@@ -89,15 +80,7 @@ impl GenerateError {
 
 /// Error codes whose trigger cannot run yet: `(code, name, reason)`.
 pub fn pending_codes(model: &Model) -> Vec<(u16, String, String)> {
-    model
-        .errors
-        .iter()
-        .filter_map(|e| {
-            e.pending
-                .as_ref()
-                .map(|p| (e.code, e.name.clone(), p.clone()))
-        })
-        .collect()
+    model.errors.iter().filter_map(|e| e.pending.as_ref().map(|p| (e.code, e.name.clone(), p.clone()))).collect()
 }
 
 /// `path` as given, with `/` separators, for diagnostics.
@@ -119,11 +102,7 @@ mod tests {
     fn missing_file_is_a_diagnostic() {
         let err = load(Path::new("does/not/exist.kdl")).unwrap_err();
         assert!(matches!(err.errors[0].kind, SpecErrorKind::Io(_)));
-        assert!(
-            err.render().contains("cannot read the spec"),
-            "{}",
-            err.render()
-        );
+        assert!(err.render().contains("cannot read the spec"), "{}", err.render());
     }
 
     #[test]

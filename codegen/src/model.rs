@@ -293,9 +293,7 @@ impl Model {
         } else if self.enums.iter().any(|e| e.name == name) {
             Some(TypeKind::Enum)
         } else if let Some(r) = self.records.iter().find(|r| r.name == name) {
-            Some(TypeKind::Record {
-                internal: r.internal,
-            })
+            Some(TypeKind::Record { internal: r.internal })
         } else if self.unions.iter().any(|u| u.name == name) {
             Some(TypeKind::Union)
         } else if self.classes.iter().any(|c| c.name == name) {
@@ -337,8 +335,7 @@ impl Model {
     /// Every documented JS function with a qualified name: `compile`, `Instance.call`,
     /// `types.i32`, in spec order.
     pub fn all_functions(&self) -> Vec<(String, &Function)> {
-        let mut out: Vec<(String, &Function)> =
-            self.functions.iter().map(|f| (f.name.clone(), f)).collect();
+        let mut out: Vec<(String, &Function)> = self.functions.iter().map(|f| (f.name.clone(), f)).collect();
         for class in &self.classes {
             for m in &class.methods {
                 out.push((format!("{}.{}", class.name, m.name), m));

@@ -4,11 +4,10 @@
 
 /// Rust keywords (strict and reserved) that need `r#` as identifiers.
 const RUST_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers either.
@@ -88,40 +87,31 @@ pub fn rust_ident(name: &str) -> proc_macro2::Ident {
 /// `[A-Za-z_][A-Za-z0-9_]*`, not `_` alone, not a keyword that cannot be raw.
 pub fn is_rust_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    let ok_first = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    ok_first
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RUST_NOT_RAW.contains(&s)
+    let ok_first = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    ok_first && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !RUST_NOT_RAW.contains(&s)
 }
 
 /// A JS identifier made of ASCII letters, digits, `_` and `$`, not starting with a digit.
 pub fn is_js_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// `UpperCamelCase` with ASCII letters and digits only (type, class and error names).
 pub fn is_upper_camel(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// `lowerCamelCase` with ASCII letters and digits only (fields, params, functions).
 pub fn is_lower_camel(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
+    s.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// `snake_case` with ASCII lowercase letters, digits and `_`.
 pub fn is_snake(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `inheritStdin` -> `inherit_stdin`, `HTTPServer` -> `http_server`, `u32` -> `u32`.
@@ -133,8 +123,7 @@ pub fn to_snake(s: &str) -> String {
             let prev = i.checked_sub(1).map(|j| chars[j]);
             let next = chars.get(i + 1).copied();
             let boundary = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_ascii_uppercase())
-                    && next.is_some_and(|n| n.is_ascii_lowercase()));
+                || (prev.is_some_and(|p| p.is_ascii_uppercase()) && next.is_some_and(|n| n.is_ascii_lowercase()));
             if boundary && !out.ends_with('_') {
                 out.push('_');
             }
@@ -153,10 +142,7 @@ pub fn to_snake(s: &str) -> String {
 /// `i32` -> `I32`, `funcref` -> `Funcref`, `read-only` -> `ReadOnly`, `9p` -> `V9p`.
 pub fn to_upper_camel(s: &str) -> String {
     let mut out = String::new();
-    for part in s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-    {
+    for part in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());

@@ -27,10 +27,7 @@ pub fn parse(source: &str) -> (Model, Vec<SpecError>) {
                 })
                 .collect::<Vec<_>>();
             let errors = if errors.is_empty() {
-                vec![SpecError::new(
-                    SpecErrorKind::Syntax("invalid KDL".into()),
-                    Span::default(),
-                )]
+                vec![SpecError::new(SpecErrorKind::Syntax("invalid KDL".into()), Span::default())]
             } else {
                 errors
             };
@@ -42,18 +39,8 @@ pub fn parse(source: &str) -> (Model, Vec<SpecError>) {
     (model, p.errors)
 }
 
-const TOP_LEVEL: &[&str] = &[
-    "module",
-    "error",
-    "alias",
-    "enum",
-    "record",
-    "union",
-    "op",
-    "function",
-    "class",
-    "namespace",
-];
+const TOP_LEVEL: &[&str] =
+    &["module", "error", "alias", "enum", "record", "union", "op", "function", "class", "namespace"];
 
 struct Parser {
     errors: Vec<SpecError>,
@@ -73,9 +60,7 @@ fn entry_span(e: &KdlEntry) -> Span {
 fn value_span(e: &KdlEntry) -> Span {
     let s = entry_span(e);
     match e.format() {
-        Some(f) if f.value_repr.len() <= s.len => {
-            Span::new(s.end() - f.value_repr.len(), f.value_repr.len())
-        }
+        Some(f) if f.value_repr.len() <= s.len => Span::new(s.end() - f.value_repr.len(), f.value_repr.len()),
         _ => s,
     }
 }
@@ -99,19 +84,11 @@ struct Entries<'n> {
 
 impl<'n> Entries<'n> {
     fn new(node: &'n KdlNode) -> Self {
-        Entries {
-            node,
-            label: node.name().value().to_string(),
-            used: vec![false; node.entries().len()],
-        }
+        Entries { node, label: node.name().value().to_string(), used: vec![false; node.entries().len()] }
     }
 
     fn positional(&self) -> impl Iterator<Item = (usize, &'n KdlEntry)> + 'n {
-        self.node
-            .entries()
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.name().is_none())
+        self.node.entries().iter().enumerate().filter(|(_, e)| e.name().is_none())
     }
 
     /// The `idx`-th positional argument.
@@ -136,10 +113,7 @@ impl<'n> Entries<'n> {
             if e.name().is_some_and(|n| n.value() == key) {
                 if found.is_some() {
                     p.err(
-                        SpecErrorKind::Repeated {
-                            node: self.label.clone(),
-                            what: format!("`{key}=` property"),
-                        },
+                        SpecErrorKind::Repeated { node: self.label.clone(), what: format!("`{key}=` property") },
                         entry_span(e),
                     );
                 }
@@ -180,10 +154,7 @@ impl<'n> Entries<'n> {
             Some(e) => p.string(e, &format!("the {what} of `{}`", self.label)),
             None => {
                 p.err(
-                    SpecErrorKind::Missing {
-                        node: self.label.clone(),
-                        what: format!("a {what} argument"),
-                    },
+                    SpecErrorKind::Missing { node: self.label.clone(), what: format!("a {what} argument") },
                     name_span(self.node),
                 );
                 None
@@ -200,20 +171,14 @@ impl<'n> Entries<'n> {
             }
             match e.name() {
                 Some(name) => p.err(
-                    SpecErrorKind::UnknownProperty {
-                        name: name.value().to_string(),
-                        node: self.label.clone(),
-                    },
+                    SpecErrorKind::UnknownProperty { name: name.value().to_string(), node: self.label.clone() },
                     entry_span(e),
                 ),
                 None => {
                     extra_args += 1;
                     if extra_args == 1 {
                         p.err(
-                            SpecErrorKind::Invalid(format!(
-                                "unexpected argument on `{}`",
-                                self.label
-                            )),
+                            SpecErrorKind::Invalid(format!("unexpected argument on `{}`", self.label)),
                             entry_span(e),
                         );
                     }
@@ -246,10 +211,9 @@ impl Parser {
 
     fn code(&mut self, e: &KdlEntry, what: &str) -> Option<CodeRef> {
         match e.value() {
-            KdlValue::Integer(n) if (0..=i128::from(u16::MAX)).contains(n) => Some(CodeRef {
-                code: *n as u16,
-                span: value_span(e),
-            }),
+            KdlValue::Integer(n) if (0..=i128::from(u16::MAX)).contains(n) => {
+                Some(CodeRef { code: *n as u16, span: value_span(e) })
+            }
             KdlValue::Integer(n) => {
                 self.err(SpecErrorKind::UndeclaredCode { code: *n }, value_span(e));
                 None
@@ -302,10 +266,7 @@ impl Parser {
         self.no_children(child);
         if slot.is_some() {
             self.err(
-                SpecErrorKind::Repeated {
-                    node: parent.to_string(),
-                    what: format!("`{}`", child.name().value()),
-                },
+                SpecErrorKind::Repeated { node: parent.to_string(), what: format!("`{}`", child.name().value()) },
                 name_span(child),
             );
         }
@@ -332,13 +293,7 @@ impl Parser {
         let ty = match types::parse_wire(&text) {
             Ok(ty) => ty,
             Err(reason) => {
-                self.err(
-                    SpecErrorKind::BadType {
-                        text: text.clone(),
-                        reason,
-                    },
-                    span,
-                );
+                self.err(SpecErrorKind::BadType { text: text.clone(), reason }, span);
                 WireType::Void
             }
         };
@@ -353,10 +308,7 @@ impl Parser {
                 "module" => {
                     if module_seen {
                         self.err(
-                            SpecErrorKind::Duplicate {
-                                what: "node".into(),
-                                name: "module".into(),
-                            },
+                            SpecErrorKind::Duplicate { what: "node".into(), name: "module".into() },
                             name_span(node),
                         );
                     }
@@ -374,10 +326,7 @@ impl Parser {
                 "namespace" => model.namespaces.extend(self.namespace(node)),
                 other => self.errors.push(
                     SpecError::new(
-                        SpecErrorKind::UnknownNode {
-                            name: other.to_string(),
-                            parent: "the top level".into(),
-                        },
+                        SpecErrorKind::UnknownNode { name: other.to_string(), parent: "the top level".into() },
                         name_span(node),
                     )
                     .help(format!("allowed here: {}", TOP_LEVEL.join(", "))),
@@ -387,15 +336,10 @@ impl Parser {
         if !module_seen {
             self.errors.push(
                 SpecError::new(
-                    SpecErrorKind::Missing {
-                        node: "spec".into(),
-                        what: "a `module` node".into(),
-                    },
+                    SpecErrorKind::Missing { node: "spec".into(), what: "a `module` node".into() },
                     Span::default(),
                 )
-                .help(
-                    "add `module \"runtime:wasm\" { title \"...\"; summary \"...\"; doc \"...\" }`",
-                ),
+                .help("add `module \"runtime:wasm\" { title \"...\"; summary \"...\"; doc \"...\" }`"),
             );
         }
         model
@@ -406,22 +350,15 @@ impl Parser {
         let specifier = entries.arg_str(self, 0, "module specifier");
         entries.finish(self);
         let (mut title, mut summary, mut doc) = (None, None, None);
-        self.children(
-            node,
-            &["title", "summary", "doc"],
-            |p, child, name| match name {
-                "title" => p.text_child(child, &mut title, "module"),
-                "summary" => p.text_child(child, &mut summary, "module"),
-                _ => p.text_child(child, &mut doc, "module"),
-            },
-        );
+        self.children(node, &["title", "summary", "doc"], |p, child, name| match name {
+            "title" => p.text_child(child, &mut title, "module"),
+            "summary" => p.text_child(child, &mut summary, "module"),
+            _ => p.text_child(child, &mut doc, "module"),
+        });
         for (slot, what) in [(&title, "title"), (&summary, "summary")] {
             if slot.is_none() {
                 self.err(
-                    SpecErrorKind::Missing {
-                        node: "module".into(),
-                        what: format!("a `{what}`"),
-                    },
+                    SpecErrorKind::Missing { node: "module".into(), what: format!("a `{what}`") },
                     name_span(node),
                 );
             }
@@ -441,10 +378,7 @@ impl Parser {
             Some(e) => self.code(e, "the code of `error`"),
             None => {
                 self.err(
-                    SpecErrorKind::Missing {
-                        node: "error".into(),
-                        what: "a code argument".into(),
-                    },
+                    SpecErrorKind::Missing { node: "error".into(), what: "a code argument".into() },
                     name_span(node),
                 );
                 None
@@ -453,28 +387,15 @@ impl Parser {
         let name = entries.arg_str(self, 1, "name");
         entries.finish(self);
         let (mut meaning, mut doc, mut trigger, mut pending) = (None, None, None, None);
-        let label = format!(
-            "error {}",
-            code.map(|c| c.code.to_string()).unwrap_or_default()
-        );
-        self.children(
-            node,
-            &["meaning", "doc", "trigger", "pending"],
-            |p, child, n| match n {
-                "meaning" => p.text_child(child, &mut meaning, &label),
-                "doc" => p.text_child(child, &mut doc, &label),
-                "trigger" => p.text_child(child, &mut trigger, &label),
-                _ => p.text_child(child, &mut pending, &label),
-            },
-        );
+        let label = format!("error {}", code.map(|c| c.code.to_string()).unwrap_or_default());
+        self.children(node, &["meaning", "doc", "trigger", "pending"], |p, child, n| match n {
+            "meaning" => p.text_child(child, &mut meaning, &label),
+            "doc" => p.text_child(child, &mut doc, &label),
+            "trigger" => p.text_child(child, &mut trigger, &label),
+            _ => p.text_child(child, &mut pending, &label),
+        });
         if meaning.is_none() {
-            self.err(
-                SpecErrorKind::Missing {
-                    node: label,
-                    what: "a `meaning`".into(),
-                },
-                name_span(node),
-            );
+            self.err(SpecErrorKind::Missing { node: label, what: "a `meaning`".into() }, name_span(node));
         }
         Some(ErrorDef {
             code: code?.code,
@@ -494,33 +415,20 @@ impl Parser {
         entries.finish(self);
         if ty.is_none() {
             self.err(
-                SpecErrorKind::Missing {
-                    node: "alias".into(),
-                    what: "a `type=` property".into(),
-                },
+                SpecErrorKind::Missing { node: "alias".into(), what: "a `type=` property".into() },
                 name_span(node),
             );
         }
         let doc = self.doc_only(node, "alias");
         let (name, span) = name?;
         let (text, ty_span) = ty?;
-        Some(Alias {
-            name,
-            ty: TsType {
-                text,
-                span: ty_span,
-            },
-            doc,
-            span,
-        })
+        Some(Alias { name, ty: TsType { text, span: ty_span }, doc, span })
     }
 
     /// Children that are only a `doc` node.
     fn doc_only(&mut self, node: &KdlNode, label: &str) -> String {
         let mut doc = None;
-        self.children(node, &["doc"], |p, child, _| {
-            p.text_child(child, &mut doc, label)
-        });
+        self.children(node, &["doc"], |p, child, _| p.text_child(child, &mut doc, label));
         doc.unwrap_or_default()
     }
 
@@ -539,21 +447,12 @@ impl Parser {
                 e.finish(p);
                 p.no_children(child);
                 if let Some((value, span)) = value {
-                    values.push(EnumValue {
-                        value,
-                        doc: vdoc.map(|d| d.0).unwrap_or_default(),
-                        span,
-                    });
+                    values.push(EnumValue { value, doc: vdoc.map(|d| d.0).unwrap_or_default(), span });
                 }
             }
         });
         let (name, span) = name?;
-        Some(Enum {
-            name,
-            doc: doc.unwrap_or_default(),
-            values,
-            span,
-        })
+        Some(Enum { name, doc: doc.unwrap_or_default(), values, span })
     }
 
     fn record(&mut self, node: &KdlNode) -> Option<Record> {
@@ -576,10 +475,7 @@ impl Parser {
                 p.no_children(child);
                 if ty.is_none() {
                     p.err(
-                        SpecErrorKind::Missing {
-                            node: "field".into(),
-                            what: "a `type=` property".into(),
-                        },
+                        SpecErrorKind::Missing { node: "field".into(), what: "a `type=` property".into() },
                         name_span(child),
                     );
                 }
@@ -597,13 +493,7 @@ impl Parser {
             }
         });
         let (name, span) = name?;
-        Some(Record {
-            name,
-            doc: doc.unwrap_or_default(),
-            internal,
-            fields,
-            span,
-        })
+        Some(Record { name, doc: doc.unwrap_or_default(), internal, fields, span })
     }
 
     fn union(&mut self, node: &KdlNode) -> Option<Union> {
@@ -623,31 +513,18 @@ impl Parser {
                 p.no_children(child);
                 if ty.is_none() {
                     p.err(
-                        SpecErrorKind::Missing {
-                            node: "variant".into(),
-                            what: "a `type=` property".into(),
-                        },
+                        SpecErrorKind::Missing { node: "variant".into(), what: "a `type=` property".into() },
                         name_span(child),
                     );
                 }
                 if let (Some((vname, span)), Some((text, ty_span))) = (vname, ty) {
                     let ty = p.wire_type(text, ty_span);
-                    variants.push(Variant {
-                        name: vname,
-                        ty,
-                        doc: vdoc.map(|d| d.0).unwrap_or_default(),
-                        span,
-                    });
+                    variants.push(Variant { name: vname, ty, doc: vdoc.map(|d| d.0).unwrap_or_default(), span });
                 }
             }
         });
         let (name, span) = name?;
-        Some(Union {
-            name,
-            doc: doc.unwrap_or_default(),
-            variants,
-            span,
-        })
+        Some(Union { name, doc: doc.unwrap_or_default(), variants, span })
     }
 
     fn codes(&mut self, child: &KdlNode, out: &mut Vec<CodeRef>) {
@@ -683,75 +560,51 @@ impl Parser {
         let mut args = Vec::new();
         let mut returns: Option<TypeRef> = None;
         let mut raises = Vec::new();
-        self.children(
-            node,
-            &["doc", "arg", "returns", "raises"],
-            |p, child, n| match n {
-                "doc" => p.text_child(child, &mut doc, "op"),
-                "arg" => {
-                    let mut e = Entries::new(child);
-                    let aname = e.arg_str(p, 0, "argument name");
-                    let ty = e.prop_str(p, "type");
-                    e.finish(p);
-                    p.no_children(child);
-                    if ty.is_none() {
-                        p.err(
-                            SpecErrorKind::Missing {
-                                node: "arg".into(),
-                                what: "a `type=` property".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    if let (Some((aname, span)), Some((text, ty_span))) = (aname, ty) {
-                        let ty = p.wire_type(text, ty_span);
-                        args.push(OpArg {
-                            name: aname,
-                            ty,
-                            span,
-                        });
-                    }
+        self.children(node, &["doc", "arg", "returns", "raises"], |p, child, n| match n {
+            "doc" => p.text_child(child, &mut doc, "op"),
+            "arg" => {
+                let mut e = Entries::new(child);
+                let aname = e.arg_str(p, 0, "argument name");
+                let ty = e.prop_str(p, "type");
+                e.finish(p);
+                p.no_children(child);
+                if ty.is_none() {
+                    p.err(
+                        SpecErrorKind::Missing { node: "arg".into(), what: "a `type=` property".into() },
+                        name_span(child),
+                    );
                 }
-                "returns" => {
-                    let mut e = Entries::new(child);
-                    let ty = e.arg_str(p, 0, "type");
-                    e.finish(p);
-                    p.no_children(child);
-                    if returns.is_some() {
-                        p.err(
-                            SpecErrorKind::Repeated {
-                                node: "op".into(),
-                                what: "`returns`".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    if let Some((text, span)) = ty {
-                        returns = Some(p.wire_type(text, span));
-                    }
+                if let (Some((aname, span)), Some((text, ty_span))) = (aname, ty) {
+                    let ty = p.wire_type(text, ty_span);
+                    args.push(OpArg { name: aname, ty, span });
                 }
-                _ => p.codes(child, &mut raises),
-            },
-        );
+            }
+            "returns" => {
+                let mut e = Entries::new(child);
+                let ty = e.arg_str(p, 0, "type");
+                e.finish(p);
+                p.no_children(child);
+                if returns.is_some() {
+                    p.err(SpecErrorKind::Repeated { node: "op".into(), what: "`returns`".into() }, name_span(child));
+                }
+                if let Some((text, span)) = ty {
+                    returns = Some(p.wire_type(text, span));
+                }
+            }
+            _ => p.codes(child, &mut raises),
+        });
         let (name, span) = name?;
         let returns = match returns {
             Some(r) => r,
             None => {
                 self.errors.push(
                     SpecError::new(
-                        SpecErrorKind::Missing {
-                            node: format!("op {name}"),
-                            what: "a `returns` type".into(),
-                        },
+                        SpecErrorKind::Missing { node: format!("op {name}"), what: "a `returns` type".into() },
                         span,
                     )
                     .help("write `returns \"void\"` for an op without a result"),
                 );
-                TypeRef {
-                    ty: WireType::Void,
-                    text: "void".into(),
-                    span,
-                }
+                TypeRef { ty: WireType::Void, text: "void".into(), span }
             }
         };
         let (impl_name, impl_span) = match impl_name {
@@ -780,115 +633,93 @@ impl Parser {
         let mut f = Function::default();
         let mut doc = None;
         let mut returns_seen = false;
-        self.children(
-            node,
-            &["doc", "param", "returns", "throws", "uses", "example"],
-            |p, child, n| match n {
-                "doc" => p.text_child(child, &mut doc, &kind),
-                "param" => {
-                    let mut e = Entries::new(child);
-                    let pname = e.arg_str(p, 0, "parameter name");
-                    let ty = e.prop_str(p, "type");
-                    let optional = e.prop_bool(p, "optional");
-                    let variadic = e.prop_bool(p, "variadic");
-                    let pdoc = e.prop_str(p, "doc");
-                    e.finish(p);
-                    p.no_children(child);
-                    if ty.is_none() {
-                        p.err(
-                            SpecErrorKind::Missing {
-                                node: "param".into(),
-                                what: "a `type=` property".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    if let (Some((pname, span)), Some((text, ty_span))) = (pname, ty) {
-                        f.params.push(Param {
-                            name: pname,
-                            ty: TsType {
-                                text,
-                                span: ty_span,
-                            },
-                            optional,
-                            variadic,
-                            doc: pdoc.map(|d| d.0).unwrap_or_default(),
-                            span,
-                        });
+        self.children(node, &["doc", "param", "returns", "throws", "uses", "example"], |p, child, n| match n {
+            "doc" => p.text_child(child, &mut doc, &kind),
+            "param" => {
+                let mut e = Entries::new(child);
+                let pname = e.arg_str(p, 0, "parameter name");
+                let ty = e.prop_str(p, "type");
+                let optional = e.prop_bool(p, "optional");
+                let variadic = e.prop_bool(p, "variadic");
+                let pdoc = e.prop_str(p, "doc");
+                e.finish(p);
+                p.no_children(child);
+                if ty.is_none() {
+                    p.err(
+                        SpecErrorKind::Missing { node: "param".into(), what: "a `type=` property".into() },
+                        name_span(child),
+                    );
+                }
+                if let (Some((pname, span)), Some((text, ty_span))) = (pname, ty) {
+                    f.params.push(Param {
+                        name: pname,
+                        ty: TsType { text, span: ty_span },
+                        optional,
+                        variadic,
+                        doc: pdoc.map(|d| d.0).unwrap_or_default(),
+                        span,
+                    });
+                }
+            }
+            "returns" => {
+                let mut e = Entries::new(child);
+                let ty = e.arg_str(p, 0, "type");
+                let rdoc = e.prop_str(p, "doc");
+                e.finish(p);
+                p.no_children(child);
+                if returns_seen {
+                    p.err(SpecErrorKind::Repeated { node: kind.clone(), what: "`returns`".into() }, name_span(child));
+                }
+                returns_seen = true;
+                if let Some((text, span)) = ty {
+                    f.returns = Returns { ty: TsType { text, span }, doc: rdoc.map(|d| d.0).unwrap_or_default() };
+                }
+            }
+            "throws" => p.codes(child, &mut f.throws),
+            "uses" => {
+                let mut e = Entries::new(child);
+                let args = e.rest(0);
+                e.finish(p);
+                p.no_children(child);
+                if args.is_empty() {
+                    p.err(
+                        SpecErrorKind::Missing { node: "uses".into(), what: "at least one op name".into() },
+                        name_span(child),
+                    );
+                }
+                for a in args {
+                    if let Some((name, span)) = p.string(a, "an argument of `uses`") {
+                        f.uses.push(OpRef { name, span });
                     }
                 }
-                "returns" => {
-                    let mut e = Entries::new(child);
-                    let ty = e.arg_str(p, 0, "type");
-                    let rdoc = e.prop_str(p, "doc");
-                    e.finish(p);
-                    p.no_children(child);
-                    if returns_seen {
-                        p.err(
-                            SpecErrorKind::Repeated {
-                                node: kind.clone(),
-                                what: "`returns`".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    returns_seen = true;
-                    if let Some((text, span)) = ty {
-                        f.returns = Returns {
-                            ty: TsType { text, span },
-                            doc: rdoc.map(|d| d.0).unwrap_or_default(),
-                        };
-                    }
+            }
+            _ => {
+                let mut e = Entries::new(child);
+                let title = e.arg_str(p, 0, "title");
+                let code = e.arg_str(p, 1, "code");
+                let stdout = e.prop_str(p, "stdout");
+                e.finish(p);
+                p.no_children(child);
+                if let (Some((title, span)), Some((code, _))) = (title, code) {
+                    f.examples.push(Example {
+                        title,
+                        code: code.trim_end().to_string(),
+                        stdout: stdout.map(|(text, _)| text),
+                        span,
+                    });
                 }
-                "throws" => p.codes(child, &mut f.throws),
-                "uses" => {
-                    let mut e = Entries::new(child);
-                    let args = e.rest(0);
-                    e.finish(p);
-                    p.no_children(child);
-                    if args.is_empty() {
-                        p.err(
-                            SpecErrorKind::Missing {
-                                node: "uses".into(),
-                                what: "at least one op name".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    for a in args {
-                        if let Some((name, span)) = p.string(a, "an argument of `uses`") {
-                            f.uses.push(OpRef { name, span });
-                        }
-                    }
-                }
-                _ => {
-                    let mut e = Entries::new(child);
-                    let title = e.arg_str(p, 0, "title");
-                    let code = e.arg_str(p, 1, "code");
-                    let stdout = e.prop_str(p, "stdout");
-                    e.finish(p);
-                    p.no_children(child);
-                    if let (Some((title, span)), Some((code, _))) = (title, code) {
-                        f.examples.push(Example {
-                            title,
-                            code: code.trim_end().to_string(),
-                            stdout: stdout.map(|(text, _)| text),
-                            span,
-                        });
-                    }
-                }
-            },
-        );
+            }
+        });
         let (name, span) = name?;
         if !returns_seen {
             self.errors.push(
-                SpecError::new(SpecErrorKind::Missing { node: format!("{kind} {name}"), what: "a `returns` type".into() }, span)
-                    .help("write `returns \"void\"` (or `returns \"Promise<void>\"`) for a function without a result"),
+                SpecError::new(
+                    SpecErrorKind::Missing { node: format!("{kind} {name}"), what: "a `returns` type".into() },
+                    span,
+                )
+                .help("write `returns \"void\"` (or `returns \"Promise<void>\"`) for a function without a result"),
             );
-            f.returns.ty = TsType {
-                text: "void".into(),
-                span,
-            };
+            f.returns.ty = TsType { text: "void".into(), span };
         }
         f.name = name;
         f.span = span;
@@ -904,44 +735,34 @@ impl Parser {
         let mut doc = None;
         let mut methods = Vec::new();
         let mut properties = Vec::new();
-        self.children(
-            node,
-            &["doc", "method", "property"],
-            |p, child, n| match n {
-                "doc" => p.text_child(child, &mut doc, "class"),
-                "method" => methods.extend(p.function(child)),
-                _ => {
-                    let mut e = Entries::new(child);
-                    let pname = e.arg_str(p, 0, "property name");
-                    let ty = e.prop_str(p, "type");
-                    let optional = e.prop_bool(p, "optional");
-                    let pdoc = e.prop_str(p, "doc");
-                    e.finish(p);
-                    p.no_children(child);
-                    if ty.is_none() {
-                        p.err(
-                            SpecErrorKind::Missing {
-                                node: "property".into(),
-                                what: "a `type=` property".into(),
-                            },
-                            name_span(child),
-                        );
-                    }
-                    if let (Some((pname, span)), Some((text, ty_span))) = (pname, ty) {
-                        properties.push(Property {
-                            name: pname,
-                            ty: TsType {
-                                text,
-                                span: ty_span,
-                            },
-                            optional,
-                            doc: pdoc.map(|d| d.0).unwrap_or_default(),
-                            span,
-                        });
-                    }
+        self.children(node, &["doc", "method", "property"], |p, child, n| match n {
+            "doc" => p.text_child(child, &mut doc, "class"),
+            "method" => methods.extend(p.function(child)),
+            _ => {
+                let mut e = Entries::new(child);
+                let pname = e.arg_str(p, 0, "property name");
+                let ty = e.prop_str(p, "type");
+                let optional = e.prop_bool(p, "optional");
+                let pdoc = e.prop_str(p, "doc");
+                e.finish(p);
+                p.no_children(child);
+                if ty.is_none() {
+                    p.err(
+                        SpecErrorKind::Missing { node: "property".into(), what: "a `type=` property".into() },
+                        name_span(child),
+                    );
                 }
-            },
-        );
+                if let (Some((pname, span)), Some((text, ty_span))) = (pname, ty) {
+                    properties.push(Property {
+                        name: pname,
+                        ty: TsType { text, span: ty_span },
+                        optional,
+                        doc: pdoc.map(|d| d.0).unwrap_or_default(),
+                        span,
+                    });
+                }
+            }
+        });
         let (name, span) = name?;
         Some(Class {
             name,
@@ -964,12 +785,7 @@ impl Parser {
             _ => functions.extend(p.function(child)),
         });
         let (name, span) = name?;
-        Some(Namespace {
-            name,
-            doc: doc.unwrap_or_default(),
-            functions,
-            span,
-        })
+        Some(Namespace { name, doc: doc.unwrap_or_default(), functions, span })
     }
 }
 
@@ -981,20 +797,12 @@ mod tests {
     fn spans_point_at_values() {
         let src = "record \"A\" {\n    field \"x\" type=\"map<Foo>\" doc=\"d\"\n}\n";
         let (model, errors) = parse(src);
-        assert!(
-            errors
-                .iter()
-                .all(|e| !matches!(e.kind, SpecErrorKind::Syntax(_))),
-            "{errors:?}"
-        );
+        assert!(errors.iter().all(|e| !matches!(e.kind, SpecErrorKind::Syntax(_))), "{errors:?}");
         let field = &model.records[0].fields[0];
         let ty = field.ty.span;
         assert_eq!(&src[ty.offset..ty.end()], "\"map<Foo>\"");
         assert_eq!(&src[field.span.offset..field.span.end()], "\"x\"");
-        assert_eq!(
-            &src[model.records[0].span.offset..model.records[0].span.end()],
-            "\"A\""
-        );
+        assert_eq!(&src[model.records[0].span.offset..model.records[0].span.end()], "\"A\"");
     }
 
     #[test]
@@ -1006,24 +814,13 @@ mod tests {
 
     #[test]
     fn grammar_problems_are_all_reported() {
-        let src = "module \"m\" { title \"t\"; summary \"s\"; bogus 1 }\nerror \"x\" \"Y\" { meaning 3 }\nwidget \"w\"\n";
+        let src =
+            "module \"m\" { title \"t\"; summary \"s\"; bogus 1 }\nerror \"x\" \"Y\" { meaning 3 }\nwidget \"w\"\n";
         let (_, errors) = parse(src);
         let text: Vec<String> = errors.iter().map(|e| e.kind.to_string()).collect();
-        assert!(
-            text.iter().any(|t| t.contains("unknown node `bogus`")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|t| t.contains("an integer error code")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|t| t.contains("must be a string")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|t| t.contains("unknown node `widget`")),
-            "{text:?}"
-        );
+        assert!(text.iter().any(|t| t.contains("unknown node `bogus`")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("an integer error code")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("must be a string")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("unknown node `widget`")), "{text:?}");
     }
 }

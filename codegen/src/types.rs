@@ -68,9 +68,7 @@ fn parse_wire_at(tokens: &[Token<'_>], pos: &mut usize) -> Result<WireType, Stri
         match tokens.get(*pos).map(|t| t.text) {
             Some(">") => *pos += 1,
             Some(",") if name == "map" => {
-                return Err(
-                    "map keys are always strings: write `map<T>` with the value type".into(),
-                )
+                return Err("map keys are always strings: write `map<T>` with the value type".into())
             }
             Some(other) => return Err(format!("expected `>`, found `{other}`")),
             None => return Err(format!("`{name}<` is not closed with `>`")),
@@ -78,9 +76,7 @@ fn parse_wire_at(tokens: &[Token<'_>], pos: &mut usize) -> Result<WireType, Stri
         return match name {
             "list" => Ok(WireType::List(Box::new(inner))),
             "map" => Ok(WireType::Map(Box::new(inner))),
-            _ => Err(format!(
-                "`{name}` takes no type parameter (only `list<T>` and `map<T>` do)"
-            )),
+            _ => Err(format!("`{name}` takes no type parameter (only `list<T>` and `map<T>` do)")),
         };
     }
     Ok(match name {
@@ -174,30 +170,16 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>, String> {
             continue;
         }
         if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
-            {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
                 i += 1;
             }
-            tokens.push(Token {
-                kind: TokKind::Ident,
-                text: &text[start..i],
-                offset: start,
-                arrow: false,
-            });
-        } else if c.is_ascii_digit()
-            || c == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        {
+            tokens.push(Token { kind: TokKind::Ident, text: &text[start..i], offset: start, arrow: false });
+        } else if c.is_ascii_digit() || c == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
             i += 1;
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
                 i += 1;
             }
-            tokens.push(Token {
-                kind: TokKind::Literal,
-                text: &text[start..i],
-                offset: start,
-                arrow: false,
-            });
+            tokens.push(Token { kind: TokKind::Literal, text: &text[start..i], offset: start, arrow: false });
         } else if c == b'"' || c == b'\'' || c == b'`' {
             i += 1;
             while i < bytes.len() && bytes[i] != c {
@@ -207,24 +189,14 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>, String> {
                 return Err("a string literal is not closed".into());
             }
             i += 1;
-            tokens.push(Token {
-                kind: TokKind::Literal,
-                text: &text[start..i],
-                offset: start,
-                arrow: false,
-            });
+            tokens.push(Token { kind: TokKind::Literal, text: &text[start..i], offset: start, arrow: false });
         } else if b"<>()[]{}|&,:;?.=".contains(&c) {
             i += 1;
             let arrow = c == b'>' && start > 0 && bytes[start - 1] == b'=';
             if c == b'.' && bytes.get(i..i + 2) == Some(b"..") {
                 i += 2;
             }
-            tokens.push(Token {
-                kind: TokKind::Punct,
-                text: &text[start..i],
-                offset: start,
-                arrow,
-            });
+            tokens.push(Token { kind: TokKind::Punct, text: &text[start..i], offset: start, arrow });
         } else {
             let ch = text[start..].chars().next().unwrap_or('?');
             return Err(format!("unexpected character `{ch}`"));
@@ -242,19 +214,11 @@ mod tests {
         assert_eq!(parse_wire("u32"), Ok(WireType::U32));
         assert_eq!(
             parse_wire("map< list<Foo> >"),
-            Ok(WireType::Map(Box::new(WireType::List(Box::new(
-                WireType::Named("Foo".into())
-            )))))
+            Ok(WireType::Map(Box::new(WireType::List(Box::new(WireType::Named("Foo".into()))))))
         );
-        assert!(parse_wire("list")
-            .unwrap_err()
-            .contains("needs a type parameter"));
-        assert!(parse_wire("map<string, u32>")
-            .unwrap_err()
-            .contains("map keys"));
-        assert!(parse_wire("Foo<u32>")
-            .unwrap_err()
-            .contains("takes no type parameter"));
+        assert!(parse_wire("list").unwrap_err().contains("needs a type parameter"));
+        assert!(parse_wire("map<string, u32>").unwrap_err().contains("map keys"));
+        assert!(parse_wire("Foo<u32>").unwrap_err().contains("takes no type parameter"));
         assert!(parse_wire("list<u32").unwrap_err().contains("not closed"));
         assert!(parse_wire("u32 u32").unwrap_err().contains("unexpected"));
         assert!(parse_wire("").unwrap_err().contains("expected a type name"));
@@ -266,15 +230,9 @@ mod tests {
         let names = ts_type_names("Promise<(number | bigint)[]>").unwrap();
         assert_eq!(names, vec![("Promise".to_string(), 0)]);
         let names = ts_type_names("{ type: ValueType; value?: number } | Foo").unwrap();
-        assert_eq!(
-            names.iter().map(|n| n.0.as_str()).collect::<Vec<_>>(),
-            ["ValueType", "Foo"]
-        );
+        assert_eq!(names.iter().map(|n| n.0.as_str()).collect::<Vec<_>>(), ["ValueType", "Foo"]);
         let names = ts_type_names("(x: Bar) => Promise<void>").unwrap();
-        assert_eq!(
-            names.iter().map(|n| n.0.as_str()).collect::<Vec<_>>(),
-            ["Bar", "Promise"]
-        );
+        assert_eq!(names.iter().map(|n| n.0.as_str()).collect::<Vec<_>>(), ["Bar", "Promise"]);
         assert!(ts_type_names("Promise<number").is_err());
         assert!(ts_type_names("").is_err());
         assert!(ts_type_names("\"a\" | \"b\"").unwrap().is_empty());

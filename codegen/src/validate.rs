@@ -12,10 +12,7 @@ use crate::types;
 
 /// Every problem in `model`, in source order of discovery.
 pub fn validate(model: &Model) -> Vec<SpecError> {
-    let mut v = Validator {
-        model,
-        errors: Vec::new(),
-    };
+    let mut v = Validator { model, errors: Vec::new() };
     v.module();
     v.errors_table();
     v.type_names();
@@ -65,10 +62,7 @@ fn find_word(text: &str, word: &str) -> usize {
 /// original are reported once, not again after conversion.
 fn distinct<'a>(items: impl Iterator<Item = (&'a str, String, Span)>) -> Vec<(String, Span)> {
     let mut seen = BTreeSet::new();
-    items
-        .filter(|(orig, _, _)| seen.insert(*orig))
-        .map(|(_, conv, span)| (conv, span))
-        .collect()
+    items.filter(|(orig, _, _)| seen.insert(*orig)).map(|(_, conv, span)| (conv, span)).collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -122,15 +116,9 @@ impl<'m> Validator<'m> {
         for (name, span) in items {
             if let Some(first) = seen.get(&name) {
                 self.errors.push(
-                    SpecError::new(
-                        SpecErrorKind::Duplicate {
-                            what: what.to_string(),
-                            name: name.clone(),
-                        },
-                        span,
-                    )
-                    .label("defined again here")
-                    .also(*first, "first defined here"),
+                    SpecError::new(SpecErrorKind::Duplicate { what: what.to_string(), name: name.clone() }, span)
+                        .label("defined again here")
+                        .also(*first, "first defined here"),
                 );
             } else {
                 seen.insert(name, span);
@@ -142,10 +130,7 @@ impl<'m> Validator<'m> {
         let m = &self.model.module;
         if m.specifier.is_empty() && m.span != Span::default() {
             self.push(
-                SpecErrorKind::WrongValue {
-                    what: "the module specifier".into(),
-                    expected: "non-empty".into(),
-                },
+                SpecErrorKind::WrongValue { what: "the module specifier".into(), expected: "non-empty".into() },
                 m.span,
             );
         }
@@ -156,14 +141,8 @@ impl<'m> Validator<'m> {
 
     fn errors_table(&mut self) {
         let model = self.model;
-        self.unique(
-            "error code",
-            model.errors.iter().map(|e| (e.code.to_string(), e.span)),
-        );
-        self.unique(
-            "error name",
-            model.errors.iter().map(|e| (e.name.clone(), e.span)),
-        );
+        self.unique("error code", model.errors.iter().map(|e| (e.code.to_string(), e.span)));
+        self.unique("error name", model.errors.iter().map(|e| (e.name.clone(), e.span)));
         for e in &model.errors {
             if !names::is_upper_camel(&e.name) || names::is_rust_keyword(&e.name) {
                 self.push(
@@ -215,9 +194,7 @@ impl<'m> Validator<'m> {
                     },
                     *span,
                 );
-            } else if names::RESERVED_TYPE_NAMES.contains(&name.as_str())
-                || names::is_rust_keyword(name)
-            {
+            } else if names::RESERVED_TYPE_NAMES.contains(&name.as_str()) || names::is_rust_keyword(name) {
                 self.push(
                     SpecErrorKind::Invalid(format!(
                         "`{name}` is reserved: the generated Rust or TypeScript already uses it"
@@ -241,33 +218,20 @@ impl<'m> Validator<'m> {
             self.need_doc(&e.doc, format!("enum `{}`", e.name), e.span);
             if e.values.is_empty() {
                 self.push(
-                    SpecErrorKind::Missing {
-                        node: format!("enum {}", e.name),
-                        what: "at least one `value`".into(),
-                    },
+                    SpecErrorKind::Missing { node: format!("enum {}", e.name), what: "at least one `value`".into() },
                     e.span,
                 );
             }
-            self.unique(
-                "enum value",
-                e.values.iter().map(|v| (v.value.clone(), v.span)),
-            );
+            self.unique("enum value", e.values.iter().map(|v| (v.value.clone(), v.span)));
             self.unique(
                 "enum variant (after conversion to a Rust name)",
-                distinct(
-                    e.values
-                        .iter()
-                        .map(|v| (v.value.as_str(), names::to_upper_camel(&v.value), v.span)),
-                ),
+                distinct(e.values.iter().map(|v| (v.value.as_str(), names::to_upper_camel(&v.value), v.span))),
             );
             for v in &e.values {
                 let ident = names::to_upper_camel(&v.value);
                 if names::is_rust_keyword(&ident) {
                     self.push(
-                        SpecErrorKind::Invalid(format!(
-                            "enum value `{}` becomes the Rust keyword `{ident}`",
-                            v.value
-                        )),
+                        SpecErrorKind::Invalid(format!("enum value `{}` becomes the Rust keyword `{ident}`", v.value)),
                         v.span,
                     );
                 }
@@ -280,11 +244,7 @@ impl<'m> Validator<'m> {
                         v.span,
                     );
                 }
-                self.need_doc(
-                    &v.doc,
-                    format!("value `{}` of enum `{}`", v.value, e.name),
-                    v.span,
-                );
+                self.need_doc(&v.doc, format!("value `{}` of enum `{}`", v.value, e.name), v.span);
             }
         }
     }
@@ -295,16 +255,10 @@ impl<'m> Validator<'m> {
             self.unique("field", r.fields.iter().map(|f| (f.name.clone(), f.span)));
             self.unique(
                 "field (after conversion to snake_case)",
-                distinct(
-                    r.fields
-                        .iter()
-                        .map(|f| (f.name.as_str(), names::to_snake(&f.name), f.span)),
-                ),
+                distinct(r.fields.iter().map(|f| (f.name.as_str(), names::to_snake(&f.name), f.span))),
             );
             for f in &r.fields {
-                if !names::is_lower_camel(&f.name)
-                    || !names::is_rust_ident(&names::to_snake(&f.name))
-                {
+                if !names::is_lower_camel(&f.name) || !names::is_rust_ident(&names::to_snake(&f.name)) {
                     self.push(
                         SpecErrorKind::WrongValue {
                             what: format!("field name `{}`", f.name),
@@ -328,17 +282,11 @@ impl<'m> Validator<'m> {
             self.need_doc(&u.doc, format!("union `{}`", u.name), u.span);
             if u.variants.is_empty() {
                 self.push(
-                    SpecErrorKind::Missing {
-                        node: format!("union {}", u.name),
-                        what: "at least one `variant`".into(),
-                    },
+                    SpecErrorKind::Missing { node: format!("union {}", u.name), what: "at least one `variant`".into() },
                     u.span,
                 );
             }
-            self.unique(
-                "variant",
-                u.variants.iter().map(|v| (v.name.clone(), v.span)),
-            );
+            self.unique("variant", u.variants.iter().map(|v| (v.name.clone(), v.span)));
             for v in &u.variants {
                 if !names::is_upper_camel(&v.name) || names::is_rust_keyword(&v.name) {
                     self.push(
@@ -375,10 +323,7 @@ impl<'m> Validator<'m> {
         if let WireType::List(inner) | WireType::Map(inner) = &t.ty {
             if **inner == WireType::Void {
                 self.push(
-                    SpecErrorKind::BadType {
-                        text: t.text.clone(),
-                        reason: "a list or map of `void`".into(),
-                    },
+                    SpecErrorKind::BadType { text: t.text.clone(), reason: "a list or map of `void`".into() },
                     t.span,
                 );
             }
@@ -425,13 +370,7 @@ impl<'m> Validator<'m> {
         let found = match types::ts_type_names(&t.text) {
             Ok(found) => found,
             Err(reason) => {
-                self.push(
-                    SpecErrorKind::BadType {
-                        text: t.text.clone(),
-                        reason,
-                    },
-                    t.span,
-                );
+                self.push(SpecErrorKind::BadType { text: t.text.clone(), reason }, t.span);
                 return;
             }
         };
@@ -442,14 +381,8 @@ impl<'m> Validator<'m> {
             }
             match self.model.type_kind(&name) {
                 Some(TypeKind::Record { internal: true }) => self.errors.push(
-                    SpecError::new(
-                        SpecErrorKind::InternalType {
-                            what: what.to_string(),
-                            name,
-                        },
-                        span,
-                    )
-                    .help("internal records are not in the TypeScript declarations"),
+                    SpecError::new(SpecErrorKind::InternalType { what: what.to_string(), name }, span)
+                        .help("internal records are not in the TypeScript declarations"),
                 ),
                 Some(_) => {}
                 None => {
@@ -464,9 +397,8 @@ impl<'m> Validator<'m> {
                         .chain(m.classes.iter().map(|c| c.name.as_str()))
                         .chain(types::TS_STANDARD_TYPES.iter().copied())
                         .chain(types::TS_KEYWORDS.iter().copied());
-                    let mut err =
-                        SpecError::new(SpecErrorKind::UnknownType { name: name.clone() }, span)
-                            .label("not declared in this file");
+                    let mut err = SpecError::new(SpecErrorKind::UnknownType { name: name.clone() }, span)
+                        .label("not declared in this file");
                     err.help = Some(suggest(&name, candidates).unwrap_or_else(|| {
                         format!(
                             "declare it in this file, or use a TypeScript primitive or a standard type ({})",
@@ -521,23 +453,14 @@ impl<'m> Validator<'m> {
 
     fn codes(&mut self, codes: &[CodeRef], what: &str) {
         let known: BTreeSet<u16> = self.model.errors.iter().map(|e| e.code).collect();
-        self.unique(
-            &format!("error code in {what}"),
-            codes.iter().map(|c| (c.code.to_string(), c.span)),
-        );
+        self.unique(&format!("error code in {what}"), codes.iter().map(|c| (c.code.to_string(), c.span)));
         for c in codes {
             if !known.contains(&c.code) {
                 let list: Vec<String> = known.iter().map(u16::to_string).collect();
                 self.push_help(
-                    SpecErrorKind::UndeclaredCode {
-                        code: i128::from(c.code),
-                    },
+                    SpecErrorKind::UndeclaredCode { code: i128::from(c.code) },
                     c.span,
-                    format!(
-                        "declare it with `error {} \"Name\" {{ ... }}`; known codes: {}",
-                        c.code,
-                        list.join(", ")
-                    ),
+                    format!("declare it with `error {} \"Name\" {{ ... }}`; known codes: {}", c.code, list.join(", ")),
                 );
             }
         }
@@ -546,10 +469,7 @@ impl<'m> Validator<'m> {
     fn ops(&mut self) {
         let m = self.model;
         self.unique("op", m.ops.iter().map(|o| (o.name.clone(), o.span)));
-        self.unique(
-            "op impl",
-            m.ops.iter().map(|o| (o.impl_name.clone(), o.span)),
-        );
+        self.unique("op impl", m.ops.iter().map(|o| (o.impl_name.clone(), o.span)));
         for op in &m.ops {
             self.op_name(op);
             let impl_span = op.impl_span.unwrap_or(op.span);
@@ -561,25 +481,20 @@ impl<'m> Validator<'m> {
                     },
                     impl_span,
                 );
-            } else if op.impl_span.is_some() && op.impl_name == names::default_op_impl(&op.name)
-            {
+            } else if op.impl_span.is_some() && op.impl_name == names::default_op_impl(&op.name) {
                 self.push_help(
                     SpecErrorKind::Invalid(format!(
                         "`impl=` of op `{}` repeats the default `{}`",
                         op.name, op.impl_name
                     )),
                     impl_span,
-                    format!(
-                        "drop `impl=`: an op calls the function named like the op without `{}`",
-                        names::OP_PREFIX
-                    ),
+                    format!("drop `impl=`: an op calls the function named like the op without `{}`", names::OP_PREFIX),
                 );
             }
             self.need_doc(&op.doc, format!("op `{}`", op.name), op.span);
             self.unique("argument", op.args.iter().map(|a| (a.name.clone(), a.span)));
             for a in &op.args {
-                if !names::is_snake(&a.name) || !names::is_rust_ident(&a.name) || a.name == "state"
-                {
+                if !names::is_snake(&a.name) || !names::is_rust_ident(&a.name) || a.name == "state" {
                     self.push(
                         SpecErrorKind::WrongValue {
                             what: format!("argument name `{}`", a.name),
@@ -588,35 +503,17 @@ impl<'m> Validator<'m> {
                         a.span,
                     );
                 }
-                self.wire_type_in(
-                    &a.ty,
-                    &format!("argument `{}` of op `{}`", a.name, op.name),
-                    false,
-                    false,
-                );
+                self.wire_type_in(&a.ty, &format!("argument `{}` of op `{}`", a.name, op.name), false, false);
             }
-            self.wire_type_in(
-                &op.returns,
-                &format!("the result of op `{}`", op.name),
-                false,
-                true,
-            );
+            self.wire_type_in(&op.returns, &format!("the result of op `{}`", op.name), false, true);
             self.codes(&op.raises, &format!("op `{}`", op.name));
             if op.fast && op.is_async {
                 self.push(
-                    SpecErrorKind::Invalid(format!(
-                        "op `{}` cannot be both `async` and `fast`",
-                        op.name
-                    )),
+                    SpecErrorKind::Invalid(format!("op `{}` cannot be both `async` and `fast`", op.name)),
                     op.span,
                 );
             }
-            let fast_ty = |t: &WireType| {
-                matches!(
-                    t,
-                    WireType::Bool | WireType::U32 | WireType::I32 | WireType::F64
-                )
-            };
+            let fast_ty = |t: &WireType| matches!(t, WireType::Bool | WireType::U32 | WireType::I32 | WireType::F64);
             if op.fast {
                 // A borrowed buffer (`&mut [u8]`) is fast-compatible as an argument.
                 let bad = op.args.iter().find(|a| !fast_ty(&a.ty.ty) && a.ty.ty != WireType::Bytes);
@@ -632,7 +529,10 @@ impl<'m> Validator<'m> {
                 }
                 if op.returns.ty != WireType::Void && !fast_ty(&op.returns.ty) {
                     self.push_help(
-                        SpecErrorKind::Invalid(format!("fast op `{}` returns `{}`, which deno_core cannot return on the fast path", op.name, op.returns.text)),
+                        SpecErrorKind::Invalid(format!(
+                            "fast op `{}` returns `{}`, which deno_core cannot return on the fast path",
+                            op.name, op.returns.text
+                        )),
                         op.returns.span,
                         "fast ops return only bool, u32, i32 and f64; drop `fast=#true`",
                     );
@@ -661,15 +561,9 @@ impl<'m> Validator<'m> {
         for suffix in ["_async", "_now"] {
             if op.name.ends_with(suffix) {
                 self.push_help(
-                    SpecErrorKind::Invalid(format!(
-                        "op name `{}` ends in `{suffix}`",
-                        op.name
-                    )),
+                    SpecErrorKind::Invalid(format!("op name `{}` ends in `{suffix}`", op.name)),
                     op.span,
-                    format!(
-                        "an async op takes the plain name and its sync twin ends in `{}`",
-                        names::OP_SYNC_SUFFIX
-                    ),
+                    format!("an async op takes the plain name and its sync twin ends in `{}`", names::OP_SYNC_SUFFIX),
                 );
             }
         }
@@ -686,17 +580,9 @@ impl<'m> Validator<'m> {
                 op.span,
                 format!("name it `{base}`, or make it sync"),
             );
-        } else if !self
-            .model
-            .ops
-            .iter()
-            .any(|o| o.is_async && o.name == base)
-        {
+        } else if !self.model.ops.iter().any(|o| o.is_async && o.name == base) {
             self.push_help(
-                SpecErrorKind::Invalid(format!(
-                    "sync op `{}` has no async twin `{base}`",
-                    op.name
-                )),
+                SpecErrorKind::Invalid(format!("sync op `{}` has no async twin `{base}`", op.name)),
                 op.span,
                 format!(
                     "`{}` marks the sync twin of an async op; a sync op without one is named `{base}`",
@@ -718,9 +604,7 @@ impl<'m> Validator<'m> {
         for (name, span) in &exports {
             if name == "ErrorCode" {
                 self.push(
-                    SpecErrorKind::Invalid(
-                        "`ErrorCode` is exported by every module; pick another name".into(),
-                    ),
+                    SpecErrorKind::Invalid("`ErrorCode` is exported by every module; pick another name".into()),
                     *span,
                 );
             }
@@ -759,9 +643,7 @@ impl<'m> Validator<'m> {
             }
             if !c.methods.is_empty() && c.methods.iter().all(|f| f.examples.is_empty()) {
                 self.push_help(
-                    SpecErrorKind::MissingExample {
-                        what: format!("class `{}`", c.name),
-                    },
+                    SpecErrorKind::MissingExample { what: format!("class `{}`", c.name) },
                     c.span,
                     "add an `example \"title\" \"\"\"...\"\"\"` to at least one of its methods",
                 );
@@ -778,18 +660,13 @@ impl<'m> Validator<'m> {
                 );
             }
             self.need_doc(&ns.doc, format!("namespace `{}`", ns.name), ns.span);
-            self.unique(
-                "namespace member",
-                ns.functions.iter().map(|f| (f.name.clone(), f.span)),
-            );
+            self.unique("namespace member", ns.functions.iter().map(|f| (f.name.clone(), f.span)));
             for f in &ns.functions {
                 self.function(f, &format!("function `{}.{}`", ns.name, f.name), false);
             }
             if !ns.functions.is_empty() && ns.functions.iter().all(|f| f.examples.is_empty()) {
                 self.push_help(
-                    SpecErrorKind::MissingExample {
-                        what: format!("namespace `{}`", ns.name),
-                    },
+                    SpecErrorKind::MissingExample { what: format!("namespace `{}`", ns.name) },
                     ns.span,
                     "add an `example \"title\" \"\"\"...\"\"\"` to at least one of its functions",
                 );
@@ -798,11 +675,7 @@ impl<'m> Validator<'m> {
     }
 
     fn function(&mut self, f: &Function, what: &str, needs_example: bool) {
-        let what = if what == "function" {
-            format!("function `{}`", f.name)
-        } else {
-            what.to_string()
-        };
+        let what = if what == "function" { format!("function `{}`", f.name) } else { what.to_string() };
         if !names::is_js_ident(&f.name) || !f.name.starts_with(|c: char| c.is_ascii_lowercase()) {
             self.push(
                 SpecErrorKind::WrongValue {
@@ -813,10 +686,7 @@ impl<'m> Validator<'m> {
             );
         }
         self.need_doc(&f.doc, what.clone(), f.span);
-        self.unique(
-            "parameter",
-            f.params.iter().map(|p| (p.name.clone(), p.span)),
-        );
+        self.unique("parameter", f.params.iter().map(|p| (p.name.clone(), p.span)));
         let mut seen_optional = false;
         for (i, p) in f.params.iter().enumerate() {
             if !names::is_js_ident(&p.name) {
@@ -830,28 +700,19 @@ impl<'m> Validator<'m> {
             }
             if p.variadic && i + 1 != f.params.len() {
                 self.push(
-                    SpecErrorKind::Invalid(format!(
-                        "variadic parameter `{}` must be the last one",
-                        p.name
-                    )),
+                    SpecErrorKind::Invalid(format!("variadic parameter `{}` must be the last one", p.name)),
                     p.span,
                 );
             }
             if p.variadic && p.optional {
                 self.push(
-                    SpecErrorKind::Invalid(format!(
-                        "parameter `{}` cannot be both optional and variadic",
-                        p.name
-                    )),
+                    SpecErrorKind::Invalid(format!("parameter `{}` cannot be both optional and variadic", p.name)),
                     p.span,
                 );
             }
             if seen_optional && !p.optional && !p.variadic {
                 self.push(
-                    SpecErrorKind::Invalid(format!(
-                        "required parameter `{}` follows an optional one",
-                        p.name
-                    )),
+                    SpecErrorKind::Invalid(format!("required parameter `{}` follows an optional one", p.name)),
                     p.span,
                 );
             }
@@ -862,20 +723,12 @@ impl<'m> Validator<'m> {
         self.codes(&f.throws, &what);
         for u in &f.uses {
             if !self.model.ops.iter().any(|o| o.name == u.name) {
-                let mut err = SpecError::new(
-                    SpecErrorKind::UnknownOp {
-                        name: u.name.clone(),
-                    },
-                    u.span,
-                );
+                let mut err = SpecError::new(SpecErrorKind::UnknownOp { name: u.name.clone() }, u.span);
                 err.help = suggest(&u.name, self.model.ops.iter().map(|o| o.name.as_str()));
                 self.errors.push(err);
             }
         }
-        self.unique(
-            "example title",
-            f.examples.iter().map(|e| (e.title.clone(), e.span)),
-        );
+        self.unique("example title", f.examples.iter().map(|e| (e.title.clone(), e.span)));
         for ex in &f.examples {
             if ex.code.trim().is_empty() {
                 self.push(

@@ -117,10 +117,7 @@ mod tests {
     #[test]
     fn check_reports_missing_changed_and_orphans_and_touches_nothing() {
         let root = tmp("check");
-        let files: Files = vec![
-            ("generated/a.txt".into(), "a\n".into()),
-            ("generated/sub/b.txt".into(), "b\n".into()),
-        ];
+        let files: Files = vec![("generated/a.txt".into(), "a\n".into()), ("generated/sub/b.txt".into(), "b\n".into())];
         std::fs::create_dir_all(root.join("generated/old")).unwrap();
         std::fs::create_dir_all(root.join("generated/schema")).unwrap();
         std::fs::write(root.join("generated/a.txt"), "a\r\n").unwrap();
@@ -128,22 +125,13 @@ mod tests {
         // Not generated here, and not an orphan either: the schema test owns it.
         std::fs::write(root.join("generated/schema/T.schema.json"), "{}").unwrap();
         let stale = write_or_check(&root, &files, true).unwrap();
-        assert_eq!(
-            stale,
-            vec![
-                PathBuf::from("generated/old/c.txt"),
-                PathBuf::from("generated/sub/b.txt")
-            ]
-        );
+        assert_eq!(stale, vec![PathBuf::from("generated/old/c.txt"), PathBuf::from("generated/sub/b.txt")]);
         assert!(!root.join("generated/sub/b.txt").exists());
         assert!(root.join("generated/old/c.txt").exists());
 
         let written = write_or_check(&root, &files, false).unwrap();
         assert_eq!(written, stale);
-        assert_eq!(
-            std::fs::read_to_string(root.join("generated/sub/b.txt")).unwrap(),
-            "b\n"
-        );
+        assert_eq!(std::fs::read_to_string(root.join("generated/sub/b.txt")).unwrap(), "b\n");
         assert!(!root.join("generated/old").exists());
         assert!(root.join("generated/schema/T.schema.json").exists());
         assert!(write_or_check(&root, &files, true).unwrap().is_empty());

@@ -24,22 +24,14 @@ fn generated_is_fresh() {
         stale.is_empty(),
         "generated files are out of date with {}:\n{}\nrun `cargo xtask codegen`",
         codegen::SPEC_PATH,
-        stale
-            .iter()
-            .map(|p| format!("  {}", p.display()))
-            .collect::<Vec<_>>()
-            .join("\n")
+        stale.iter().map(|p| format!("  {}", p.display())).collect::<Vec<_>>().join("\n")
     );
 }
 
 #[test]
 fn generated_site_links_resolve() {
     let problems = codegen::emit::site_check::check_links(&files());
-    assert!(
-        problems.is_empty(),
-        "broken links in generated/site:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "broken links in generated/site:\n{}", problems.join("\n"));
 }
 
 #[test]

@@ -34,20 +34,8 @@ fn mutate(src: &str, rng: &mut Rng) -> String {
                 bytes.splice(to..to, chunk);
             }
             2 => {
-                const TOKENS: &[&str] = &[
-                    "\"",
-                    "{",
-                    "}",
-                    "=",
-                    "#true",
-                    "5000",
-                    "list<",
-                    "void",
-                    "\n",
-                    "\"Instance\"",
-                    "🦀",
-                    "/*",
-                ];
+                const TOKENS: &[&str] =
+                    &["\"", "{", "}", "=", "#true", "5000", "list<", "void", "\n", "\"Instance\"", "🦀", "/*"];
                 let tok = TOKENS[rng.below(TOKENS.len())];
                 bytes.splice(at..at, tok.bytes());
             }
@@ -66,7 +54,8 @@ const ROUNDS: usize = 60;
 
 #[test]
 fn mutated_specs_never_panic() {
-    let spec = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("../spec/runtime-wasm.kdl");
+    let spec = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()))
+        .join("../spec/runtime-wasm.kdl");
     let src = std::fs::read_to_string(spec).expect("the spec exists");
     let mut rng = Rng(0x005e_ed0f_c0de);
     let (mut ok, mut failed) = (0, 0);

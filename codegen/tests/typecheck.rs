@@ -35,20 +35,14 @@ fn version(tsc: &Path) -> Option<(u32, u32)> {
 
 /// A usable `tsc`: needs 5.7+ (generic typed arrays in `types/host.d.ts`).
 fn find_tsc() -> Result<PathBuf, String> {
-    let candidates = [
-        PathBuf::from("tsc"),
-        root().join("node_modules/.bin/tsc"),
-        install_dir().join("node_modules/.bin/tsc"),
-    ];
+    let candidates =
+        [PathBuf::from("tsc"), root().join("node_modules/.bin/tsc"), install_dir().join("node_modules/.bin/tsc")];
     for tsc in &candidates {
         if version(tsc).is_some_and(|v| v >= (5, 7)) {
             return Ok(tsc.clone());
         }
     }
-    let npm_ok = Command::new("npm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let npm_ok = Command::new("npm").arg("--version").output().is_ok_and(|o| o.status.success());
     if !npm_ok {
         return Err("no tsc 5.7+ found and npm is not available to install typescript@5".into());
     }
@@ -71,10 +65,7 @@ fn find_tsc() -> Result<PathBuf, String> {
     let tsc = dir.join("node_modules/.bin/tsc");
     match version(&tsc) {
         Some(v) if v >= (5, 7) => Ok(tsc),
-        other => Err(format!(
-            "installed {} but it reports version {other:?}",
-            tsc.display()
-        )),
+        other => Err(format!("installed {} but it reports version {other:?}", tsc.display())),
     }
 }
 
@@ -90,7 +81,10 @@ fn record_skip(reason: &str) {
         .open(&log)
         .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
     if let Err(e) = written {
-        panic!("the typecheck was skipped ({reason}) and the skip cannot be recorded in {}: {e}", Path::new(&log).display());
+        panic!(
+            "the typecheck was skipped ({reason}) and the skip cannot be recorded in {}: {e}",
+            Path::new(&log).display()
+        );
     }
 }
 

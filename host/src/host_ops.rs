@@ -64,7 +64,10 @@ pub async fn op_host_write_file(
 
 #[op2]
 #[serde]
-pub async fn op_host_read_dir(state: Rc<RefCell<OpState>>, #[string] path: String) -> Result<Vec<DirEntry>, JsErrorBox> {
+pub async fn op_host_read_dir(
+    state: Rc<RefCell<OpState>>,
+    #[string] path: String,
+) -> Result<Vec<DirEntry>, JsErrorBox> {
     let resolved = checked_path(&state, &path, Access::Read, "Deno.readDir")?;
     let mut dir = tokio::fs::read_dir(&resolved).await.map_err(|e| io_error("Deno.readDir", &path, e))?;
     let mut entries = Vec::new();
@@ -82,18 +85,31 @@ pub async fn op_host_read_dir(state: Rc<RefCell<OpState>>, #[string] path: Strin
 }
 
 #[op2]
-pub async fn op_host_mkdir(state: Rc<RefCell<OpState>>, #[string] path: String, recursive: bool) -> Result<(), JsErrorBox> {
+pub async fn op_host_mkdir(
+    state: Rc<RefCell<OpState>>,
+    #[string] path: String,
+    recursive: bool,
+) -> Result<(), JsErrorBox> {
     let resolved = checked_path(&state, &path, Access::Write, "Deno.mkdir")?;
-    let result = if recursive { tokio::fs::create_dir_all(&resolved).await } else { tokio::fs::create_dir(&resolved).await };
+    let result =
+        if recursive { tokio::fs::create_dir_all(&resolved).await } else { tokio::fs::create_dir(&resolved).await };
     result.map_err(|e| io_error("Deno.mkdir", &path, e))
 }
 
 #[op2]
-pub async fn op_host_remove(state: Rc<RefCell<OpState>>, #[string] path: String, recursive: bool) -> Result<(), JsErrorBox> {
+pub async fn op_host_remove(
+    state: Rc<RefCell<OpState>>,
+    #[string] path: String,
+    recursive: bool,
+) -> Result<(), JsErrorBox> {
     let resolved = checked_path(&state, &path, Access::Write, "Deno.remove")?;
     let meta = tokio::fs::symlink_metadata(&resolved).await.map_err(|e| io_error("Deno.remove", &path, e))?;
     let result = if meta.is_dir() {
-        if recursive { tokio::fs::remove_dir_all(&resolved).await } else { tokio::fs::remove_dir(&resolved).await }
+        if recursive {
+            tokio::fs::remove_dir_all(&resolved).await
+        } else {
+            tokio::fs::remove_dir(&resolved).await
+        }
     } else {
         tokio::fs::remove_file(&resolved).await
     };

@@ -26,9 +26,11 @@ impl HostModuleLoader {
     }
 
     fn load_file(&self, specifier: &ModuleSpecifier) -> Result<ModuleSource, ModuleLoaderError> {
-        let path = specifier
-            .to_file_path()
-            .map_err(|_| JsErrorBox::generic(format!("cannot load \"{specifier}\": only file: modules and runtime:wasm can be imported")))?;
+        let path = specifier.to_file_path().map_err(|_| {
+            JsErrorBox::generic(format!(
+                "cannot load \"{specifier}\": only file: modules and runtime:wasm can be imported"
+            ))
+        })?;
         let media_type = MediaType::from_path(&path);
         let (module_type, transpile) = match media_type {
             MediaType::JavaScript | MediaType::Mjs => (ModuleType::JavaScript, false),
@@ -47,7 +49,12 @@ impl HostModuleLoader {
         Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None))
     }
 
-    fn transpile(&self, specifier: &ModuleSpecifier, code: String, media_type: MediaType) -> Result<String, ModuleLoaderError> {
+    fn transpile(
+        &self,
+        specifier: &ModuleSpecifier,
+        code: String,
+        media_type: MediaType,
+    ) -> Result<String, ModuleLoaderError> {
         let parsed = deno_ast::parse_module(ParseParams {
             specifier: specifier.clone(),
             text: code.into(),
@@ -64,7 +71,11 @@ impl HostModuleLoader {
                     ..Default::default()
                 },
                 &deno_ast::TranspileModuleOptions { module_kind: None },
-                &deno_ast::EmitOptions { source_map: SourceMapOption::Separate, inline_sources: true, ..Default::default() },
+                &deno_ast::EmitOptions {
+                    source_map: SourceMapOption::Separate,
+                    inline_sources: true,
+                    ..Default::default()
+                },
             )
             .map_err(JsErrorBox::from_err)?
             .into_source();
@@ -76,7 +87,12 @@ impl HostModuleLoader {
 }
 
 impl ModuleLoader for HostModuleLoader {
-    fn resolve(&self, specifier: &str, referrer: &str, _kind: ResolutionKind) -> Result<ModuleSpecifier, ModuleLoaderError> {
+    fn resolve(
+        &self,
+        specifier: &str,
+        referrer: &str,
+        _kind: ResolutionKind,
+    ) -> Result<ModuleSpecifier, ModuleLoaderError> {
         resolve_import(specifier, referrer).map_err(JsErrorBox::from_err)
     }
 

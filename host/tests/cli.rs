@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo_root() -> PathBuf {
-    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join("..").canonicalize().expect("repository root")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()))
+        .join("..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 fn forge(args: &[&str]) -> Output {
@@ -21,7 +24,9 @@ fn help_lists_the_run_command_and_every_flag() {
         let out = forge(&[flag]);
         assert!(out.status.success());
         let help = text(&out.stdout);
-        for expected in ["forge-wasm run", "--allow-read=PATH", "--allow-write=PATH", "--no-compile-cache", "--max-instances"] {
+        for expected in
+            ["forge-wasm run", "--allow-read=PATH", "--allow-write=PATH", "--no-compile-cache", "--max-instances"]
+        {
             assert!(help.contains(expected), "{flag}: {expected} missing from:\n{help}");
         }
     }
@@ -37,7 +42,13 @@ fn version_names_the_engine_pieces() {
 
 #[test]
 fn usage_errors_exit_2_with_a_hint() {
-    for args in [vec!["frobnicate"], vec!["run"], vec!["run", "--allow-read="], vec!["run", "--bogus", "x.ts"], vec!["run", "--max-instances=lots", "x.ts"]] {
+    for args in [
+        vec!["frobnicate"],
+        vec!["run"],
+        vec!["run", "--allow-read="],
+        vec!["run", "--bogus", "x.ts"],
+        vec!["run", "--max-instances=lots", "x.ts"],
+    ] {
         let out = forge(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = text(&out.stderr);

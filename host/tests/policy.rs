@@ -191,7 +191,10 @@ fn compile_file_outside_the_cwd_needs_allow_read() {
         same(await i.call("add", 2, 3), [5], "the granted file");
         await expectCode(() => wasm.compileFile(`${outside}/other.wasm`), 5009, "--allow-read");
     "#;
-    assert_pass("--allow-read=OUTSIDE/add.wasm", &run(&t, &[flag("allow-read", &t.outside.join("add.wasm"))], one_file));
+    assert_pass(
+        "--allow-read=OUTSIDE/add.wasm",
+        &run(&t, &[flag("allow-read", &t.outside.join("add.wasm"))], one_file),
+    );
     let sibling = r#"
         await expectCode(() => wasm.compileFile(`${outside}/add.wasm`), 5009, "--allow-read");
     "#;

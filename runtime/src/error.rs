@@ -66,10 +66,7 @@ impl WasmError {
         )
     }
     pub fn invalid_instance(handle: u32) -> Self {
-        Self::new(
-            ErrorCode::InvalidInstanceHandle,
-            format!("instance {handle} is not valid: it has been dropped"),
-        )
+        Self::new(ErrorCode::InvalidInstanceHandle, format!("instance {handle} is not valid: it has been dropped"))
     }
 
     /// An internal invariant failed: 5013 (InternalError), never a panic, and never a
@@ -120,6 +117,9 @@ mod tests {
         let error = WasmError::bug("the thread running the call ended without a result");
         assert_eq!(error.code, ErrorCode::InternalError);
         assert_eq!(error.code.code(), 5013);
-        assert!(error.to_string().starts_with("[5013 InternalError] internal error in ext_wasm (please report)"), "{error}");
+        assert!(
+            error.to_string().starts_with("[5013 InternalError] internal error in ext_wasm (please report)"),
+            "{error}"
+        );
     }
 }

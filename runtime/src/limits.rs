@@ -83,7 +83,7 @@ impl ResourceLimiter for InstanceLimiter {
         if maximum.is_some_and(|max| desired > max) {
             return Ok(false);
         }
-        Ok(!self.max_table_elements.is_some_and(|cap| desired > cap))
+        Ok(self.max_table_elements.is_none_or(|cap| desired <= cap))
     }
 }
 

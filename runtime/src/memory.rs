@@ -9,8 +9,9 @@ use std::sync::Arc;
 use crate::error::{WasmError, WasmResult};
 use crate::instance::{Instance, InstanceStore};
 
-/// Run `f` with the instance locked: at once when free, else on a worker thread.
-async fn with_instance<T, F>(instance: Arc<Instance>, f: F) -> WasmResult<T>
+/// Run `f` with the instance locked: at once when free, else on a worker thread. Globals
+/// (`globals.rs`) take the lock the same way.
+pub async fn with_instance<T, F>(instance: Arc<Instance>, f: F) -> WasmResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut InstanceStore) -> WasmResult<T> + Send + 'static,

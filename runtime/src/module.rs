@@ -51,8 +51,8 @@ pub async fn compile_file(
 ) -> WasmResult<CompiledModule> {
     let resolved = resolve_readable(permissions, Path::new(&path), "compileFile")?;
     crate::worker::run(move || {
-        let bytes = std::fs::read(&resolved)
-            .map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
+        let bytes =
+            std::fs::read(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
         compile_here(&engine, &cache, &bytes, &format!("\"{path}\""))
     })
     .await

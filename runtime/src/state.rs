@@ -102,9 +102,9 @@ impl WasmState {
     pub fn add_instance(&self, instance: Instance) -> WasmResult<u32> {
         let mut instances = self.instances.lock();
         self.instance_capacity(instances.len())?;
-        instances
-            .insert(Arc::new(instance))
-            .ok_or_else(|| WasmError::instantiate("this runtime has created 2^32-1 instances; no instance handle is left"))
+        instances.insert(Arc::new(instance)).ok_or_else(|| {
+            WasmError::instantiate("this runtime has created 2^32-1 instances; no instance handle is left")
+        })
     }
 
     pub fn instance(&self, handle: u32) -> WasmResult<Arc<Instance>> {

@@ -44,11 +44,13 @@ impl CapturedStreams {
         let (slot, name) = match fd {
             1 => (&self.stdout, "stdout"),
             2 => (&self.stderr, "stderr"),
-            _ => return Err(WasmError::wasi(format!("there is no captured stream {fd}; use 1 (stdout) or 2 (stderr)"))),
+            _ => {
+                return Err(WasmError::wasi(format!("there is no captured stream {fd}; use 1 (stdout) or 2 (stderr)")))
+            }
         };
-        let captured = slot
-            .as_ref()
-            .ok_or_else(|| WasmError::wasi(format!("{name} is not captured; instantiate with {{ {name}: \"pipe\" }}")))?;
+        let captured = slot.as_ref().ok_or_else(|| {
+            WasmError::wasi(format!("{name} is not captured; instantiate with {{ {name}: \"pipe\" }}"))
+        })?;
         Ok(captured.lock().take())
     }
 }

@@ -25,7 +25,7 @@ pub fn value_type(ty: &ValType) -> ValueType {
     }
 }
 
-fn type_name(ty: ValueType) -> &'static str {
+pub fn type_name(ty: ValueType) -> &'static str {
     match ty {
         ValueType::I32 => "i32",
         ValueType::I64 => "i64",
@@ -80,7 +80,10 @@ impl Arg {
                 return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(desc) };
             }
             other => {
-                return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(format!("an argument of unknown kind \"{other}\"")) }
+                return Arg {
+                    kind: ArgKind::Auto,
+                    value: ArgValue::Invalid(format!("an argument of unknown kind \"{other}\"")),
+                }
             }
         };
         let value = match (&arg.big, arg.num) {
@@ -117,7 +120,12 @@ impl Arg {
             2 => ArgKind::Typed(ValueType::I64),
             3 => ArgKind::Typed(ValueType::F32),
             4 => ArgKind::Typed(ValueType::F64),
-            other => return Arg { kind: ArgKind::Auto, value: ArgValue::Invalid(format!("an argument slot of kind {other}")) },
+            other => {
+                return Arg {
+                    kind: ArgKind::Auto,
+                    value: ArgValue::Invalid(format!("an argument slot of kind {other}")),
+                }
+            }
         };
         let value = match repr {
             0 => ArgValue::Number(f64::from_ne_bytes(bytes)),
@@ -156,14 +164,15 @@ fn reference_result(func: &str, index: usize) -> WasmError {
 
 /// Convert argument `index` of a call to `func` into a value of the parameter type `ty`.
 pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &Arg) -> WasmResult<Val> {
+    convert(ty, arg, || format!("{func}: argument {} (parameter {index}, {})", index + 1, type_name(value_type(ty))))
+}
+
+/// Convert `arg` into a value of type `ty`, by the same rules wherever a value comes from
+/// (a call argument, a global's new value). `target` names the destination in the 5007
+/// message (e.g. `add: argument 2 (parameter 1, i32)`); it runs only on failure.
+pub fn convert(ty: &ValType, arg: &Arg, target: impl Fn() -> String) -> WasmResult<Val> {
     let want = value_type(ty);
-    let fail = |reason: String| {
-        WasmError::type_mismatch(format!(
-            "{func}: argument {} (parameter {index}, {}): {reason}",
-            index + 1,
-            type_name(want)
-        ))
-    };
+    let fail = |reason: String| WasmError::type_mismatch(format!("{}: {reason}", target()));
     if let ArgValue::Invalid(desc) = &arg.value {
         let desc = match arg.kind {
             ArgKind::Auto => desc.clone(),
@@ -192,7 +201,9 @@ pub fn to_val(func: &str, index: usize, ty: &ValType, arg: &Arg) -> WasmResult<V
         ValueType::I64 => {
             let n = integer(arg).map_err(fail)?;
             if matches!(arg.value, ArgValue::Number(_)) && (n.unsigned_abs() as f64) > MAX_SAFE_INTEGER {
-                return Err(fail(format!("{n} is not a safe integer as a JS number; pass a bigint (e.g. {n}n) or types.i64({n}n)")));
+                return Err(fail(format!(
+                    "{n} is not a safe integer as a JS number; pass a bigint (e.g. {n}n) or types.i64({n}n)"
+                )));
             }
             if !(-(1i128 << 63)..(1i128 << 64)).contains(&n) {
                 return Err(fail(format!("{n} does not fit in 64 bits (allowed: -2^63 to 2^64-1)")));
@@ -235,7 +246,9 @@ fn float(arg: &Arg, single: bool) -> Result<f64, String> {
     let n = match arg.value {
         ArgValue::Number(n) => return Ok(n),
         ArgValue::HugeBig(f) if !single || f64::from(f as f32) == f => return Ok(f),
-        ArgValue::HugeBig(f) => return Err(format!("bigint {f:.0}n cannot be represented exactly as f32; pass a number")),
+        ArgValue::HugeBig(f) => {
+            return Err(format!("bigint {f:.0}n cannot be represented exactly as f32; pass a number"))
+        }
         ArgValue::Big(n) => n,
         ArgValue::Invalid(ref desc) => return Err(format!("{desc} is not a number")),
     };
@@ -269,7 +282,10 @@ mod tests {
         slot[0] = 2;
         slot[1] = 2;
         slot[8..].copy_from_slice(&u64::MAX.to_ne_bytes());
-        assert_eq!(Arg::from_slot(&slot), Arg { kind: ArgKind::Typed(ValueType::I64), value: ArgValue::Big(u64::MAX as i128) });
+        assert_eq!(
+            Arg::from_slot(&slot),
+            Arg { kind: ArgKind::Typed(ValueType::I64), value: ArgValue::Big(u64::MAX as i128) }
+        );
         assert_eq!(to_val("f", 0, &ValType::I64, &Arg::from_slot(&slot)).unwrap().unwrap_i64(), -1);
         slot[0] = 9;
         assert!(matches!(Arg::from_slot(&slot).value, ArgValue::Invalid(_)));
@@ -306,7 +322,10 @@ mod tests {
         let max = i128::MAX.to_string();
         assert!(to_val("f", 0, &ValType::F64, &big(&max)).is_err(), "2^127-1 rounds to 2^127");
         assert!(to_val("f", 0, &ValType::F32, &big(&max)).is_err());
-        assert!(to_val("f", 0, &ValType::F64, &big("-170141183460469231731687303715884105728")).is_ok(), "-2^127 is exact");
+        assert!(
+            to_val("f", 0, &ValType::F64, &big("-170141183460469231731687303715884105728")).is_ok(),
+            "-2^127 is exact"
+        );
         assert!(to_val("f", 0, &ValType::F64, &big("-170141183460469231731687303715884105727")).is_err());
         // Beyond i128: accepted by float parameters only when exact.
         let two_127 = "170141183460469231731687303715884105728";
@@ -413,7 +432,8 @@ mod tests {
 
     #[test]
     fn a_typed_argument_must_match_the_parameter() {
-        let typed = |kind: &str, n: f64| Arg::from_wire(&CallArg { kind: kind.into(), num: Some(n), big: None, desc: None });
+        let typed =
+            |kind: &str, n: f64| Arg::from_wire(&CallArg { kind: kind.into(), num: Some(n), big: None, desc: None });
         assert_eq!(to_val("f", 0, &ValType::F32, &typed("f32", 1.5)).unwrap().unwrap_f32(), 1.5);
         let e = to_val("f", 0, &ValType::F64, &typed("f32", 1.5)).unwrap_err();
         assert!(e.message.contains("types.f32(...) was given but the parameter is declared f64"), "{}", e.message);

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
+use wasmtime_wasi::cli::StdoutStream;
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{ClosedOutputStream, MemoryInputPipe, MemoryOutputPipe, SinkOutputStream};
-use wasmtime_wasi::cli::StdoutStream;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use crate::error::{WasmError, WasmResult};
@@ -25,7 +25,9 @@ pub struct WasiParts {
 
 pub fn build_context(
     permissions: &dyn PermissionPolicy,
-    program_name: &str, options: &InstantiateOptions) -> WasmResult<WasiParts> {
+    program_name: &str,
+    options: &InstantiateOptions,
+) -> WasmResult<WasiParts> {
     let mut builder = WasiCtxBuilder::new();
     builder.arg(program_name);
     for arg in options.args.iter().flatten() {
@@ -143,7 +145,11 @@ fn capitalize(name: &str) -> String {
 
 fn add_preopen(
     permissions: &dyn PermissionPolicy,
-    builder: &mut WasiCtxBuilder, guest: &str, host: &str, readonly: bool) -> WasmResult<()> {
+    builder: &mut WasiCtxBuilder,
+    guest: &str,
+    host: &str,
+    readonly: bool,
+) -> WasmResult<()> {
     if !guest.starts_with('/') {
         return Err(WasmError::wasi(format!(
             "preopens: guest path \"{guest}\" must be absolute (start with '/'), e.g. \"/data\""
@@ -211,13 +217,18 @@ mod tests {
 
     /// Compile and instantiate the WAT `source` with `options`, run it as a WASI command;
     /// its exit code and the instance (for its captured streams).
-    fn run_program(wasm: &WasmState, source: &str, options: InstantiateOptions) -> (i32, Arc<crate::instance::Instance>) {
+    fn run_program(
+        wasm: &WasmState,
+        source: &str,
+        options: InstantiateOptions,
+    ) -> (i32, Arc<crate::instance::Instance>) {
         crate::worker::block_on(async {
             let bytes = source.as_bytes().to_vec();
             let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes).await.unwrap();
             let pre = compiled.instance_pre(&wasm.linker).unwrap();
             let env = &wasm.instance_env;
-            let instance = Arc::new(crate::instance::create(env, pre, compiled.has_start, Some(&options)).await.unwrap());
+            let instance =
+                Arc::new(crate::instance::create(env, pre, compiled.has_start, Some(&options)).await.unwrap());
             let exit = crate::call::run(instance.clone(), CallOptions::default()).await.unwrap();
             (exit, instance)
         })
@@ -252,10 +263,18 @@ mod tests {
         let stdout_only = InstantiateOptions { stdout: Some(OutputMode::Pipe), ..Default::default() };
         assert_eq!(run_echo(stdout_only), (0, "out".to_string(), String::new()));
         // A closed stream fails the guest's writes; the other stream is unaffected.
-        let closed_stdout = InstantiateOptions { stdout: Some(OutputMode::Closed), stderr: Some(OutputMode::Pipe), ..Default::default() };
+        let closed_stdout = InstantiateOptions {
+            stdout: Some(OutputMode::Closed),
+            stderr: Some(OutputMode::Pipe),
+            ..Default::default()
+        };
         let (exit, _, err) = run_echo(closed_stdout);
         assert!(exit != 0 && err == "err", "closed stdout: exit {exit}, stderr {err:?}");
-        let closed_stderr = InstantiateOptions { stdout: Some(OutputMode::Pipe), stderr: Some(OutputMode::Closed), ..Default::default() };
+        let closed_stderr = InstantiateOptions {
+            stdout: Some(OutputMode::Pipe),
+            stderr: Some(OutputMode::Closed),
+            ..Default::default()
+        };
         assert_eq!(run_echo(closed_stderr), (0, "out".to_string(), String::new()));
     }
 
@@ -280,12 +299,21 @@ mod tests {
             (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
         if std::env::var_os(INHERIT_CHILD).is_some() {
             let wasm = state(PathPolicy::default());
-            let options = InstantiateOptions { inherit_stdout: Some(true), stderr: Some(OutputMode::Inherit), ..Default::default() };
+            let options = InstantiateOptions {
+                inherit_stdout: Some(true),
+                stderr: Some(OutputMode::Inherit),
+                ..Default::default()
+            };
             run_program(&wasm, MARKED, options);
             return;
         }
         let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["wasi::tests::inherited_streams_are_the_processes_own", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "wasi::tests::inherited_streams_are_the_processes_own",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(INHERIT_CHILD, "1")
             .output()
             .unwrap();
@@ -301,10 +329,19 @@ mod tests {
         let wasm = state(PathPolicy::default());
         let build = |options: InstantiateOptions| build_context(&*wasm.instance_env.permissions, "p", &options);
         assert!(build(InstantiateOptions::default()).is_ok());
-        let both_stdin = InstantiateOptions { stdin: Some(StdinSource::Text("x".into())), inherit_stdin: Some(true), ..Default::default() };
+        let both_stdin = InstantiateOptions {
+            stdin: Some(StdinSource::Text("x".into())),
+            inherit_stdin: Some(true),
+            ..Default::default()
+        };
         assert_eq!(code(build(both_stdin)), Some(ErrorCode::WasiError));
         assert!(build(InstantiateOptions { inherit_stdin: Some(true), ..Default::default() }).is_ok());
-        assert!(build(InstantiateOptions { inherit_stdin: Some(false), stdin: Some(StdinSource::Text("x".into())), ..Default::default() }).is_ok());
+        assert!(build(InstantiateOptions {
+            inherit_stdin: Some(false),
+            stdin: Some(StdinSource::Text("x".into())),
+            ..Default::default()
+        })
+        .is_ok());
         for (mode, inherit, ok) in [
             (Some(OutputMode::Pipe), Some(true), false),
             (Some(OutputMode::Null), Some(true), false),
@@ -333,8 +370,13 @@ mod tests {
         let arg = InstantiateOptions { args: Some(vec!["a\0b".into()]), ..Default::default() };
         assert_eq!(code(build(arg)), Some(ErrorCode::WasiError));
         assert!(build(InstantiateOptions { args: Some(vec!["a b".into()]), ..Default::default() }).is_ok());
-        for (key, value, ok) in [("", "v", false), ("A=B", "v", false), ("A\0", "v", false), ("A", "v\0", false), ("A", "v=w", true)] {
-            let env = InstantiateOptions { env: Some([(key.to_string(), value.to_string())].into_iter().collect()), ..Default::default() };
+        for (key, value, ok) in
+            [("", "v", false), ("A=B", "v", false), ("A\0", "v", false), ("A", "v\0", false), ("A", "v=w", true)]
+        {
+            let env = InstantiateOptions {
+                env: Some([(key.to_string(), value.to_string())].into_iter().collect()),
+                ..Default::default()
+            };
             assert_eq!(code(build(env)), if ok { None } else { Some(ErrorCode::WasiError) }, "env {key:?}={value:?}");
         }
     }
@@ -356,7 +398,10 @@ mod tests {
                 None => Preopen::Path(path),
                 Some(_) => Preopen::Options(PreopenOptions { path, readonly }),
             };
-            let options = InstantiateOptions { preopens: Some([(guest.to_string(), preopen)].into_iter().collect()), ..Default::default() };
+            let options = InstantiateOptions {
+                preopens: Some([(guest.to_string(), preopen)].into_iter().collect()),
+                ..Default::default()
+            };
             code(build_context(&*wasm.instance_env.permissions, "p", &options))
         };
         assert_eq!(preopen("/w", &writable, None), None);

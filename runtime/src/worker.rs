@@ -87,9 +87,7 @@ where
             let _ = done.send(block_on(call));
         })
         .map_err(|e| WasmError::call(format!("no thread to finish the call on: {e}")))?;
-    result
-        .await
-        .map_err(|_| WasmError::bug("the thread running the call ended without a result"))?
+    result.await.map_err(|_| WasmError::bug("the thread running the call ended without a result"))?
 }
 
 /// The runtime that wasmtime-wasi's async host functions do their I/O on (file work on
@@ -97,12 +95,7 @@ where
 /// wasm runs, so that WASI never depends on the embedder's event loop: the JS thread's
 /// runtime may be blocked in `block_on` (a sync call), and worker threads have none.
 static IO_RUNTIME: LazyLock<Option<tokio::runtime::Runtime>> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("ext_wasm-io")
-        .enable_all()
-        .build()
-        .ok()
+    tokio::runtime::Builder::new_multi_thread().worker_threads(1).thread_name("ext_wasm-io").enable_all().build().ok()
 });
 
 /// Make the I/O runtime current on this thread until the guard drops. Without it (it

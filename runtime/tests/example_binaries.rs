@@ -15,7 +15,8 @@ fn fixture_wasm_files_match_their_wat_sources() {
 }
 
 fn check_dir(relative: &str) {
-    let dir = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join(relative);
+    let dir = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()))
+        .join(relative);
     let bless = std::env::var_os("BLESS").is_some();
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).expect("directory exists") {

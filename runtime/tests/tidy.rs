@@ -140,3 +140,21 @@ fn the_cycle_check_finds_a_cycle() {
     assert_eq!(cycle_from(&graph, "a"), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
     assert_eq!(cycle_from(&graph, "d"), None);
 }
+
+/// The hand-written code is formatted by `rustfmt.toml` (`cargo xtask test` runs the same
+/// check, and clippy, as checks of their own).
+#[test]
+fn hand_written_code_is_formatted() {
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["fmt", "--all", "--check"])
+        .current_dir(root())
+        .output()
+        .expect("cargo runs");
+    let diff = String::from_utf8_lossy(&output.stdout);
+    let files: Vec<&str> = diff.lines().filter_map(|l| l.strip_prefix("Diff in ")).collect();
+    assert!(
+        output.status.success(),
+        "run `cargo fmt`; unformatted: {files:#?}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

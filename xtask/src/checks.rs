@@ -23,10 +23,13 @@ pub enum Outcome {
     Skipped(String),
 }
 
+/// The body of a check.
+type CheckFn = Box<dyn Fn(&Run) -> anyhow::Result<Outcome>>;
+
 /// One named check of a run.
 pub struct Check {
     pub name: &'static str,
-    run: Box<dyn Fn(&Run) -> anyhow::Result<Outcome>>,
+    run: CheckFn,
 }
 
 /// What a check may use from the run.
@@ -124,7 +127,11 @@ pub fn run_all(title: &str, checks: &[Check]) -> ExitCode {
     let ci = ci();
     eprintln!("\n==> summary");
     print!("{}", summary.render(title, ci));
-    if summary.success(ci) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if summary.success(ci) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Run `checks` in order, each with an empty skip log at `skip_log`.
@@ -208,7 +215,10 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             skips,
-            [("typecheck".to_string(), "no tsc".to_string()), ("scenario.ts".to_string(), "no reason given".to_string())]
+            [
+                ("typecheck".to_string(), "no tsc".to_string()),
+                ("scenario.ts".to_string(), "no reason given".to_string())
+            ]
         );
     }
 

@@ -33,10 +33,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         Ok(model) => model,
         Err(diagnostics) => {
             eprint!("{}", diagnostics.render());
-            bail!(
-                "{} is invalid: fix the errors above and run `cargo xtask codegen` again",
-                codegen::SPEC_PATH
-            );
+            bail!("{} is invalid: fix the errors above and run `cargo xtask codegen` again", codegen::SPEC_PATH);
         }
     };
     let pending = codegen::pending_codes(&model);
@@ -52,10 +49,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .with_context(|| format!("writing generated files under {}", root.display()))?;
     if check {
         if !changed.is_empty() {
-            let list: Vec<String> = changed
-                .iter()
-                .map(|p| format!("  {}", p.display()))
-                .collect();
+            let list: Vec<String> = changed.iter().map(|p| format!("  {}", p.display())).collect();
             bail!(
                 "generated files are not up to date with {}:\n{}\nrun `cargo xtask codegen` and commit the result",
                 codegen::SPEC_PATH,
@@ -67,18 +61,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         println!("generated/ is up to date ({} files)", files.len());
     } else {
         for path in &changed {
-            let what = if root.join(path).exists() {
-                "wrote"
-            } else {
-                "removed"
-            };
+            let what = if root.join(path).exists() { "wrote" } else { "removed" };
             println!("{what} {}", path.display());
         }
-        println!(
-            "{} of {} generated files changed",
-            changed.len(),
-            files.len()
-        );
+        println!("{} of {} generated files changed", changed.len(), files.len());
     }
     schemas(&root, check)
 }
@@ -105,4 +91,3 @@ fn schemas(root: &Path, check: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
-

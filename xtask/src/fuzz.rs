@@ -42,7 +42,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             println!("{USAGE}");
             return Ok(());
         }
-        [n] => n.parse::<u64>().ok().filter(|n| *n > 0).with_context(|| format!("SECONDS must be a positive whole number, got \"{n}\"\n{USAGE}"))?,
+        [n] => n
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("SECONDS must be a positive whole number, got \"{n}\"\n{USAGE}"))?,
         _ => bail!("{USAGE}"),
     };
     let root = util::root();
@@ -63,7 +67,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     util::step(&format!("cargo fuzz build ({} on {nightly})", targets.join(", ")));
     let build_log = logs.join("build.log");
-    let (ok, _) = cargo_fuzz(&nightly, &fuzz_dir, &["build".into(), "--target-dir".into(), path_arg(&work)], &build_log, None)?;
+    let (ok, _) =
+        cargo_fuzz(&nightly, &fuzz_dir, &["build".into(), "--target-dir".into(), path_arg(&work)], &build_log, None)?;
     if !ok {
         bail!(
             "the fuzz targets did not build (log: {}):\n{}",
@@ -88,11 +93,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         };
         println!("{:<10} {:>8.0} {:>14} {:>8}  {notes}", r.target, r.seconds, executions, r.crashes.len());
     }
-    let bad: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.crashes.is_empty() || r.failure.is_some())
-        .map(|r| r.target.as_str())
-        .collect();
+    let bad: Vec<&str> =
+        reports.iter().filter(|r| !r.crashes.is_empty() || r.failure.is_some()).map(|r| r.target.as_str()).collect();
     if !bad.is_empty() {
         bail!("fuzzing found problems in: {} (logs in {})", bad.join(", "), logs.display());
     }
@@ -123,7 +125,16 @@ fn nightly_toolchain() -> anyhow::Result<String> {
 fn nightly_cargo(nightly: &str) -> Command {
     let mut command = Command::new("rustup");
     command.args(["run", nightly, "cargo"]);
-    for var in ["CARGO", "RUSTUP_TOOLCHAIN", "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET"] {
+    for var in [
+        "CARGO",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTC_WRAPPER",
+        "RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+    ] {
         command.env_remove(var);
     }
     command
@@ -161,7 +172,12 @@ fn list_targets(nightly: &str, fuzz_dir: &Path) -> anyhow::Result<Vec<String>> {
     if !out.status.success() {
         bail!("`cargo fuzz list` failed: {}", String::from_utf8_lossy(&out.stderr));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 /// Start the compile target from real modules (only files not already in the corpus).
@@ -185,7 +201,14 @@ fn seed_compile_corpus(root: &Path, fuzz_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_target(nightly: &str, fuzz_dir: &Path, work: &Path, logs: &Path, target: &str, seconds: u64) -> anyhow::Result<Report> {
+fn run_target(
+    nightly: &str,
+    fuzz_dir: &Path,
+    work: &Path,
+    logs: &Path,
+    target: &str,
+    seconds: u64,
+) -> anyhow::Result<Report> {
     let artifacts = fuzz_dir.join("artifacts").join(target);
     let before = artifact_files(&artifacts);
     let log = logs.join(format!("{target}.log"));
@@ -220,7 +243,13 @@ fn run_target(nightly: &str, fuzz_dir: &Path, work: &Path, logs: &Path, target: 
 
 /// Run `cargo fuzz ARGS` from the repository root with `--fuzz-dir`, all output to `log`.
 /// Returns (succeeded, killed by the watchdog).
-fn cargo_fuzz(nightly: &str, fuzz_dir: &Path, args: &[String], log: &Path, watchdog: Option<Duration>) -> anyhow::Result<(bool, bool)> {
+fn cargo_fuzz(
+    nightly: &str,
+    fuzz_dir: &Path,
+    args: &[String],
+    log: &Path,
+    watchdog: Option<Duration>,
+) -> anyhow::Result<(bool, bool)> {
     let mut command = nightly_cargo(nightly);
     command.arg("fuzz").arg(&args[0]).arg("--fuzz-dir").arg(fuzz_dir).args(&args[1..]);
     let mut child = command
@@ -265,13 +294,18 @@ fn cargo_fuzz(nightly: &str, fuzz_dir: &Path, args: &[String], log: &Path, watch
 /// last status line (`#N ...`).
 fn executions(output: &str) -> Option<u64> {
     let number = |s: &str| s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok());
-    if let Some(n) = output.lines().rev().find_map(|l| l.strip_prefix("stat::number_of_executed_units:").and_then(number)) {
+    if let Some(n) =
+        output.lines().rev().find_map(|l| l.strip_prefix("stat::number_of_executed_units:").and_then(number))
+    {
         return Some(n);
     }
     if let Some(n) = output.lines().rev().find_map(|l| l.strip_prefix("Done ").and_then(number)) {
         return Some(n);
     }
-    output.lines().rev().find_map(|l| l.strip_prefix('#').and_then(|rest| rest.split_whitespace().next()).and_then(|n| n.parse().ok()))
+    output
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix('#').and_then(|rest| rest.split_whitespace().next()).and_then(|n| n.parse().ok()))
 }
 
 fn artifact_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,9 +1,9 @@
 //! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `run SCRIPT [ARGS]...`  prerequisites, release build, then `forge-wasm run SCRIPT`
-//! - `test`                  prerequisites, then every check: codegen freshness,
-//!                           `cargo test --workspace`, the WASI test suite (when present);
-//!                           ends with a summary naming every skip (`checks.rs`)
+//! - `test`                  prerequisites, then every check: codegen freshness, fmt,
+//!   clippy, `cargo test --workspace`, the WASI test suite (when present); ends with a
+//!   summary naming every skip (`checks.rs`)
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
 //! - `bench`                 benchmarks against baselines measured in the same run
@@ -50,9 +50,7 @@ fn main() -> ExitCode {
         "bench" => prereqs::ensure().and_then(|()| bench::run(rest)),
         "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
         "mutants" => mutants::run(rest),
-        "wasi-testsuite" => {
-            prereqs::ensure().and_then(|()| wasi_testsuite::run(rest))
-        }
+        "wasi-testsuite" => prereqs::ensure().and_then(|()| wasi_testsuite::run(rest)),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
@@ -90,6 +88,10 @@ fn test_checks() -> Vec<Check> {
     vec![
         Check::plain("codegen --check: generated/ matches spec/runtime-wasm.kdl", |_| {
             codegen::run(&["--check".to_string()])
+        }),
+        Check::plain("cargo fmt --check (rustfmt.toml)", |run| run.cargo(&["fmt", "--all", "--check"])),
+        Check::plain("cargo clippy -D warnings (lints in Cargo.toml)", |run| {
+            run.cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
         }),
         Check::plain("cargo test --workspace", |run| run.cargo(&["test", "--workspace"])),
         Check::new("wasi-testsuite", |_| match wasi_testsuite::default_dir() {

@@ -16,11 +16,7 @@ fn have_simde() -> bool {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 pub fn ensure() -> anyhow::Result<()> {
@@ -29,7 +25,9 @@ pub fn ensure() -> anyhow::Result<()> {
     }
     let install = format!("apt-get update && apt-get install -y {}", PACKAGES.join(" "));
     if !is_root() {
-        anyhow::bail!("missing build prerequisites (cmake, SIMDe headers); install them with:\n    sudo sh -c '{install}'");
+        anyhow::bail!(
+            "missing build prerequisites (cmake, SIMDe headers); install them with:\n    sudo sh -c '{install}'"
+        );
     }
     crate::util::step(&format!("installing build prerequisites: {install}"));
     let status = Command::new("sh").arg("-c").arg(format!("DEBIAN_FRONTEND=noninteractive {install}")).status()?;

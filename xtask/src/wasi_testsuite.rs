@@ -82,7 +82,8 @@ fn plan(dir: &Path, work: &Path) -> anyhow::Result<Vec<Value>> {
         let name = format!("{}/{stem}", suite.unwrap_or_default());
         let spec_path = wasm.with_extension("json");
         let spec: Value = if spec_path.exists() {
-            serde_json::from_slice(&std::fs::read(&spec_path)?).with_context(|| format!("parsing {}", spec_path.display()))?
+            serde_json::from_slice(&std::fs::read(&spec_path)?)
+                .with_context(|| format!("parsing {}", spec_path.display()))?
         } else {
             json!({})
         };

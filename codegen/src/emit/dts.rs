@@ -48,10 +48,7 @@ pub fn tsdoc(lines: &[String], indent: usize) -> String {
     let pad = " ".repeat(indent);
     let mut out = format!("{pad}/**\n");
     // Trailing blank lines add nothing.
-    let end = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |i| i + 1);
+    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
     for line in &lines[..end] {
         let line = line.replace("*/", "*\\/");
         if line.trim().is_empty() {
@@ -85,10 +82,7 @@ fn function_doc(model: &Model, f: &Function, category: &str) -> Vec<String> {
     let class = error_class(model);
     for t in &f.throws {
         if let Some(e) = model.error(t.code) {
-            lines.push(format!(
-                "@throws {{{class}}} {} {} — {}",
-                e.code, e.name, e.meaning
-            ));
+            lines.push(format!("@throws {{{class}}} {} {} — {}", e.code, e.name, e.meaning));
         }
     }
     for ex in &f.examples {
@@ -127,18 +121,14 @@ fn build(model: &Model) -> DtsTemplate {
                 .iter()
                 .map(|p| Decl {
                     doc: tsdoc(&text_lines(&p.doc), 4),
-                    decl: format!(
-                        "readonly {}{}: {}",
-                        p.name,
-                        if p.optional { "?" } else { "" },
-                        p.ty.text
-                    ),
+                    decl: format!("readonly {}{}: {}", p.name, if p.optional { "?" } else { "" }, p.ty.text),
                 })
                 .collect();
-            members.extend(c.methods.iter().map(|m| Decl {
-                doc: tsdoc(&function_doc(model, m, "Classes"), 4),
-                decl: signature(&m.name, m),
-            }));
+            members.extend(
+                c.methods
+                    .iter()
+                    .map(|m| Decl { doc: tsdoc(&function_doc(model, m, "Classes"), 4), decl: signature(&m.name, m) }),
+            );
             Container {
                 doc: tsdoc(&with_category(&c.doc, "Classes"), 2),
                 name: c.name.clone(),
@@ -189,10 +179,7 @@ fn build(model: &Model) -> DtsTemplate {
                     lines.push(String::new());
                     lines.extend(text_lines(&e.doc));
                 }
-                Decl {
-                    doc: tsdoc(&lines, 4),
-                    decl: format!("readonly {}: {}", e.name, e.code),
-                }
+                Decl { doc: tsdoc(&lines, 4), decl: format!("readonly {}: {}", e.name, e.code) }
             })
             .collect(),
     };
@@ -213,23 +200,12 @@ fn build(model: &Model) -> DtsTemplate {
         }
         lines.push(String::new());
         lines.push("@category Types".into());
-        let values: Vec<String> = e
-            .values
-            .iter()
-            .map(|v| format!("\"{}\"", v.value))
-            .collect();
-        Decl {
-            doc: tsdoc(&lines, 2),
-            decl: format!("export type {} = {}", e.name, values.join(" | ")),
-        }
+        let values: Vec<String> = e.values.iter().map(|v| format!("\"{}\"", v.value)).collect();
+        Decl { doc: tsdoc(&lines, 2), decl: format!("export type {} = {}", e.name, values.join(" | ")) }
     }));
     types.extend(model.unions.iter().map(|u| {
         let mut lines = text_lines(&u.doc);
-        let documented: Vec<_> = u
-            .variants
-            .iter()
-            .filter(|v| !v.doc.trim().is_empty())
-            .collect();
+        let documented: Vec<_> = u.variants.iter().filter(|v| !v.doc.trim().is_empty()).collect();
         if !documented.is_empty() {
             lines.push(String::new());
             for v in documented {
@@ -239,10 +215,7 @@ fn build(model: &Model) -> DtsTemplate {
         lines.push(String::new());
         lines.push("@category Types".into());
         let variants: Vec<String> = u.variants.iter().map(|v| wire_ts(&v.ty.ty)).collect();
-        Decl {
-            doc: tsdoc(&lines, 2),
-            decl: format!("export type {} = {}", u.name, variants.join(" | ")),
-        }
+        Decl { doc: tsdoc(&lines, 2), decl: format!("export type {} = {}", u.name, variants.join(" | ")) }
     }));
 
     let interfaces = model
@@ -256,12 +229,7 @@ fn build(model: &Model) -> DtsTemplate {
                 .iter()
                 .map(|f| Decl {
                     doc: tsdoc(&text_lines(&f.doc), 4),
-                    decl: format!(
-                        "{}{}: {}",
-                        f.name,
-                        if f.optional { "?" } else { "" },
-                        field_ts(f)
-                    ),
+                    decl: format!("{}{}: {}", f.name, if f.optional { "?" } else { "" }, field_ts(f)),
                 })
                 .collect(),
         })
@@ -302,9 +270,7 @@ mod tests {
     fn module_and_functions() {
         let out = output();
         assert!(
-            out.starts_with(
-                "// Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand.\n"
-            ),
+            out.starts_with("// Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand.\n"),
             "{out}"
         );
         assert!(out.contains("declare module \"demo:mod\" {\n"), "{out}");
@@ -316,46 +282,30 @@ mod tests {
         let out = output();
         assert!(out.contains("  export class Bin {\n"), "{out}");
         assert!(out.contains("    readonly label: string;\n"), "{out}");
-        assert!(
-            out.contains("    size(...extra: number[]): Promise<number>;\n"),
-            "{out}"
-        );
-        assert!(
-            out.contains("  export class DemoError extends Error {\n"),
-            "{out}"
-        );
+        assert!(out.contains("    size(...extra: number[]): Promise<number>;\n"), "{out}");
+        assert!(out.contains("  export class DemoError extends Error {\n"), "{out}");
         assert!(out.contains("  export namespace helpers {\n"), "{out}");
         assert!(out.contains("    export function red(): Color;\n"), "{out}");
         assert!(out.contains("  export const ErrorCode: {\n"), "{out}");
-        assert!(out.contains("     * 7000: Bad thing happened\n     *\n     * It was bad.\n     */\n    readonly BadThing: 7000;\n"), "{out}");
+        assert!(
+            out.contains(
+                "     * 7000: Bad thing happened\n     *\n     * It was bad.\n     */\n    readonly BadThing: 7000;\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
     fn types() {
         let out = output();
         assert!(out.contains("  export type Handle = number;\n"), "{out}");
-        assert!(
-            out.contains("   * - `\"dark-blue\"`: Dark blue.\n"),
-            "{out}"
-        );
-        assert!(
-            out.contains("  export type Color = \"red\" | \"dark-blue\";\n"),
-            "{out}"
-        );
-        assert!(
-            out.contains("  export type Shape = string | Thing[];\n"),
-            "{out}"
-        );
+        assert!(out.contains("   * - `\"dark-blue\"`: Dark blue.\n"), "{out}");
+        assert!(out.contains("  export type Color = \"red\" | \"dark-blue\";\n"), "{out}");
+        assert!(out.contains("  export type Shape = string | Thing[];\n"), "{out}");
         assert!(out.contains("  export interface Thing {\n"), "{out}");
-        assert!(
-            out.contains("    tags?: Record<string, number[]>;\n"),
-            "{out}"
-        );
+        assert!(out.contains("    tags?: Record<string, number[]>;\n"), "{out}");
         assert!(out.contains("    type: number | bigint;\n"), "{out}");
-        assert!(
-            !out.contains("Wire"),
-            "internal records are not declared: {out}"
-        );
+        assert!(!out.contains("Wire"), "internal records are not declared: {out}");
         assert!(out.trim_end().ends_with('}'));
     }
 }

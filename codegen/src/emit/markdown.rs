@@ -5,22 +5,21 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
 /// Render `md` to HTML; `link` maps the text of an inline code span to an href, if any.
 pub fn to_html(md: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
-    let events =
-        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
-            match ev {
-                Event::Code(code) => match link(&code) {
-                    Some(href) => Event::InlineHtml(CowStr::from(format!(
-                        "<a href=\"{}\"><code>{}</code></a>",
-                        escape(&href),
-                        escape(&code)
-                    ))),
-                    None => Event::Code(code),
-                },
-                // Raw HTML in a spec doc is shown as text: the docs are not a place for markup.
-                Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
-                other => other,
-            }
-        });
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
+        match ev {
+            Event::Code(code) => match link(&code) {
+                Some(href) => Event::InlineHtml(CowStr::from(format!(
+                    "<a href=\"{}\"><code>{}</code></a>",
+                    escape(&href),
+                    escape(&code)
+                ))),
+                None => Event::Code(code),
+            },
+            // Raw HTML in a spec doc is shown as text: the docs are not a place for markup.
+            Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+            other => other,
+        }
+    });
     let mut out = String::new();
     html::push_html(&mut out, events);
     out.trim_end().to_string()

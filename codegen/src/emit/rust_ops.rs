@@ -49,21 +49,13 @@ fn render(tokens: TokenStream, trailer: Option<String>) -> syn::Result<String> {
     for item in file.items {
         let is_use = matches!(item, syn::Item::Use(_));
         match chunks.last_mut() {
-            Some(last) if is_use && matches!(last.last(), Some(syn::Item::Use(_))) => {
-                last.push(item)
-            }
+            Some(last) if is_use && matches!(last.last(), Some(syn::Item::Use(_))) => last.push(item),
             _ => chunks.push(vec![item]),
         }
     }
     let mut parts: Vec<String> = chunks
         .into_iter()
-        .map(|items| {
-            prettyplease::unparse(&syn::File {
-                shebang: None,
-                attrs: Vec::new(),
-                items,
-            })
-        })
+        .map(|items| prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items }))
         .collect();
     parts.extend(trailer);
     let text = parts.join("\n");
@@ -73,12 +65,7 @@ fn render(tokens: TokenStream, trailer: Option<String>) -> syn::Result<String> {
 
 /// The extension's Rust name: the module specifier with non-identifier characters as `_`.
 pub fn extension_name(model: &Model) -> String {
-    model
-        .module
-        .specifier
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+    model.module.specifier.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
 fn ops_tokens(model: &Model) -> TokenStream {
@@ -150,35 +137,18 @@ fn json_schemas(model: &Model) -> TokenStream {
 /// `#[doc = " line"]` per line of `text`, so prettyplease prints `/// line`.
 fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|l| {
-        let line = if l.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", l.trim_end())
-        };
+        let line = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
 }
 
 fn error_code(model: &Model) -> TokenStream {
-    let idents: Vec<Ident> = model
-        .errors
-        .iter()
-        .map(|e| format_ident!("{}", e.name))
-        .collect();
-    let codes: Vec<Literal> = model
-        .errors
-        .iter()
-        .map(|e| Literal::u16_unsuffixed(e.code))
-        .collect();
+    let idents: Vec<Ident> = model.errors.iter().map(|e| format_ident!("{}", e.name)).collect();
+    let codes: Vec<Literal> = model.errors.iter().map(|e| Literal::u16_unsuffixed(e.code)).collect();
     let names: Vec<&str> = model.errors.iter().map(|e| e.name.as_str()).collect();
     let meanings: Vec<&str> = model.errors.iter().map(|e| e.meaning.as_str()).collect();
-    let docs = model.errors.iter().map(|e| {
-        doc_attrs(&format!(
-            "{} {}: {}\n\n{}",
-            e.code, e.name, e.meaning, e.doc
-        ))
-    });
+    let docs = model.errors.iter().map(|e| doc_attrs(&format!("{} {}: {}\n\n{}", e.code, e.name, e.meaning, e.doc)));
     quote! {
         #[doc = " Every error code of the module: `WasmError.code` in JS."]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -289,19 +259,13 @@ fn has_default(model: &Model, t: &WireType, depth: usize) -> bool {
 }
 
 fn record_has_default(model: &Model, r: &Record, depth: usize) -> bool {
-    r.fields
-        .iter()
-        .all(|f| f.optional || has_default(model, &f.ty.ty, depth))
+    r.fields.iter().all(|f| f.optional || has_default(model, &f.ty.ty, depth))
 }
 
 fn record_tokens(model: &Model, r: &Record) -> TokenStream {
     let doc = doc_attrs(&r.doc);
     let name = format_ident!("{}", r.name);
-    let default = if record_has_default(model, r, 0) {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
+    let default = if record_has_default(model, r, 0) { quote!(Default,) } else { quote!() };
     let fields = r.fields.iter().map(|f| {
         let doc = doc_attrs(&f.doc);
         let snake = names::to_snake(&f.name);
@@ -411,11 +375,7 @@ fn op_tokens(op: &Op) -> TokenStream {
             }
         }
     } else {
-        let op2 = if op.fast {
-            quote!(#[::deno_core::op2(fast)])
-        } else {
-            quote!(#[::deno_core::op2])
-        };
+        let op2 = if op.fast { quote!(#[::deno_core::op2(fast)]) } else { quote!(#[::deno_core::op2]) };
         quote! {
             #doc
             #op2
@@ -433,11 +393,7 @@ fn extension(model: &Model) -> String {
     let lit = |s: &str| Literal::string(s).to_string();
     let ext = extension_name(model);
     let module_spec = format!("ext:{ext}/10_wasm.js");
-    let ops: String = model
-        .ops
-        .iter()
-        .map(|o| format!("        {},\n", o.name))
-        .collect();
+    let ops: String = model.ops.iter().map(|o| format!("        {},\n", o.name)).collect();
     format!(
         "::deno_core::extension!(\n    {ext},\n    ops = [\n{ops}    ],\n    lazy_loaded_js = [\n        {} = {},\n        {} = {},\n    ],\n    synthetic_esm = [{} = {}],\n    options = {{ config: crate::WasmConfig }},\n    state = |state, options| crate::ops::init(state, options.config),\n    docs = {}\n);\n",
         lit(&format!("ext:{ext}/00_bindings.js")),
@@ -465,9 +421,7 @@ mod tests {
         let files = emit(&test_spec::model()).expect("the demo spec renders");
         for path in [TYPES_PATH, PATH] {
             let out = test_spec::file(&files, path);
-            assert!(out.starts_with(
-                "// Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand.\n"
-            ));
+            assert!(out.starts_with("// Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand.\n"));
             assert!(!out.contains("compile_error!"), "{out}");
             assert!(!out.contains("//!"));
             syn::parse_file(out).expect("output parses");
@@ -481,38 +435,28 @@ mod tests {
         let out = output();
         assert!(out.contains("#[repr(u16)]\npub enum ErrorCode {"), "{out}");
         assert!(out.contains("BadThing = 7000,"));
-        assert!(out.contains("pub const ALL: &'static [ErrorCode] = &[ErrorCode::BadThing, ErrorCode::LaterThing];"), "{out}");
         assert!(
-            out.contains("7001 => ::std::option::Option::Some(ErrorCode::LaterThing),"),
+            out.contains("pub const ALL: &'static [ErrorCode] = &[ErrorCode::BadThing, ErrorCode::LaterThing];"),
             "{out}"
         );
+        assert!(out.contains("7001 => ::std::option::Option::Some(ErrorCode::LaterThing),"), "{out}");
         assert!(out.contains("ErrorCode::BadThing => \"Bad thing happened\","));
     }
 
     #[test]
     fn wire_types() {
         let out = output();
+        assert!(out.contains("#[serde(rename = \"dark-blue\")]\n    DarkBlue,"), "{out}");
+        assert!(out.contains("#[derive(\n    Debug,\n    Clone,\n    PartialEq,\n    Default,"), "{out}");
+        assert!(out.contains("#[serde(rename_all = \"camelCase\", deny_unknown_fields)]\npub struct Thing {"));
+        assert!(out.contains("    #[serde(rename = \"type\")]\n    pub r#type: f64,"), "{out}");
         assert!(
-            out.contains("#[serde(rename = \"dark-blue\")]\n    DarkBlue,"),
+            out.contains("pub tags: ::std::option::Option<\n        ::indexmap::IndexMap<String, Vec<u32>>,\n    >,")
+                || out.contains("pub tags: ::std::option::Option<::indexmap::IndexMap<String, Vec<u32>>>,"),
             "{out}"
         );
-        assert!(
-            out.contains("#[derive(\n    Debug,\n    Clone,\n    PartialEq,\n    Default,"),
-            "{out}"
-        );
-        assert!(out.contains(
-            "#[serde(rename_all = \"camelCase\", deny_unknown_fields)]\npub struct Thing {"
-        ));
-        assert!(
-            out.contains("    #[serde(rename = \"type\")]\n    pub r#type: f64,"),
-            "{out}"
-        );
-        assert!(out.contains("pub tags: ::std::option::Option<\n        ::indexmap::IndexMap<String, Vec<u32>>,\n    >,") || out.contains("pub tags: ::std::option::Option<::indexmap::IndexMap<String, Vec<u32>>>,"), "{out}");
         assert!(out.contains("#[serde(untagged)]\npub enum Shape {"));
-        assert!(
-            out.contains("    /// Several things.\n    Many(Vec<Thing>),"),
-            "{out}"
-        );
+        assert!(out.contains("    /// Several things.\n    Many(Vec<Thing>),"), "{out}");
         assert!(out.contains("/// Internal wire form.\n"));
     }
 
@@ -523,10 +467,7 @@ mod tests {
             out.contains("pub fn json_schemas() -> ::std::vec::Vec<(&'static str, ::schemars::Schema)> {"),
             "{out}"
         );
-        assert!(
-            out.contains("::std::vec::Vec::from([document::<Thing>(\"Thing.schema.json\")])"),
-            "{out}"
-        );
+        assert!(out.contains("::std::vec::Vec::from([document::<Thing>(\"Thing.schema.json\")])"), "{out}");
         assert!(!out.contains("Wire.schema.json"), "internal records are not published: {out}");
         assert!(out.contains("schema.insert(\"$id\".into(), file.into());"), "{out}");
         assert!(out.contains("\"$comment\".into(),\n                \"Generated by `cargo xtask codegen` from spec/demo.kdl. Do not edit by hand.\""), "{out}");
@@ -537,14 +478,8 @@ mod tests {
         let out = output();
         assert!(out.contains("#[::deno_core::op2]\n#[serde]\npub async fn op_wasm_module_make(\n    state: Rc<RefCell<OpState>>,\n    #[string]\n    name: String,\n    #[buffer]\n    data: JsBuffer,\n    #[serde]\n    thing: Thing,\n) -> ::std::result::Result<Vec<Wire>, crate::error::WasmError> {\n    crate::ops::make(state, name, data, thing).await\n}"), "{out}");
         assert!(out.contains("#[::deno_core::op2(fast)]\npub fn op_wasm_instance_size(\n    state: &mut OpState,\n    handle: u32,\n) -> ::std::result::Result<u32, crate::error::WasmError> {\n    crate::ops::instance_size(state, handle)\n}"), "{out}");
-        assert!(
-            out.contains("#[::deno_core::op2]\n#[buffer]\npub fn op_wasm_memory_read("),
-            "{out}"
-        );
-        assert!(
-            out.contains("    #[buffer]\n    into: &mut [u8],\n"),
-            "{out}"
-        );
+        assert!(out.contains("#[::deno_core::op2]\n#[buffer]\npub fn op_wasm_memory_read("), "{out}");
+        assert!(out.contains("    #[buffer]\n    into: &mut [u8],\n"), "{out}");
         assert!(out.contains("/// Raises: 7000."));
     }
 
@@ -555,19 +490,15 @@ mod tests {
         assert!(out.contains("demo_mod"));
         assert!(out.contains("    ops = [\n        op_wasm_module_make,\n        op_wasm_instance_size,\n        op_wasm_memory_read,\n    ],\n"), "{out}");
         assert!(out.contains("    state = |state, options| crate::ops::init(state, options.config),\n    docs = \"A demo module.\"\n);\n"), "{out}");
-        assert!(
-            out.contains("\"ext:demo_mod/00_bindings.js\" = \"../generated/js/00_bindings.js\""),
-            "{out}"
-        );
-        assert!(
-            out.contains("synthetic_esm = [\"demo:mod\" = \"ext:demo_mod/10_wasm.js\"]"),
-            "{out}"
-        );
-        assert!(
-            out.contains("options = { config: crate::WasmConfig }"),
-            "{out}"
-        );
+        assert!(out.contains("\"ext:demo_mod/00_bindings.js\" = \"../generated/js/00_bindings.js\""), "{out}");
+        assert!(out.contains("synthetic_esm = [\"demo:mod\" = \"ext:demo_mod/10_wasm.js\"]"), "{out}");
+        assert!(out.contains("options = { config: crate::WasmConfig }"), "{out}");
         assert!(out.contains("pub const MODULE_SPECIFIER: &str = \"demo:mod\";"));
-        assert!(out.contains("pub const EXPORT_NAMES: &[&str] = &[\"Bin\", \"DemoError\", \"ErrorCode\", \"helpers\", \"make\"];"), "{out}");
+        assert!(
+            out.contains(
+                "pub const EXPORT_NAMES: &[&str] = &[\"Bin\", \"DemoError\", \"ErrorCode\", \"helpers\", \"make\"];"
+            ),
+            "{out}"
+        );
     }
 }

@@ -12,9 +12,7 @@ pub fn check_links(files: &Files) -> Vec<String> {
     let pages: BTreeMap<&str, &str> = files
         .iter()
         .filter_map(|(p, c)| {
-            p.strip_prefix(&format!("{DIR}/"))
-                .filter(|n| n.ends_with(".html"))
-                .map(|n| (n, c.as_str()))
+            p.strip_prefix(&format!("{DIR}/")).filter(|n| n.ends_with(".html")).map(|n| (n, c.as_str()))
         })
         .collect();
     let mut ids: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -30,10 +28,7 @@ pub fn check_links(files: &Files) -> Vec<String> {
         }
     }
     for (page, href) in hrefs {
-        if href.starts_with("http://")
-            || href.starts_with("https://")
-            || href.starts_with("mailto:")
-        {
+        if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("mailto:") {
             continue;
         }
         let (file, frag) = match href.split_once('#') {
@@ -63,10 +58,8 @@ mod html_check {
         pub hrefs: Vec<String>,
     }
 
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
+    const VOID: &[&str] =
+        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
 
     pub fn scan(text: &str) -> Result<Scan, String> {
         let mut ids = Vec::new();
@@ -92,20 +85,12 @@ mod html_check {
                 let name = name.trim().to_ascii_lowercase();
                 match stack.pop() {
                     Some(open) if open == name => {}
-                    other => {
-                        return Err(format!(
-                            "`</{name}>` closes `{}`",
-                            other.unwrap_or_else(|| "nothing".into())
-                        ))
-                    }
+                    other => return Err(format!("`</{name}>` closes `{}`", other.unwrap_or_else(|| "nothing".into()))),
                 }
                 continue;
             }
-            let name: String = tag
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let name: String =
+                tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
             if name.is_empty() {
                 return Err(format!("bad tag `<{tag}>`"));
             }
@@ -139,9 +124,7 @@ mod html_check {
             if s.is_empty() {
                 return Ok(out);
             }
-            let name_end = s
-                .find(|c: char| c == '=' || c.is_whitespace())
-                .unwrap_or(s.len());
+            let name_end = s.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(s.len());
             let name = s[..name_end].to_ascii_lowercase();
             s = s[name_end..].trim_start();
             if let Some(after) = s.strip_prefix('=') {

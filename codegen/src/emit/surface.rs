@@ -157,10 +157,7 @@ impl<'m> Item<'m> {
                     doc: &p.doc,
                 })
                 .collect(),
-            returns: Some(Returns {
-                ty: &f.returns.ty.text,
-                doc: f.returns.doc.trim(),
-            }),
+            returns: Some(Returns { ty: &f.returns.ty.text, doc: f.returns.doc.trim() }),
             throws: f.throws.iter().filter_map(|t| model.error(t.code)).collect(),
             examples: &f.examples,
             ..Item::new(kind, name, decl, &f.doc)
@@ -217,14 +214,8 @@ impl<'m> Surface<'m> {
                 });
                 // A method is declared as a member of its class: `call(name: string): T`.
                 let methods = c.methods.iter().map(|m| {
-                    Item::function(
-                        model,
-                        Kind::Method,
-                        format!("{}.{}", c.name, m.name),
-                        signature(&m.name, m),
-                        m,
-                    )
-                    .member("method")
+                    Item::function(model, Kind::Method, format!("{}.{}", c.name, m.name), signature(&m.name, m), m)
+                        .member("method")
                 });
                 Page {
                     file: class_page(&c.name),
@@ -238,11 +229,8 @@ impl<'m> Surface<'m> {
             .namespaces
             .iter()
             .map(|ns| {
-                let members: Vec<String> = ns
-                    .functions
-                    .iter()
-                    .map(|f| format!("  function {};", signature(&f.name, f)))
-                    .collect();
+                let members: Vec<String> =
+                    ns.functions.iter().map(|f| format!("  function {};", signature(&f.name, f))).collect();
                 Page {
                     file: namespace_page(&ns.name),
                     item: Item::new(
@@ -265,18 +253,9 @@ impl<'m> Surface<'m> {
             .collect();
 
         let mut types: Vec<Page<'m>> = Vec::new();
-        let type_page_of = |item: Item<'m>| Page {
-            file: type_page(&item.name),
-            item,
-            members: Vec::new(),
-        };
+        let type_page_of = |item: Item<'m>| Page { file: type_page(&item.name), item, members: Vec::new() };
         types.extend(model.aliases.iter().map(|a| {
-            type_page_of(Item::new(
-                Kind::Alias,
-                a.name.clone(),
-                format!("type {} = {};", a.name, a.ty.text),
-                &a.doc,
-            ))
+            type_page_of(Item::new(Kind::Alias, a.name.clone(), format!("type {} = {};", a.name, a.ty.text), &a.doc))
         }));
         types.extend(model.enums.iter().map(|e| {
             let values: Vec<String> = e.values.iter().map(|v| format!("\"{}\"", v.value)).collect();
@@ -285,18 +264,9 @@ impl<'m> Surface<'m> {
                 rows: e
                     .values
                     .iter()
-                    .map(|v| Row {
-                        name: format!("\"{}\"", v.value),
-                        ty: String::new(),
-                        doc: &v.doc,
-                    })
+                    .map(|v| Row { name: format!("\"{}\"", v.value), ty: String::new(), doc: &v.doc })
                     .collect(),
-                ..Item::new(
-                    Kind::Enum,
-                    e.name.clone(),
-                    format!("type {} = {};", e.name, values.join(" | ")),
-                    &e.doc,
-                )
+                ..Item::new(Kind::Enum, e.name.clone(), format!("type {} = {};", e.name, values.join(" | ")), &e.doc)
             })
         }));
         types.extend(model.public_records().map(|r| {
@@ -310,11 +280,7 @@ impl<'m> Surface<'m> {
                 rows: r
                     .fields
                     .iter()
-                    .map(|f| Row {
-                        name: optional_name(&f.name, f.optional),
-                        ty: field_ts(f),
-                        doc: &f.doc,
-                    })
+                    .map(|f| Row { name: optional_name(&f.name, f.optional), ty: field_ts(f), doc: &f.doc })
                     .collect(),
                 ..Item::new(
                     Kind::Interface,
@@ -331,31 +297,17 @@ impl<'m> Surface<'m> {
                 rows: u
                     .variants
                     .iter()
-                    .map(|v| Row {
-                        name: v.name.clone(),
-                        ty: wire_ts(&v.ty.ty),
-                        doc: &v.doc,
-                    })
+                    .map(|v| Row { name: v.name.clone(), ty: wire_ts(&v.ty.ty), doc: &v.doc })
                     .collect(),
-                ..Item::new(
-                    Kind::Union,
-                    u.name.clone(),
-                    format!("type {} = {};", u.name, variants.join(" | ")),
-                    &u.doc,
-                )
+                ..Item::new(Kind::Union, u.name.clone(), format!("type {} = {};", u.name, variants.join(" | ")), &u.doc)
             })
         }));
 
-        let sections = [
-            ("Functions", functions),
-            ("Classes", classes),
-            ("Namespaces", namespaces),
-            ("Types", types),
-        ]
-        .into_iter()
-        .filter(|(_, pages)| !pages.is_empty())
-        .map(|(title, pages)| Section { title, pages })
-        .collect();
+        let sections = [("Functions", functions), ("Classes", classes), ("Namespaces", namespaces), ("Types", types)]
+            .into_iter()
+            .filter(|(_, pages)| !pages.is_empty())
+            .map(|(title, pages)| Section { title, pages })
+            .collect();
         Surface { sections }
     }
 
@@ -390,11 +342,8 @@ mod tests {
             ]
         );
         let bin = surface.pages().find(|p| p.item.name == "Bin").expect("Bin");
-        let members: Vec<(Kind, &str, &str, &str)> = bin
-            .members
-            .iter()
-            .map(|m| (m.kind, m.name.as_str(), m.id.as_str(), m.signature.as_str()))
-            .collect();
+        let members: Vec<(Kind, &str, &str, &str)> =
+            bin.members.iter().map(|m| (m.kind, m.name.as_str(), m.id.as_str(), m.signature.as_str())).collect();
         assert_eq!(
             members,
             vec![

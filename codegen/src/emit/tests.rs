@@ -34,10 +34,7 @@ pub fn emit(model: &Model) -> Files {
         }
     }
     for e in &model.errors {
-        files.push((
-            format!("{DIR}/error_{}_{}.ts", e.code, e.name),
-            error_test(model, e),
-        ));
+        files.push((format!("{DIR}/error_{}_{}.ts", e.code, e.name), error_test(model, e)));
     }
     files.push((format!("{DIR}/exports.ts"), exports_test(model)));
     files
@@ -60,13 +57,7 @@ fn error_test(model: &Model, e: &ErrorDef) -> String {
         .unwrap_or_default()
         .trim_end()
         .lines()
-        .map(|l| {
-            if l.trim().is_empty() {
-                "\n".to_string()
-            } else {
-                format!("  {l}\n")
-            }
-        })
+        .map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("  {l}\n") })
         .collect();
     format!(
         r#"// {preamble}
@@ -109,11 +100,7 @@ if (caught.name !== {name_js}) {{
 }
 
 fn exports_test(model: &Model) -> String {
-    let names: Vec<String> = model
-        .export_names()
-        .iter()
-        .map(|n| format!("  {},\n", js_string(n)))
-        .collect();
+    let names: Vec<String> = model.export_names().iter().map(|n| format!("  {},\n", js_string(n))).collect();
     format!(
         r#"// {preamble}
 // The module exports exactly the names the spec declares.
@@ -170,16 +157,8 @@ mod scenario_tests {
         let files = emit(&test_spec::model());
         let t = test_spec::file(&files, "generated/tests/error_7000_BadThing.ts");
         assert!(t.contains("import * as wasm from \"demo:mod\";\n"), "{t}");
-        assert!(
-            t.contains(
-                "async function trigger(): Promise<void> {\n  await mod.make(\"bad\");\n}\n"
-            ),
-            "{t}"
-        );
-        assert!(
-            t.contains("if (!(caught instanceof wasm.DemoError)) {"),
-            "{t}"
-        );
+        assert!(t.contains("async function trigger(): Promise<void> {\n  await mod.make(\"bad\");\n}\n"), "{t}");
+        assert!(t.contains("if (!(caught instanceof wasm.DemoError)) {"), "{t}");
         assert!(t.contains("if (caught.code !== 7000) {"), "{t}");
         assert!(t.contains("if (caught.name !== \"BadThing\") {"), "{t}");
         assert!(t.contains("the trigger completed without throwing"), "{t}");

@@ -65,25 +65,6 @@ pub fn error_class(model: &Model) -> String {
         .map_or_else(|| "Error".to_string(), |c| c.name.clone())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wire_types_in_ts() {
-        let t = WireType::Map(Box::new(WireType::List(Box::new(WireType::U32))));
-        assert_eq!(wire_ts(&t), "Record<string, number[]>");
-        assert_eq!(array_of("number | bigint"), "(number | bigint)[]");
-        let m = crate::emit::test_spec::model();
-        assert_eq!(
-            signature("make", &m.functions[0]),
-            "make(name: string, options?: Thing): Promise<Handle>"
-        );
-        assert_eq!(params(&m.classes[0].methods[0]), "...extra: number[]");
-        assert_eq!(error_class(&m), "DemoError");
-    }
-}
-
 /// A class's declaration as shown in the docs: `class X extends Y {` with its properties
 /// (readonly) and method signatures, one per line, and the closing brace.
 pub fn class_declaration(c: &Class) -> String {
@@ -98,4 +79,20 @@ pub fn class_declaration(c: &Class) -> String {
         .collect();
     members.extend(c.methods.iter().map(|m| format!("  {};", signature(&m.name, m))));
     format!("{decl} {{\n{}\n}}", members.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_types_in_ts() {
+        let t = WireType::Map(Box::new(WireType::List(Box::new(WireType::U32))));
+        assert_eq!(wire_ts(&t), "Record<string, number[]>");
+        assert_eq!(array_of("number | bigint"), "(number | bigint)[]");
+        let m = crate::emit::test_spec::model();
+        assert_eq!(signature("make", &m.functions[0]), "make(name: string, options?: Thing): Promise<Handle>");
+        assert_eq!(params(&m.classes[0].methods[0]), "...extra: number[]");
+        assert_eq!(error_class(&m), "DemoError");
+    }
 }

@@ -22,7 +22,11 @@ pub fn trials(root: &Path) -> Vec<Trial> {
 }
 
 fn ensure(condition: bool, what: impl std::fmt::Display) -> Result<(), Failed> {
-    if condition { Ok(()) } else { Err(what.to_string().into()) }
+    if condition {
+        Ok(())
+    } else {
+        Err(what.to_string().into())
+    }
 }
 
 fn outcome(code: i32, stdout: &str, stderr: &str) -> Outcome {
@@ -99,7 +103,18 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, Failed> {
 fn collect_is_strict() -> Result<(), Failed> {
     let tmp = scratch(None)?;
     let dir = tmp.path();
-    for name in ["a.ts", "b.mts", "c.js", "d.mjs", "sub/e.ts", "_helper.ts", "_helpers/f.ts", "fixtures/g.ts", "h.wat", "i.json"] {
+    for name in [
+        "a.ts",
+        "b.mts",
+        "c.js",
+        "d.mjs",
+        "sub/e.ts",
+        "_helper.ts",
+        "_helpers/f.ts",
+        "fixtures/g.ts",
+        "h.wat",
+        "i.json",
+    ] {
         write(dir, name, "")?;
     }
     let found = harness::collect(dir)?;
@@ -171,13 +186,20 @@ fn scripts_that_exit_0_but_fail(root: &Path) -> Result<(), Failed> {
             false,
         ),
         ("by_hand.mjs", "console.error(\"FAIL: reported by the script itself\");\n".to_string(), false),
-        ("passes.mts", "const n: number = 1;\nconsole.log(`fine ${n}`);\nconsole.log(\"SKIP: a part\");\n".to_string(), true),
+        (
+            "passes.mts",
+            "const n: number = 1;\nconsole.log(`fine ${n}`);\nconsole.log(\"SKIP: a part\");\n".to_string(),
+            true,
+        ),
     ];
     for (name, source, passes) in cases {
         let script = write(dir, name, &source)?;
         let outcome = harness::run_script(root, &script, &Expectations::default(), &cache)?;
         // Without a clean exit the case would prove nothing about the marker.
-        ensure(outcome.code == Some(0), format!("{name}: expected exit 0, got {:?}\n{}", outcome.code, outcome.stderr))?;
+        ensure(
+            outcome.code == Some(0),
+            format!("{name}: expected exit 0, got {:?}\n{}", outcome.code, outcome.stderr),
+        )?;
         let verdict = harness::judge(&Expectations::default(), &outcome);
         match (passes, &verdict) {
             (true, Ok(())) => {}

@@ -11,10 +11,8 @@ pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
     if let Some(I32Exit(code)) = error.downcast_ref::<I32Exit>() {
         return WasmError::call(format!("\"{name}\": the WASI program exited with code {code}")).with_exit_code(*code);
     }
-    let backtrace = error
-        .downcast_ref::<WasmBacktrace>()
-        .map(|bt| format!("\nwasm backtrace:\n{bt}"))
-        .unwrap_or_default();
+    let backtrace =
+        error.downcast_ref::<WasmBacktrace>().map(|bt| format!("\nwasm backtrace:\n{bt}")).unwrap_or_default();
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(
             ErrorCode::FuelExhausted,

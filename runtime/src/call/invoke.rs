@@ -35,10 +35,9 @@ fn resolve(store: &mut InstanceStore, index: usize, function: &FunctionHandle) -
     if let Some(Some(func)) = store.func_cache.get(index) {
         return Ok(*func);
     }
-    let func = store
-        .instance
-        .get_func(&mut store.store, &function.name)
-        .ok_or_else(|| WasmError::export_not_found(format!("the instance has no function named \"{}\"", function.name)))?;
+    let func = store.instance.get_func(&mut store.store, &function.name).ok_or_else(|| {
+        WasmError::export_not_found(format!("the instance has no function named \"{}\"", function.name))
+    })?;
     if store.func_cache.len() <= index {
         store.func_cache.resize(index + 1, None);
     }

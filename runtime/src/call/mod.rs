@@ -109,12 +109,12 @@ pub fn check_args(instance: &Instance, name: &str, args: &[CallArg]) -> WasmResu
 pub async fn run(instance: Arc<Instance>, options: CallOptions) -> WasmResult<i32> {
     match instance.module.get_export("_start") {
         Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => {}
-        Some(_) => return Err(WasmError::export_not_found("\"_start\" is not a function without parameters and results")),
-        None => {
-            return Err(WasmError::export_not_found(
-                "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
-            ))
+        Some(_) => {
+            return Err(WasmError::export_not_found("\"_start\" is not a function without parameters and results"))
         }
+        None => return Err(WasmError::export_not_found(
+            "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
+        )),
     }
     crate::worker::run(move || {
         let mut guard = instance.store.lock();

@@ -51,7 +51,12 @@ pub fn batch_params(function: &FunctionHandle, count: u32, slots: &[u8]) -> Wasm
 }
 
 /// Slot group `i` of `width` bytes in `out`, or 5007 when the buffer is too short.
-pub fn result_slots<'a>(function: &FunctionHandle, out: &'a mut [u8], i: usize, width: usize) -> WasmResult<&'a mut [u8]> {
+pub fn result_slots<'a>(
+    function: &FunctionHandle,
+    out: &'a mut [u8],
+    i: usize,
+    width: usize,
+) -> WasmResult<&'a mut [u8]> {
     out.get_mut(i * width..(i + 1) * width)
         .ok_or_else(|| WasmError::type_mismatch(format!("{}: the buffer has no room for result {i}", function.name)))
 }

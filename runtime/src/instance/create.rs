@@ -93,9 +93,7 @@ impl InstanceSetup {
         let mut store = Store::new(module.engine(), data);
         store.limiter(|data| &mut data.limiter);
         crate::timeout::install(&mut store);
-        store
-            .set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL))
-            .map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        store.set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL)).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
         // The start function runs during instantiation: it gets the instance's timeout.
         crate::timeout::arm(&mut store, self.limits.timeout_ms);
         // WASI's host functions are async: a module that imports them is instantiated

@@ -100,11 +100,9 @@ impl Instance {
 
     /// The function behind handle `index` (5003 when this instance never gave it out).
     pub fn function(&self, index: u32) -> WasmResult<Arc<FunctionHandle>> {
-        self.functions
-            .lock()
-            .get(index as usize)
-            .cloned()
-            .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist in this instance")))
+        self.functions.lock().get(index as usize).cloned().ok_or_else(|| {
+            WasmError::export_not_found(format!("function handle {index} does not exist in this instance"))
+        })
     }
 
     /// The module's exports with their kinds and, for functions, signatures.

@@ -395,9 +395,8 @@ mod tests {
 
     #[test]
     fn a_renamed_key_is_named_with_its_path() {
-        let json = format!(
-            r#"{{"bytes":4,"detected":{{"readInto":false}},"checks":{{}},"write":{STATS},"reed":{STATS}}}"#
-        );
+        let json =
+            format!(r#"{{"bytes":4,"detected":{{"readInto":false}},"checks":{{}},"write":{STATS},"reed":{STATS}}}"#);
         let error = parse::<MemoryScript>(&json).unwrap_err();
         assert!(error.contains("reed"), "{error}");
         let json = format!(r#"{{"add":{STATS},"fnv1a":{STATS}}}"#);

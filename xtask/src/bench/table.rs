@@ -223,8 +223,12 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
         .ratio(kernel, raw_default),
     );
     rows.push(
-        Row::new("2 ref: raw fuel+epoch vs raw default", time_cell(raw_fuel_epoch), labelled("raw default", raw_default))
-            .ratio(raw_fuel_epoch, raw_default),
+        Row::new(
+            "2 ref: raw fuel+epoch vs raw default",
+            time_cell(raw_fuel_epoch),
+            labelled("raw default", raw_default),
+        )
+        .ratio(raw_fuel_epoch, raw_default),
     );
     rows.push(
         Row::new(format!("2 ref: Node fnv1a {mib} MiB"), time_cell(node_kernel), labelled("raw default", raw_default))
@@ -262,8 +266,12 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
     );
     if cache_off.is_some() {
         rows.push(
-            Row::new("3 compile: cold, cache off", time_cell(cache_off), labelled("raw Module::new, new process", raw_cold))
-                .ratio(cache_off, raw_cold),
+            Row::new(
+                "3 compile: cold, cache off",
+                time_cell(cache_off),
+                labelled("raw Module::new, new process", raw_cold),
+            )
+            .ratio(cache_off, raw_cold),
         );
     }
     rows.push(
@@ -308,10 +316,15 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
         );
         // What any awaited instantiate + drop costs in this engine before either does
         // work: the raw Wasmtime time plus two awaited no-op async ops.
-        let floor = base.zip(void_async).map(|(b, v)| M { median: b.median + 2.0 * v.median, min: b.min + 2.0 * v.min });
+        let floor =
+            base.zip(void_async).map(|(b, v)| M { median: b.median + 2.0 * v.median, min: b.min + 2.0 * v.min });
         rows.push(
-            Row::new(format!("4 ref: floor for {name}: raw + 2 awaited no-op ops"), time_cell(floor), "ours / floor".into())
-                .ratio(ours, floor),
+            Row::new(
+                format!("4 ref: floor for {name}: raw + 2 awaited no-op ops"),
+                time_cell(floor),
+                "ours / floor".into(),
+            )
+            .ratio(ours, floor),
         );
         rows.push(Row::new(
             format!("4 ref: Node new WebAssembly.Instance ({name})"),
@@ -362,7 +375,8 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
     match kernel_script {
         Some(k) => {
             for (i, run) in k.parallel.iter().enumerate() {
-                let ours = format!("{} vs {} serial", time_cell(Some(run.parallel.m())), time_cell(Some(run.serial.m())));
+                let ours =
+                    format!("{} vs {} serial", time_cell(Some(run.parallel.m())), time_cell(Some(run.serial.m())));
                 let baseline = raw_speedup.map(|x| format!("raw threads {x:.2}x")).unwrap_or_else(|| "n/a".into());
                 let row = Row::new(format!("6 parallel: {} instances, Promise.all", run.instances), ours, baseline)
                     .ratio_value(Some(run.speedup_median), |r| format!("{r:.2}x throughput"));
