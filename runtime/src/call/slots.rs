@@ -75,6 +75,43 @@ mod tests {
     use crate::error::ErrorCode;
     use wasmtime::ValType;
 
+    /// An argument slot holding the JS number `n` (kind auto, representation number).
+    fn number_slot(n: f64) -> [u8; SLOT] {
+        let mut slot = [0u8; SLOT];
+        slot[8..].copy_from_slice(&n.to_ne_bytes());
+        slot
+    }
+
+    #[test]
+    fn argument_slots_decode_in_order_and_need_every_byte() {
+        let pair = FunctionHandle::new("pair".into(), vec![ValType::I32, ValType::F64], vec![]);
+        let mut slots = number_slot(-7.0).to_vec();
+        slots.extend_from_slice(&number_slot(2.5));
+        let params = params_from_slots(&pair, &slots).unwrap();
+        assert_eq!((params[0].i32(), params[1].f64()), (Some(-7), Some(2.5)));
+        // One byte short of the second slot: 5007, naming the function and the sizes.
+        let error = params_from_slots(&pair, &slots[..2 * SLOT - 1]).unwrap_err();
+        assert_eq!(error.code, ErrorCode::TypeError);
+        assert!(error.message.contains("pair") && error.message.contains("31 bytes, 32 are needed"), "{error}");
+        // A value the parameter cannot hold exactly is the converter's 5007.
+        let error = params_from_slots(&pair, &[number_slot(1.5), number_slot(0.0)].concat()).unwrap_err();
+        assert_eq!(error.code, ErrorCode::TypeError);
+    }
+
+    #[test]
+    fn results_go_to_their_own_slots() {
+        let two = FunctionHandle::new("two".into(), vec![], vec![ValType::I32, ValType::F64]);
+        let mut out = vec![0xffu8; 2 * SLOT];
+        write_results(&two, &[Val::I32(5), Val::F64(0.25f64.to_bits())], &mut out).unwrap();
+        assert_eq!((out[0], out[SLOT]), (0, 3), "the kinds: i32, then f64");
+        assert_eq!(f64::from_ne_bytes(out[8..SLOT].try_into().unwrap()), 5.0);
+        assert_eq!(f64::from_ne_bytes(out[SLOT + 8..].try_into().unwrap()), 0.25);
+        let error = write_results(&two, &[Val::I32(5), Val::I32(6)], &mut out[..SLOT + 8]).unwrap_err();
+        assert!(error.message.contains("no room for result 1"), "{error}");
+        assert_eq!(result_slots(&two, &mut out, 1, SLOT).unwrap().len(), SLOT);
+        assert!(result_slots(&two, &mut out, 2, SLOT).is_err());
+    }
+
     #[test]
     fn a_batch_count_is_bounded_even_when_calls_take_no_bytes() {
         let none = FunctionHandle::new("none".into(), vec![], vec![ValType::I32]);
@@ -95,5 +132,10 @@ mod tests {
         let calls = batch_params(&pair, 2, &slots).unwrap();
         assert_eq!(calls.len(), 2);
         assert!(calls.iter().all(|params| params.len() == 2 && params.iter().all(|v| v.i32() == Some(0))));
+        // Each call reads its own slots.
+        let slots = [number_slot(1.0), number_slot(2.0), number_slot(3.0), number_slot(4.0)].concat();
+        let calls = batch_params(&pair, 2, &slots).unwrap();
+        let values: Vec<Vec<i32>> = calls.iter().map(|c| c.iter().filter_map(Val::i32).collect()).collect();
+        assert_eq!(values, vec![vec![1, 2], vec![3, 4]]);
     }
 }
