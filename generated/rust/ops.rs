@@ -350,6 +350,78 @@ pub fn op_wasm_instance_drop(
     crate::ops::instance_drop(state, instance)
 }
 
+/// Look up an exported global by name (from the module, without waiting for a call in flight): its value type and mutability.
+///
+/// Raises: 5003, 5005.
+#[::deno_core::op2]
+#[serde]
+pub fn op_wasm_instance_global_resolve(
+    state: &mut OpState,
+    instance: u32,
+    #[string]
+    name: String,
+) -> ::std::result::Result<GlobalInfo, crate::error::WasmError> {
+    crate::ops::instance_global_resolve(state, instance, name)
+}
+
+/// Read an exported global, waiting on a worker thread while a call holds the instance. Returns one 16-byte result slot as `op_wasm_function_call_sync` writes it (byte 0: 0 i32, 1 i64, 2 f32, 3 f64). v128 and reference globals are refused (5007).
+///
+/// Raises: 5003, 5005, 5007.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_instance_global_get(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    #[string]
+    name: String,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::instance_global_get(state, instance, name).await
+}
+
+/// Read an exported global on the JS thread: one 16-byte result slot as `op_wasm_instance_global_get` returns it, or an empty buffer when a call holds the instance (the JS side then falls back to the async read).
+///
+/// Raises: 5003, 5005, 5007.
+#[::deno_core::op2]
+#[buffer]
+pub fn op_wasm_instance_global_get_sync(
+    state: &mut OpState,
+    instance: u32,
+    #[string]
+    name: String,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::instance_global_get_sync(state, instance, name)
+}
+
+/// Write an exported mutable global, converting the value by the global's type with the converter of call arguments; waits on a worker thread while a call holds the instance. An immutable, v128 or reference global is refused (5007).
+///
+/// Raises: 5003, 5005, 5007.
+#[::deno_core::op2]
+pub async fn op_wasm_instance_global_set(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    #[string]
+    name: String,
+    #[serde]
+    value: CallArg,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::instance_global_set(state, instance, name, value).await
+}
+
+/// `op_wasm_instance_global_set` on the JS thread: returns false, writing nothing, when a call holds the instance (the JS side then falls back to the async write). The value is checked first, so a bad value fails even then.
+///
+/// Raises: 5003, 5005, 5007.
+#[::deno_core::op2]
+pub fn op_wasm_instance_global_set_sync(
+    state: &mut OpState,
+    instance: u32,
+    #[string]
+    name: String,
+    #[serde]
+    value: CallArg,
+) -> ::std::result::Result<bool, crate::error::WasmError> {
+    crate::ops::instance_global_set_sync(state, instance, name, value)
+}
+
 ::deno_core::extension!(
     runtime_wasm,
     ops = [
@@ -378,6 +450,11 @@ pub fn op_wasm_instance_drop(
         op_wasm_instance_set_fuel,
         op_wasm_instance_get_fuel,
         op_wasm_instance_drop,
+        op_wasm_instance_global_resolve,
+        op_wasm_instance_global_get,
+        op_wasm_instance_global_get_sync,
+        op_wasm_instance_global_set,
+        op_wasm_instance_global_set_sync,
     ],
     lazy_loaded_js = [
         "ext:runtime_wasm/00_bindings.js" = "../generated/js/00_bindings.js",

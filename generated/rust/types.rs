@@ -11,6 +11,7 @@ pub const EXPORT_NAMES: &[&str] = &[
     "Memory",
     "WasmError",
     "WasmFunction",
+    "WasmGlobal",
     "compile",
     "compileFile",
     "dropModule",
@@ -36,7 +37,7 @@ pub enum ErrorCode {
     CallError = 5002,
     /// 5003 ExportNotFound: Export not found in module
     ///
-    /// The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory). `Memory` methods on an instance that exports no memory fail with it too.
+    /// The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory, or `Instance.getGlobal` of a function). `Memory` methods on an instance that exports no memory fail with it too.
     ExportNotFound = 5003,
     /// 5004 InvalidModuleHandle: Invalid module handle
     ///
@@ -52,7 +53,7 @@ pub enum ErrorCode {
     MemoryError = 5006,
     /// 5007 TypeError: Type mismatch in function call
     ///
-    /// An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter.
+    /// An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global.
     TypeError = 5007,
     /// 5008 IoError: IO error (file loading)
     ///
@@ -433,6 +434,24 @@ pub struct FunctionInfo {
     pub params: Vec<ValueType>,
     /// Result types.
     pub results: Vec<ValueType>,
+}
+
+/// Wire form of a resolved exported global: its declared type and whether wasm declared it mutable.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GlobalInfo {
+    /// The global's value type.
+    #[serde(rename = "type")]
+    pub r#type: ValueType,
+    /// True for a `(mut ...)` global, which `WasmGlobal.set` may change.
+    pub mutable: bool,
 }
 
 /// Standard input for a guest: text (sent as UTF-8) or bytes.

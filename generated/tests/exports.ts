@@ -9,6 +9,7 @@ const expected: string[] = [
   "Memory",
   "WasmError",
   "WasmFunction",
+  "WasmGlobal",
   "compile",
   "compileFile",
   "dropModule",

@@ -307,6 +307,31 @@ declare module "runtime:wasm" {
      * @category Classes
      */
     drop(): Promise<void>;
+
+    /**
+     * Resolve an exported global to a `WasmGlobal` that reads it and, when wasm declared it `mut`, writes it. Each call returns a new handle; every handle of one export reads and writes the same global. Only exported globals are reachable: globals imported from JS are not supported.
+     *
+     * @param name The export name.
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @example A counter that wasm and JS share
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compile(`(module
+     *   (global $count (export "count") (mut i64) (i64.const 41))
+     *   (func (export "bump") (global.set $count (i64.add (global.get $count) (i64.const 1)))))`));
+     * const count = instance.getGlobal("count");
+     * console.log(count.name, count.type, count.mutable);
+     * await instance.call("bump");
+     * console.log(await count.get());
+     * await count.set(2n ** 63n - 1n);
+     * await instance.call("bump");
+     * console.log(await count.get());
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    getGlobal(name: string): WasmGlobal;
   }
 
   /**
@@ -376,6 +401,72 @@ declare module "runtime:wasm" {
      * @category Classes
      */
     callBatch(argsList: Value[][]): Promise<(number | bigint)[][]>;
+  }
+
+  /**
+   * An exported global of an instance (from `Instance.getGlobal`). Values are converted by the global's declared type exactly as call arguments and results are: i32, f32 and f64 as `number`, i64 as `bigint` (a safe-integer `number` is accepted too); v128 and reference globals cannot be read or written from JS (5007). A read or write waits for a call in flight in the instance, off the JS thread. After `Instance.drop` both fail with 5005.
+   *
+   * @category Classes
+   */
+  export class WasmGlobal {
+    /**
+     * The export name.
+     */
+    readonly name: string;
+
+    /**
+     * The global's declared value type.
+     */
+    readonly type: ValueType;
+
+    /**
+     * Whether wasm declared the global `mut`: only then can `WasmGlobal.set` change it.
+     */
+    readonly mutable: boolean;
+
+    /**
+     * The global's current value: a `number` for i32, f32 and f64 (NaN and -0 included), a `bigint` for i64. i32 and i64 read as signed.
+     *
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @example Read a float global
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compile(`(module (global (export "ratio") f32 (f32.const 0.1)))`));
+     * // An f32 holds 0.1 only approximately; reading gives that value exactly.
+     * console.log(await instance.getGlobal("ratio").get());
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    get(): Promise<number | bigint>;
+
+    /**
+     * Change a mutable global. The value is converted like an argument of `Instance.call`: a number or bigint that the global's type cannot hold exactly, or a `types.*` value of another type, is refused with 5007 and the global keeps its value. Setting a global wasm declared immutable fails with 5007 (TypeError), as assigning an immutable `WebAssembly.Global` does.
+     *
+     * @param value A number, a bigint, or a `types.*` value of the global's type.
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @example Only mutable globals change
+     * ```ts
+     * import { compile, instantiate, WasmError } from "runtime:wasm";
+     * const instance = await instantiate(await compile(`(module
+     *   (global (export "limit") i32 (i32.const 10))
+     *   (global (export "level") (mut i32) (i32.const 0)))`));
+     * const level = instance.getGlobal("level");
+     * await level.set(3);
+     * console.log(await level.get());
+     * try {
+     *   await instance.getGlobal("limit").set(99);
+     * } catch (error) {
+     *   if (!(error instanceof WasmError)) throw error;
+     *   console.log(error.code, error.name, error.message);
+     * }
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    set(value: Value): Promise<void>;
   }
 
   /**
@@ -600,7 +691,7 @@ declare module "runtime:wasm" {
     /**
      * 5003: Export not found in module
      *
-     * The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory). `Memory` methods on an instance that exports no memory fail with it too.
+     * The instance has no export with that name, or the export is not of the kind the operation needs (e.g. calling a memory, or `Instance.getGlobal` of a function). `Memory` methods on an instance that exports no memory fail with it too.
      */
     readonly ExportNotFound: 5003;
     /**
@@ -624,7 +715,7 @@ declare module "runtime:wasm" {
     /**
      * 5007: Type mismatch in function call
      *
-     * An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter.
+     * An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global.
      */
     readonly TypeError: 5007;
     /**

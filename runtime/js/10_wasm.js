@@ -446,6 +446,38 @@
 
 
 
+  /**
+   * An exported global (Instance.getGlobal). Reads and writes go by export name: the op
+   * checks the name, type and mutability against the module every time, so a forged
+   * handle can do no more than getGlobal could.
+   */
+  class WasmGlobal {
+    #id;
+    constructor(id, name, info) {
+      const valid = isHandle(id) && typeof name === "string" && info !== null && typeof info === "object";
+      this.#id = valid ? id : 0;
+      this.name = valid ? name : "";
+      this.type = valid ? info.type : "i32";
+      this.mutable = valid ? info.mutable === true : false;
+      Object.freeze(this);
+    }
+
+    async get() {
+      // A free instance answers on this thread (one slot); a busy one gives an empty
+      // buffer, and the read waits for its call on a worker.
+      let slot = callOp(ops.op_wasm_instance_global_get_sync, this.#id, this.name);
+      if (slot.byteLength === 0) slot = await invoke(ops.op_wasm_instance_global_get, this.#id, this.name);
+      return decodeResults(slotViews(new Uint8Array(slot)), 0, 1)[0];
+    }
+
+    async set(value) {
+      // The record form: the converter reports every value it cannot take, as for calls.
+      const arg = toCallArg(value);
+      if (callOp(ops.op_wasm_instance_global_set_sync, this.#id, this.name, arg)) return;
+      await invoke(ops.op_wasm_instance_global_set, this.#id, this.name, arg);
+    }
+  }
+
   function bytesOf(data, what) {
     if (data instanceof Uint8Array) return data;
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -734,6 +766,12 @@
       }
       return fn;
     }
+    getGlobal(name) {
+      if (typeof name !== "string") {
+        throw wasmError(ErrorCode.ExportNotFound, `getGlobal: the export name must be a string, got ${describe(name)}`);
+      }
+      return new WasmGlobal(this.#id, name, callOp(ops.op_wasm_instance_global_resolve, this.#id, name));
+    }
     async callWith(name, args, options) {
       if (!Array.isArray(args)) {
         throw wasmError(ErrorCode.TypeError, `callWith: args must be an array, got ${describe(args)}`);
@@ -779,6 +817,7 @@
     Instance,
     Memory,
     WasmFunction,
+    WasmGlobal,
     CapturedOutput,
     WasmError,
     ErrorCode,

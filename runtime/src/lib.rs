@@ -29,6 +29,7 @@ mod config;
 mod engine;
 pub mod error;
 mod fuel;
+mod globals;
 mod instance;
 mod limits;
 mod memory;

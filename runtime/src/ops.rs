@@ -12,7 +12,7 @@ use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
 use crate::error::{WasmError, WasmResult};
-use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, InstantiateOptions};
+use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, GlobalInfo, InstantiateOptions};
 use crate::instance::Instance;
 use crate::state::WasmState;
 
@@ -194,4 +194,29 @@ pub async fn instance_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> Wa
 
 pub fn instance_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
     wasm_of(state)?.remove_instance(instance)
+}
+
+pub fn instance_global_resolve(state: &mut OpState, instance: u32, name: String) -> WasmResult<GlobalInfo> {
+    crate::globals::resolve(&*instance_of(state, instance)?, &name)
+}
+
+pub async fn instance_global_get(state: Rc<RefCell<OpState>>, instance: u32, name: String) -> WasmResult<Vec<u8>> {
+    crate::globals::get(instance_in(&state, instance)?, name).await
+}
+
+pub fn instance_global_get_sync(state: &mut OpState, instance: u32, name: String) -> WasmResult<Vec<u8>> {
+    crate::globals::get_now(&*instance_of(state, instance)?, &name)
+}
+
+pub async fn instance_global_set(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    name: String,
+    value: CallArg,
+) -> WasmResult<()> {
+    crate::globals::set(instance_in(&state, instance)?, name, value).await
+}
+
+pub fn instance_global_set_sync(state: &mut OpState, instance: u32, name: String, value: CallArg) -> WasmResult<bool> {
+    crate::globals::set_now(&*instance_of(state, instance)?, &name, &value)
 }
