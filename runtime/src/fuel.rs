@@ -9,8 +9,7 @@ pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
     if !(fuel.is_finite() && fuel >= 0.0 && fuel.fract() == 0.0) {
         return Err(WasmError::type_mismatch(format!("setFuel: fuel must be a non-negative integer, got {fuel}")));
     }
-    crate::worker::run(move || {
-        let mut store = instance.store.lock();
+    Instance::with_store(instance, move |store| {
         store.fuel_limited = true;
         store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
     })
@@ -18,8 +17,7 @@ pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
 }
 
 pub async fn get_fuel(instance: Arc<Instance>) -> WasmResult<f64> {
-    crate::worker::run(move || {
-        let store = instance.store.lock();
+    Instance::with_store(instance, |store| {
         if !store.fuel_limited {
             return Ok(f64::INFINITY);
         }

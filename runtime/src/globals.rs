@@ -13,7 +13,6 @@ use wasmtime::{ExternType, GlobalType, Mutability, ValType};
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{CallArg, GlobalInfo};
 use crate::instance::{Instance, InstanceStore};
-use crate::memory::with_instance;
 use crate::values::{convert, type_name, value_type, write_slot, Arg, SLOT};
 
 /// The declared type of the exported global `name` (5003 when there is no such global).
@@ -71,7 +70,7 @@ pub fn get_now(instance: &Instance, name: &str) -> WasmResult<Vec<u8>> {
 /// Read the global, waiting for a call in flight on a worker; the value in one result slot.
 pub async fn get(instance: Arc<Instance>, name: String) -> WasmResult<Vec<u8>> {
     js_type(&name, &declared(&instance, &name)?)?;
-    with_instance(instance, move |store| read(store, &name)).await
+    Instance::with_store(instance, move |store| read(store, &name)).await
 }
 
 /// The value `arg` converted for the mutable global `name`, checked before any lock.
@@ -103,5 +102,5 @@ pub fn set_now(instance: &Instance, name: &str, arg: &CallArg) -> WasmResult<boo
 /// Write the global, waiting for a call in flight on a worker.
 pub async fn set(instance: Arc<Instance>, name: String, arg: CallArg) -> WasmResult<()> {
     let value = new_value(&instance, &name, &arg)?;
-    with_instance(instance, move |store| write(store, &name, value)).await
+    Instance::with_store(instance, move |store| write(store, &name, value)).await
 }

@@ -7,20 +7,7 @@
 use std::sync::Arc;
 
 use crate::error::{WasmError, WasmResult};
-use crate::instance::{Instance, InstanceStore};
-
-/// Run `f` with the instance locked: at once when free, else on a worker thread. Globals
-/// (`globals.rs`) take the lock the same way.
-pub async fn with_instance<T, F>(instance: Arc<Instance>, f: F) -> WasmResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut InstanceStore) -> WasmResult<T> + Send + 'static,
-{
-    if let Some(mut guard) = instance.store.try_lock() {
-        return f(&mut guard);
-    }
-    crate::worker::run(move || f(&mut instance.store.lock())).await
-}
+use crate::instance::Instance;
 
 /// A byte offset or length from JS: a non-negative integer that fits in memory's range.
 pub fn index(what: &str, value: f64) -> WasmResult<usize> {
@@ -42,7 +29,7 @@ pub fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops:
 pub async fn memory_read(instance: Arc<Instance>, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
     let offset = index("offset", offset)?;
     let length = index("length", length)?;
-    with_instance(instance, move |store| {
+    Instance::with_store(instance, move |store| {
         let memory = store.memory()?;
         let data = memory.data(&store.store);
         let range = bounds(offset, length, data.len())?;
@@ -53,7 +40,7 @@ pub async fn memory_read(instance: Arc<Instance>, offset: f64, length: f64) -> W
 
 pub async fn memory_write(instance: Arc<Instance>, offset: f64, bytes: Vec<u8>) -> WasmResult<()> {
     let offset = index("offset", offset)?;
-    with_instance(instance, move |store| {
+    Instance::with_store(instance, move |store| {
         let memory = store.memory()?;
         let target = memory.data_mut(&mut store.store);
         let range = bounds(offset, bytes.len(), target.len())?;
@@ -88,7 +75,7 @@ pub fn memory_write_now(instance: &Instance, offset: f64, bytes: &[u8]) -> WasmR
 }
 
 pub async fn memory_size(instance: Arc<Instance>) -> WasmResult<u32> {
-    with_instance(instance, |store| {
+    Instance::with_store(instance, |store| {
         let memory = store.memory()?;
         u32::try_from(memory.size(&store.store))
             .map_err(|_| WasmError::memory("the memory has more pages than a JS number reports exactly"))
@@ -98,7 +85,7 @@ pub async fn memory_size(instance: Arc<Instance>) -> WasmResult<u32> {
 
 pub async fn memory_grow(instance: Arc<Instance>, delta: f64) -> WasmResult<u32> {
     let delta = index("deltaPages", delta)? as u64;
-    with_instance(instance, move |store| {
+    Instance::with_store(instance, move |store| {
         let memory = store.memory()?;
         let old = memory.grow(&mut store.store, delta).map_err(|e| {
             let max = memory.ty(&store.store).maximum().map(|m| format!(" (maximum: {m} pages)")).unwrap_or_default();

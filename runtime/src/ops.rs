@@ -53,7 +53,8 @@ pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> Was
 pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let permissions = &*wasm.instance_env.permissions;
-    let compiled = crate::module::compile_file(wasm.engine.clone(), wasm.module_cache.clone(), permissions, path).await?;
+    let compiled =
+        crate::module::compile_file(wasm.engine.clone(), wasm.module_cache.clone(), permissions, path).await?;
     wasm.add_module(compiled)
 }
 
@@ -132,7 +133,12 @@ pub async fn function_call_numbers(
     crate::call::call_numbers(instance_in(&state, instance)?, index, count, [a, b, c, d]).await
 }
 
-pub async fn function_call(state: Rc<RefCell<OpState>>, instance: u32, index: u32, slots: JsBuffer) -> WasmResult<Vec<u8>> {
+pub async fn function_call(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    slots: JsBuffer,
+) -> WasmResult<Vec<u8>> {
     crate::call::call(instance_in(&state, instance)?, index, slots.to_vec(), CallOptions::default()).await
 }
 

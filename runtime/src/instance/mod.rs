@@ -68,6 +68,20 @@ impl Instance {
         Self { module, store: Arc::new(Mutex::new(store)), functions: Mutex::new(Vec::new()), streams }
     }
 
+    /// Run `f` with the instance's store locked: at once when it is free (answered on the
+    /// JS thread), else on a worker thread once the call holding it is done, so the event
+    /// loop never waits for a call. Memory, globals and fuel take the lock this way.
+    pub async fn with_store<T, F>(instance: Arc<Instance>, f: F) -> WasmResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut InstanceStore) -> WasmResult<T> + Send + 'static,
+    {
+        if let Some(mut guard) = instance.store.try_lock() {
+            return f(&mut guard);
+        }
+        crate::worker::run(move || f(&mut instance.store.lock())).await
+    }
+
     /// The signature of the exported function `name` (5003 when there is no such function).
     pub fn func_type(&self, name: &str) -> WasmResult<wasmtime::FuncType> {
         match self.module.get_export(name) {
