@@ -2,7 +2,9 @@
 //! root as working directory: one per example (`example_<fn>_<n>.ts`, the example verbatim
 //! under a header line that requires its standard output to be exactly the spec's `stdout=`),
 //! one per error code (`error_<code>_<Name>.ts`, asserting the trigger rejects with exactly
-//! that code; a pending code gets a file whose first line is `// skip: <reason>`), and
+//! that code; a pending code, which no script can cause, gets the checks a script can make:
+//! the code is published in `ErrorCode` under its name, and an error carrying it is named
+//! for it), and
 //! `exports.ts`, which checks the module's export list against the spec.
 
 use crate::emit::ts::error_class;
@@ -45,11 +47,33 @@ fn js_string(s: &str) -> String {
 }
 
 fn error_test(model: &Model, e: &ErrorDef) -> String {
+    let class = error_class(model);
     if let Some(reason) = &e.pending {
         let reason = reason.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-        return format!("// skip: {reason}\n// {}\nexport {{}};\n", preamble(model));
+        return format!(
+            r#"// {preamble}
+// Error code {code} ({name}) has no trigger: {reason}.
+// What a script can check: the code is published under its name, and an error carrying
+// it is named for it.
+import * as wasm from "{specifier}";
+
+const label = "error {code} ({name})";
+if (wasm.ErrorCode.{name} !== {code}) {{
+  throw new Error(`${{label}}: ErrorCode.{name} is ${{wasm.ErrorCode.{name}}}`);
+}}
+type WithCode = new (message: string, code: number) => wasm.{class};
+const probe = new (wasm.{class} as unknown as WithCode)("probe", {code});
+if (!(probe instanceof wasm.{class}) || probe.code !== {code} || probe.name !== "{name}") {{
+  throw new Error(`${{label}}: an error with code {code} is named ${{probe.name}}`);
+}}
+console.log(`${{label}}: published; no script can cause it`);
+"#,
+            preamble = preamble(model),
+            code = e.code,
+            name = e.name,
+            specifier = model.module.specifier,
+        );
     }
-    let class = error_class(model);
     let label = format!("error {} ({})", e.code, e.name);
     let trigger: String = e
         .trigger
@@ -162,9 +186,12 @@ mod scenario_tests {
         assert!(t.contains("if (caught.code !== 7000) {"), "{t}");
         assert!(t.contains("if (caught.name !== \"BadThing\") {"), "{t}");
         assert!(t.contains("the trigger completed without throwing"), "{t}");
-        let skip = test_spec::file(&files, "generated/tests/error_7001_LaterThing.ts");
-        assert!(skip.starts_with("// skip: needs a fixture\n"), "{skip}");
-        assert!(!skip.contains("import"), "{skip}");
+        // A pending code is not skipped: its test checks what a script can.
+        let pending = test_spec::file(&files, "generated/tests/error_7001_LaterThing.ts");
+        assert!(!pending.contains("// skip:"), "{pending}");
+        assert!(pending.contains("has no trigger: needs a fixture."), "{pending}");
+        assert!(pending.contains("if (wasm.ErrorCode.LaterThing !== 7001) {"), "{pending}");
+        assert!(pending.contains("probe.name !== \"LaterThing\""), "{pending}");
     }
 
     #[test]
