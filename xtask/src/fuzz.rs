@@ -141,25 +141,9 @@ fn nightly_cargo(nightly: &str) -> Command {
 }
 
 fn ensure_cargo_fuzz(nightly: &str) -> anyhow::Result<()> {
-    let present = nightly_cargo(nightly)
-        .args(["fuzz", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if present {
-        return Ok(());
-    }
-    util::step("cargo install cargo-fuzz");
-    let status = Command::new("cargo")
-        .args(["install", "cargo-fuzz"])
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .context("cannot start `cargo install cargo-fuzz`")?;
-    if !status.success() {
-        bail!("`cargo install cargo-fuzz` failed ({status})");
-    }
-    Ok(())
+    let mut probe = nightly_cargo(nightly);
+    probe.args(["fuzz", "--version"]);
+    util::ensure_cargo_tool(probe, &["cargo-fuzz"])
 }
 
 fn list_targets(nightly: &str, fuzz_dir: &Path) -> anyhow::Result<Vec<String>> {

@@ -22,7 +22,7 @@
 //!   `-- --shard 1/4` or `-- -F REGEX`.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -174,24 +174,7 @@ fn count_lines(path: &Path) -> usize {
 }
 
 fn ensure_cargo_mutants() -> anyhow::Result<()> {
-    let present = Command::new("cargo")
-        .args(["mutants", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if present {
-        return Ok(());
-    }
-    util::step("cargo install cargo-mutants --locked");
-    // Its own target directory: the project's shared one must not hold a tool's build.
-    let status = Command::new("cargo")
-        .args(["install", "cargo-mutants", "--locked"])
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .context("cannot start `cargo install cargo-mutants`")?;
-    if !status.success() {
-        bail!("`cargo install cargo-mutants --locked` failed ({status})");
-    }
-    Ok(())
+    let mut probe = Command::new("cargo");
+    probe.args(["mutants", "--version"]);
+    util::ensure_cargo_tool(probe, &["cargo-mutants", "--locked"])
 }

@@ -33,3 +33,29 @@ pub fn cargo(args: &[&str]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Make sure a cargo subcommand is installed: when `probe` (its `--version`) does not
+/// succeed, `cargo install` it with `install_args`. The install gets its own target
+/// directory: the project's shared one must not hold a tool's build.
+pub fn ensure_cargo_tool(mut probe: Command, install_args: &[&str]) -> anyhow::Result<()> {
+    let present = probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if present {
+        return Ok(());
+    }
+    let what = format!("cargo install {}", install_args.join(" "));
+    step(&what);
+    let status = Command::new("cargo")
+        .arg("install")
+        .args(install_args)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot start `{what}`: {e}"))?;
+    if !status.success() {
+        anyhow::bail!("`{what}` failed ({status})");
+    }
+    Ok(())
+}
