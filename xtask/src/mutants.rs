@@ -30,8 +30,6 @@ use anyhow::{bail, Context};
 use crate::util;
 
 /// Where a mutant that survives is a hole in the sandbox or in value conversion.
-/// The number-form wire decoder (`number_params`, in runtime/src/function.rs) belongs
-/// here too; that file is being split, so it is not listed yet: pass it as a FILE.
 pub const DEFAULT_FILES: &[&str] = &[
     "runtime/src/permissions.rs",
     "runtime/src/values.rs",

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn a_batch_count_is_bounded_even_when_calls_take_no_bytes() {
         let none = FunctionHandle::new("none".into(), vec![], vec![ValType::I32]);
-        for count in [u32::MAX, 1 << 31, MAX_BATCH_CALLS as u32 + 1] {
+        // A small batch first: a bound that refuses it must fail here, fast.
+        assert_eq!(batch_params(&none, 3, &[]).unwrap().len(), 3);
+        // Just past the bound first: a bound that lets it through still fails fast here.
+        for count in [MAX_BATCH_CALLS as u32 + 1, 1 << 31, u32::MAX] {
             let error = batch_params(&none, count, &[]).unwrap_err();
             assert_eq!(error.code, ErrorCode::TypeError, "count {count}: {error}");
             assert!(error.message.contains("at most"), "{error}");
