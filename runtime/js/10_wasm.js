@@ -639,7 +639,8 @@
     async write(offset, data) {
       const bytes = bytesOf(data, "memory.write");
       if (callOp(ops.op_wasm_memory_write_sync, this.#id, numberArg(offset), bytes)) return;
-      return await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytes);
+      // The op resolves to null for its `()`; the API promises void either way.
+      await invoke(ops.op_wasm_memory_write, this.#id, numberArg(offset), bytes);
     }
     async size() {
       return await invoke(ops.op_wasm_memory_size, this.#id);

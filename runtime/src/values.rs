@@ -91,7 +91,7 @@ impl Arg {
                 Ok(n) => ArgValue::Big(n),
                 Err(_) => match exact_float(big) {
                     Some(f) => ArgValue::HugeBig(f),
-                    None => ArgValue::Invalid(format!("bigint {big}n, which is out of range")),
+                    None => ArgValue::Invalid(format!("bigint {}n, which is out of range", abbreviated(big))),
                 },
             },
             (None, Some(n)) => ArgValue::Number(n),
@@ -230,6 +230,16 @@ fn integer(arg: &Arg) -> Result<i128, String> {
         ArgValue::Number(n) => Err(format!("{n} is not an integer")),
         ArgValue::HugeBig(f) => Err(format!("bigint {f:.0}n is out of range for an integer parameter")),
         ArgValue::Invalid(ref desc) => Err(format!("{desc} is not a number")),
+    }
+}
+
+/// A decimal integer for an error message: whole when short, else its first digits and
+/// its length (a script can send a bigint of thousands of digits).
+fn abbreviated(decimal: &str) -> String {
+    const SHOWN: usize = 24;
+    match decimal.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}... ({} digits)", &decimal[..cut], decimal.trim_start_matches(['-', '+']).len()),
+        None => decimal.to_string(),
     }
 }
 
@@ -437,5 +447,15 @@ mod tests {
         assert_eq!(to_val("f", 0, &ValType::F32, &typed("f32", 1.5)).unwrap().unwrap_f32(), 1.5);
         let e = to_val("f", 0, &ValType::F64, &typed("f32", 1.5)).unwrap_err();
         assert!(e.message.contains("types.f32(...) was given but the parameter is declared f64"), "{}", e.message);
+    }
+
+    #[test]
+    fn huge_bigints_are_abbreviated_in_messages() {
+        let digits = "7".repeat(3000);
+        let arg = Arg::from_wire(&CallArg { kind: "auto".into(), num: None, big: Some(digits.clone()), desc: None });
+        let error = to_val("f", 0, &ValType::I64, &arg).unwrap_err();
+        assert!(error.message.len() < 200, "{} characters: {}", error.message.len(), &error.message[..200]);
+        assert!(error.message.contains("(3000 digits)"), "{}", error.message);
+        assert_eq!(abbreviated("-12345"), "-12345");
     }
 }

@@ -78,8 +78,8 @@ await h.run("memory access racing a drop", async () => {
   else expectCodes(ran.reason, [5005], "the running call");
   rest.forEach((o, n) => {
     if (o.status === "rejected") return expectCodes(o.reason, [5005], `racing op ${n}`);
-    // A write resolves to nothing: undefined, or null when it waited for the instance.
-    if (n >= reads.length) return assert(o.value == null, `write ${n - reads.length} resolved to ${o.value}`);
+    // A write resolves to undefined, also when it waited for the instance.
+    if (n >= reads.length) return assert(o.value === undefined, `write ${n - reads.length} resolved to ${o.value}`);
     // read(i, 4) sees each byte at offset k either as it was (0: the module has no data)
     // or as write(k, [k]) left it, depending on which op got the instance first.
     const bytes = o.value as Uint8Array;
