@@ -58,16 +58,12 @@ impl WasmState {
     /// Register a compiled module; on failure its module-cache reference is given back.
     pub fn add_module(&self, compiled: CompiledModule) -> WasmResult<u32> {
         let mut modules = self.modules.lock();
-        let refused = match self.max_modules {
-            Some(max) if modules.len() >= max => Some(WasmError::compile(format!(
+        let hash = compiled.hash;
+        let added = match self.max_modules {
+            Some(max) if modules.len() >= max => Err(WasmError::compile(format!(
                 "this runtime already holds {max} modules, its limit; drop modules you no longer need (dropModule)"
             ))),
-            _ => None,
-        };
-        let hash = compiled.hash;
-        let added = match refused {
-            Some(error) => Err(error),
-            None => modules
+            _ => modules
                 .insert(Arc::new(compiled))
                 .ok_or_else(|| WasmError::compile("this runtime has created 2^32-1 modules; no module handle is left")),
         };

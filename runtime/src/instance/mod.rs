@@ -125,21 +125,21 @@ impl Instance {
             .exports()
             .map(|export| {
                 let name = export.name().to_string();
-                let kind = match export.ty() {
-                    ExternType::Func(f) => {
-                        return ExportInfo {
-                            name,
-                            kind: ExportKind::Func,
-                            params: Some(f.params().map(|t| value_type(&t)).collect()),
-                            results: Some(f.results().map(|t| value_type(&t)).collect()),
-                        }
-                    }
-                    ExternType::Memory(_) => ExportKind::Memory,
-                    ExternType::Table(_) => ExportKind::Table,
-                    ExternType::Global(_) => ExportKind::Global,
-                    ExternType::Tag(_) => ExportKind::Tag,
+                let (kind, signature) = match export.ty() {
+                    ExternType::Func(f) => (
+                        ExportKind::Func,
+                        Some((
+                            f.params().map(|t| value_type(&t)).collect(),
+                            f.results().map(|t| value_type(&t)).collect(),
+                        )),
+                    ),
+                    ExternType::Memory(_) => (ExportKind::Memory, None),
+                    ExternType::Table(_) => (ExportKind::Table, None),
+                    ExternType::Global(_) => (ExportKind::Global, None),
+                    ExternType::Tag(_) => (ExportKind::Tag, None),
                 };
-                ExportInfo { name, kind, params: None, results: None }
+                let (params, results) = signature.unzip();
+                ExportInfo { name, kind, params, results }
             })
             .collect()
     }
