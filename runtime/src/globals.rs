@@ -63,7 +63,7 @@ fn read(store: &mut InstanceStore, name: &str) -> WasmResult<Vec<u8>> {
 /// Type errors come first, whether or not the instance is busy.
 pub fn get_now(instance: &Instance, name: &str) -> WasmResult<Vec<u8>> {
     js_type(name, &declared(instance, name)?)?;
-    let Some(mut store) = instance.store.try_lock() else { return Ok(Vec::new()) };
+    let Some(mut store) = instance.try_lock() else { return Ok(Vec::new()) };
     read(&mut store, name)
 }
 
@@ -94,7 +94,7 @@ fn write(store: &mut InstanceStore, name: &str, value: wasmtime::Val) -> WasmRes
 /// instance. A bad value fails either way.
 pub fn set_now(instance: &Instance, name: &str, arg: &CallArg) -> WasmResult<bool> {
     let value = new_value(instance, name, arg)?;
-    let Some(mut store) = instance.store.try_lock() else { return Ok(false) };
+    let Some(mut store) = instance.try_lock() else { return Ok(false) };
     write(&mut store, name, value)?;
     Ok(true)
 }

@@ -54,7 +54,7 @@ pub async fn memory_write(instance: Arc<Instance>, offset: f64, bytes: Vec<u8>) 
 /// call holds the instance.
 pub fn memory_read_into(instance: &Instance, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
-    let Some(mut store) = instance.store.try_lock() else { return Ok(false) };
+    let Some(mut store) = instance.try_lock() else { return Ok(false) };
     let memory = store.memory()?;
     let data = memory.data(&store.store);
     let range = bounds(offset, target.len(), data.len())?;
@@ -66,7 +66,7 @@ pub fn memory_read_into(instance: &Instance, offset: f64, target: &mut [u8]) -> 
 /// the instance.
 pub fn memory_write_now(instance: &Instance, offset: f64, bytes: &[u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
-    let Some(mut store) = instance.store.try_lock() else { return Ok(false) };
+    let Some(mut store) = instance.try_lock() else { return Ok(false) };
     let memory = store.memory()?;
     let target = memory.data_mut(&mut store.store);
     let range = bounds(offset, bytes.len(), target.len())?;

@@ -101,7 +101,7 @@ fn finish(function: &FunctionHandle, outcome: wasmtime::Result<()>, results: &[V
 pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>) -> WasmResult<Vec<u8>> {
     let result_bytes = call.function.results.len() * SLOT;
     let mut out = vec![0u8; result_bytes * calls.len()];
-    let free = if call.function.runs_long() { None } else { instance.store.try_lock_arc() };
+    let free = if call.function.runs_long() { None } else { instance.try_lock() };
     if let Some(mut store) = free {
         return crate::worker::start_here(async move {
             let started = Instant::now();
@@ -121,8 +121,9 @@ pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>
         })
         .await;
     }
+    let turn = instance.queue();
     crate::worker::run(move || {
-        let mut store = instance.store.lock();
+        let mut store = turn.lock();
         let started = Instant::now();
         let outcome = calls.iter().enumerate().try_for_each(|(i, params)| {
             invoke(&mut store, &call, params, result_slots(&call.function, &mut out, i, result_bytes)?)

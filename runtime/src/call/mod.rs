@@ -42,7 +42,7 @@ pub fn call_sync(instance: &Instance, index: u32, slots: &mut [u8]) -> WasmResul
         )));
     };
     let count = function.results.len() as u32;
-    invoke(&mut instance.store.lock(), &Call::new(index, function), &params, target)?;
+    invoke(&mut instance.lock_in_line(), &Call::new(index, function), &params, target)?;
     Ok(count)
 }
 
@@ -52,7 +52,7 @@ pub fn call_numbers_sync(instance: &Instance, index: u32, count: u32, args: [f64
     let function = instance.function(index)?;
     let (params, count) = number_params(&function, count, args)?;
     let mut slot = [0u8; SLOT];
-    invoke(&mut instance.store.lock(), &Call::new(index, function), &params[..count], &mut slot)?;
+    invoke(&mut instance.lock_in_line(), &Call::new(index, function), &params[..count], &mut slot)?;
     Ok(number_result(&slot))
 }
 
@@ -116,8 +116,9 @@ pub async fn run(instance: Arc<Instance>, options: CallOptions) -> WasmResult<i3
             "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
         )),
     }
+    let turn = instance.queue();
     crate::worker::run(move || {
-        let mut guard = instance.store.lock();
+        let mut guard = turn.lock();
         let store = &mut *guard;
         let start = store
             .instance

@@ -7,12 +7,13 @@
 
 mod create;
 mod store;
+mod turns;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use parking_lot::Mutex;
+use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
 use wasmtime::{ExternType, ValType};
 
 use crate::error::{WasmError, WasmResult};
@@ -22,18 +23,40 @@ use crate::values::value_type;
 
 pub use create::{create, create_here, InstanceEnv};
 pub use store::{InstanceStore, StoreData, UNLIMITED_FUEL};
+use turns::{Turn, Turns};
+
+/// The store lock held, movable from the JS thread to a worker.
+pub type StoreGuard = ArcMutexGuard<RawMutex, InstanceStore>;
 
 /// A live instance. The module (for export types) is readable without waiting for a
-/// call in flight; the mutex around the store serialises calls into the instance.
+/// call in flight; the mutex around the store serialises calls into the instance, and
+/// `turns` makes them take it in the order JS issued them.
 pub struct Instance {
     pub module: wasmtime::Module,
     /// In an `Arc` so that an async call can carry the lock from the JS thread to a
-    /// worker (`Mutex::lock_arc`).
-    pub store: Arc<Mutex<InstanceStore>>,
+    /// worker (`Mutex::lock_arc`). Taken only through `try_lock`, `queue` and
+    /// `lock_in_line`, which respect the line.
+    store: Arc<Mutex<InstanceStore>>,
+    turns: Arc<Turns>,
     /// Functions resolved with `getFunction`; a function handle is an index into this list.
     functions: Mutex<Vec<Arc<FunctionHandle>>>,
     /// Piped stdout and stderr, readable while a call runs.
     pub streams: CapturedStreams,
+}
+
+/// A place in line for an instance's store (`Instance::queue`). Dropping it unused gives
+/// the place up.
+pub struct StoreTurn {
+    turn: Turn,
+    store: Arc<Mutex<InstanceStore>>,
+}
+
+impl StoreTurn {
+    /// Wait for this turn and then for the lock (blocking): on a worker, or in a sync op.
+    pub fn lock(self) -> StoreGuard {
+        let store = self.store;
+        self.turn.wait(|| store.lock_arc())
+    }
 }
 
 /// A resolved exported function: its name and signature, looked up once.
@@ -65,7 +88,29 @@ impl FunctionHandle {
 
 impl Instance {
     pub fn new(module: wasmtime::Module, store: InstanceStore, streams: CapturedStreams) -> Self {
-        Self { module, store: Arc::new(Mutex::new(store)), functions: Mutex::new(Vec::new()), streams }
+        Self {
+            module,
+            store: Arc::new(Mutex::new(store)),
+            turns: Arc::default(),
+            functions: Mutex::new(Vec::new()),
+            streams,
+        }
+    }
+
+    /// The store, at once, if it is free and no operation issued earlier waits for it.
+    pub fn try_lock(&self) -> Option<StoreGuard> {
+        self.turns.if_nobody_waits(|| self.store.try_lock_arc())
+    }
+
+    /// A place in line for the store, taken now; `StoreTurn::lock` waits for it.
+    pub fn queue(&self) -> StoreTurn {
+        StoreTurn { turn: self.turns.take(), store: Arc::clone(&self.store) }
+    }
+
+    /// The store, after every operation issued before this one, blocking this thread
+    /// meanwhile (sync ops: the operations ahead run on workers, never on this thread).
+    pub fn lock_in_line(&self) -> StoreGuard {
+        self.try_lock().unwrap_or_else(|| self.queue().lock())
     }
 
     /// Run `f` with the instance's store locked: at once when it is free (answered on the
@@ -76,10 +121,11 @@ impl Instance {
         T: Send + 'static,
         F: FnOnce(&mut InstanceStore) -> WasmResult<T> + Send + 'static,
     {
-        if let Some(mut guard) = instance.store.try_lock() {
+        if let Some(mut guard) = instance.try_lock() {
             return f(&mut guard);
         }
-        crate::worker::run(move || f(&mut instance.store.lock())).await
+        let turn = instance.queue();
+        crate::worker::run(move || f(&mut turn.lock())).await
     }
 
     /// The signature of the exported function `name` (5003 when there is no such function).

@@ -170,6 +170,20 @@ await write;
 await spinning;
 assertEquals(await g("i32").get(), 2, "a write during a call lands after it");
 
+// Operations queued behind a call take the instance in the order they were issued: each
+// read sees the write issued just before it, never a later one.
+const busy = instance.call("spin_then_set", 50_000_000);
+const seen: Promise<number | bigint>[] = [];
+const writes: Promise<void>[] = [];
+for (let i = 0; i < 20; i++) {
+  writes.push(g("i32").set(1000 + i));
+  seen.push(g("i32").get());
+}
+await busy;
+await Promise.all(writes);
+assertEquals(await Promise.all(seen), Array.from({ length: 20 }, (_, i) => 1000 + i), "queued operations keep their order");
+await g("i32").set(2);
+
 // Another instance of the module has globals of its own.
 const other = await instantiate(moduleId);
 await other.getGlobal("i32").set(-9);
