@@ -134,13 +134,26 @@ pub struct Record {
     pub span: Span,
 }
 
-/// `field "<camelName>" type="<wire>" [optional=#true] [ts="<TS type>"] doc="..."`.
+impl Record {
+    /// The fields that cross the wire, with their wire types: every field but the JS-only ones.
+    pub fn wire_fields(&self) -> impl Iterator<Item = (&Field, &TypeRef)> {
+        self.fields.iter().filter(|f| !f.js_only).filter_map(|f| f.ty.as_ref().map(|ty| (f, ty)))
+    }
+}
+
+/// `field "<camelName>" type="<wire>" [optional=#true] [ts="<TS type>"] doc="..."`, or a
+/// JS-only field: `field "<camelName>" ts="<TS type>" optional=#true js_only=#true doc="..."`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// camelCase, as seen from JS.
     pub name: String,
-    pub ty: TypeRef,
+    /// The wire type; `None` only for a JS-only field (validation rejects `type=` on one).
+    pub ty: Option<TypeRef>,
     pub optional: bool,
+    /// The JS module takes the field out of the options before they cross to Rust: it is in
+    /// the TypeScript declarations, the docs and the JS option checker, but not in the Rust
+    /// struct or the JSON Schema.
+    pub js_only: bool,
     /// Overrides the TypeScript type derived from `ty` (the JS side may accept more).
     pub ts: Option<TsType>,
     pub doc: String,

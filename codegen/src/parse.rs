@@ -470,21 +470,26 @@ impl Parser {
                 let ty = e.prop_str(p, "type");
                 let optional = e.prop_bool(p, "optional");
                 let ts = e.prop_str(p, "ts");
+                let js_only = e.prop_bool(p, "js_only");
                 let fdoc = e.prop_str(p, "doc");
                 e.finish(p);
                 p.no_children(child);
-                if ty.is_none() {
+                // A JS-only field never crosses the wire: it has no wire type (`validate`
+                // rejects one that is written).
+                let missing_type = ty.is_none() && !js_only;
+                if missing_type {
                     p.err(
                         SpecErrorKind::Missing { node: "field".into(), what: "a `type=` property".into() },
                         name_span(child),
                     );
                 }
-                if let (Some((fname, span)), Some((text, ty_span))) = (fname, ty) {
-                    let ty = p.wire_type(text, ty_span);
+                if let (Some((fname, span)), false) = (fname, missing_type) {
+                    let ty = ty.map(|(text, ty_span)| p.wire_type(text, ty_span));
                     fields.push(Field {
                         name: fname,
                         ty,
                         optional,
+                        js_only,
                         ts: ts.map(|(text, span)| TsType { text, span }),
                         doc: fdoc.map(|d| d.0).unwrap_or_default(),
                         span,
@@ -799,7 +804,7 @@ mod tests {
         let (model, errors) = parse(src);
         assert!(errors.iter().all(|e| !matches!(e.kind, SpecErrorKind::Syntax(_))), "{errors:?}");
         let field = &model.records[0].fields[0];
-        let ty = field.ty.span;
+        let ty = field.ty.as_ref().map(|t| t.span).unwrap_or_default();
         assert_eq!(&src[ty.offset..ty.end()], "\"map<Foo>\"");
         assert_eq!(&src[field.span.offset..field.span.end()], "\"x\"");
         assert_eq!(&src[model.records[0].span.offset..model.records[0].span.end()], "\"A\"");

@@ -269,11 +269,49 @@ impl<'m> Validator<'m> {
                 }
                 self.need_doc(&f.doc, format!("field `{}.{}`", r.name, f.name), f.span);
                 let what = format!("field `{}.{}`", r.name, f.name);
-                self.wire_type(&f.ty, &what, !r.internal);
+                if f.js_only {
+                    self.js_only_field(r, f, &what);
+                }
+                if let Some(ty) = &f.ty {
+                    self.wire_type(ty, &what, !r.internal);
+                }
                 if let Some(ts) = &f.ts {
                     self.ts_type(ts, &what);
                 }
             }
+        }
+    }
+
+    /// A JS-only field has a TypeScript type and no wire type, is optional (the Rust side
+    /// never sees it, so it cannot require it) and belongs to a record JS sees.
+    fn js_only_field(&mut self, r: &Record, f: &Field, what: &str) {
+        if let Some(ty) = &f.ty {
+            self.push_help(
+                SpecErrorKind::Invalid(format!("JS-only {what} has a wire type")),
+                ty.span,
+                "a `js_only=#true` field never crosses to Rust: remove `type=` and give its TypeScript type with `ts=`",
+            );
+        }
+        if f.ts.is_none() {
+            self.push_help(
+                SpecErrorKind::Invalid(format!("JS-only {what} needs a `ts=` property")),
+                f.span,
+                "a JS-only field has no wire type: write its TypeScript type with `ts=\"...\"`",
+            );
+        }
+        if !f.optional {
+            self.push_help(
+                SpecErrorKind::WrongValue { what: format!("JS-only {what}"), expected: "optional".into() },
+                f.span,
+                "add `optional=#true`: the Rust side never sees the field, so it cannot be required",
+            );
+        }
+        if r.internal {
+            self.push_help(
+                SpecErrorKind::Invalid(format!("JS-only {what} is in an internal record")),
+                f.span,
+                "internal records are Rust-only wire forms; JS-only fields belong to public records",
+            );
         }
     }
 
@@ -421,7 +459,7 @@ impl<'m> Validator<'m> {
                 }
             };
             if let Some(r) = m.record(name) {
-                r.fields.iter().for_each(|f| push(&f.ty));
+                r.wire_fields().for_each(|(_, ty)| push(ty));
             } else if let Some(u) = m.unions.iter().find(|u| u.name == name) {
                 u.variants.iter().for_each(|v| push(&v.ty));
             }

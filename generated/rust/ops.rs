@@ -422,6 +422,208 @@ pub fn op_wasm_instance_global_set_sync(
     crate::ops::instance_global_set_sync(state, instance, name, value)
 }
 
+/// The imports of a compiled module, in declaration order, with their signatures.
+///
+/// Raises: 5004.
+#[::deno_core::op2]
+#[serde]
+pub fn op_wasm_module_imports(
+    state: &mut OpState,
+    module: u32,
+) -> ::std::result::Result<Vec<ImportInfo>, crate::error::WasmError> {
+    crate::ops::module_imports(state, module)
+}
+
+/// Start instantiating a module whose imports include host functions (`imports`, in the order of the JS side's function list). Returns a hosted call id: drive it with `op_wasm_function_host_step` and collect the new instance handle with `op_wasm_instance_host_created`. Fails at once with 5001 listing every import that nothing provides.
+///
+/// Raises: 5001, 5004, 5009, 5010.
+#[::deno_core::op2]
+pub fn op_wasm_instance_create_hosted(
+    state: &mut OpState,
+    module: u32,
+    #[serde]
+    options: InstantiateOptions,
+    #[serde]
+    imports: Vec<HostImport>,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::instance_create_hosted(state, module, options, imports)
+}
+
+/// Start `count` calls of a resolved function of an instance with host imports (argument slots as for `op_wasm_function_call_batch`), under `options`. With `blocking`, the call runs on the JS thread to the end (callSync) and a host function that returns a promise fails it; without, it may move to a worker between host calls. Returns a hosted call id for `op_wasm_function_host_step`; the results come from `op_wasm_function_host_results`.
+///
+/// Raises: 5002, 5005, 5007.
+#[::deno_core::op2]
+pub fn op_wasm_function_call_hosted(
+    state: &mut OpState,
+    instance: u32,
+    index: u32,
+    count: u32,
+    #[buffer]
+    slots: &mut [u8],
+    #[serde]
+    options: CallOptions,
+    blocking: bool,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_call_hosted(
+        state,
+        instance,
+        index,
+        count,
+        slots,
+        options,
+        blocking,
+    )
+}
+
+/// `op_wasm_instance_run` for an instance with host imports: returns a hosted call id; the exit code comes from `op_wasm_instance_host_exit_code`.
+///
+/// Raises: 5003, 5005.
+#[::deno_core::op2]
+pub fn op_wasm_instance_run_hosted(
+    state: &mut OpState,
+    instance: u32,
+    #[serde]
+    options: CallOptions,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::instance_run_hosted(state, instance, options)
+}
+
+/// Run a hosted call on the JS thread until it finishes (returns 0), asks for a host function (returns 1; `exchange` then holds the import index at bytes 0-3, the argument count at 4-7 and the argument slots from byte 16) or moves to a worker (returns 2; wait with `op_wasm_function_host_wait`). With `answer` 1 the call first gets the results of the host function it asked for, as slots from byte 16 of `exchange` (the count at bytes 4-7); with 0 it gets nothing (the first step). A failed call raises its error and is forgotten.
+///
+/// Raises: 5001, 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_host_step(
+    state: &mut OpState,
+    call: u32,
+    answer: u32,
+    #[buffer]
+    exchange: &mut [u8],
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_host_step(state, call, answer, exchange)
+}
+
+/// Answer a hosted call's host request with a failure and step on, as `op_wasm_function_host_step`: `kind` 1 the host function threw (5002), 2 its result does not fit (5007), 3 it returned a promise under callSync (5002), 4 the call's timeout passed while it waited (5012). `message` describes it, in UTF-8.
+///
+/// Raises: 5001, 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_host_fail(
+    state: &mut OpState,
+    call: u32,
+    kind: u32,
+    #[buffer]
+    message: &mut [u8],
+    #[buffer]
+    exchange: &mut [u8],
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_host_fail(state, call, kind, message, exchange)
+}
+
+/// Wait for a hosted call that moved to a worker: resolves to 0 (finished) or 1 (it asks for a host function; read the request with `op_wasm_function_host_request`).
+///
+/// Raises: 5001, 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+pub async fn op_wasm_function_host_wait(
+    state: Rc<RefCell<OpState>>,
+    call: u32,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_host_wait(state, call).await
+}
+
+/// Write the pending host request of a hosted call into `exchange`, laid out as `op_wasm_function_host_step` does; returns the import index.
+///
+/// Raises: 5002.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_host_request(
+    state: &mut OpState,
+    call: u32,
+    #[buffer]
+    exchange: &mut [u8],
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_host_request(state, call, exchange)
+}
+
+/// The result slots of a finished hosted call (each call of the batch in turn); forgets the call.
+///
+/// Raises: 5002.
+#[::deno_core::op2]
+#[buffer]
+pub fn op_wasm_function_host_results(
+    state: &mut OpState,
+    call: u32,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::function_host_results(state, call)
+}
+
+/// The exit code of a finished hosted `run`; forgets the call.
+///
+/// Raises: 5002.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_instance_host_exit_code(
+    state: &mut OpState,
+    call: u32,
+) -> ::std::result::Result<i32, crate::error::WasmError> {
+    crate::ops::instance_host_exit_code(state, call)
+}
+
+/// The handle of the instance a finished hosted instantiation made; forgets the call.
+///
+/// Raises: 5001, 5002.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_instance_host_created(
+    state: &mut OpState,
+    call: u32,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::instance_host_created(state, call)
+}
+
+/// Forget a hosted call (its wasm stack is unwound). Unknown ids are ignored.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_host_cancel(
+    state: &mut OpState,
+    call: u32,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::function_host_cancel(state, call)
+}
+
+/// Inside a host function: copy the calling instance's memory at `offset` into `target`.
+///
+/// Raises: 5006.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_memory_host_read(
+    state: &mut OpState,
+    call: u32,
+    offset: f64,
+    #[buffer]
+    target: &mut [u8],
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::memory_host_read(state, call, offset, target)
+}
+
+/// Inside a host function: write `data` into the calling instance's memory at `offset`.
+///
+/// Raises: 5006.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_memory_host_write(
+    state: &mut OpState,
+    call: u32,
+    offset: f64,
+    #[buffer]
+    data: &mut [u8],
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::memory_host_write(state, call, offset, data)
+}
+
+/// Inside a host function: the calling instance's memory size in pages.
+///
+/// Raises: 5006.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_memory_host_size(
+    state: &mut OpState,
+    call: u32,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::memory_host_size(state, call)
+}
+
 ::deno_core::extension!(
     runtime_wasm,
     ops = [
@@ -455,6 +657,21 @@ pub fn op_wasm_instance_global_set_sync(
         op_wasm_instance_global_get_sync,
         op_wasm_instance_global_set,
         op_wasm_instance_global_set_sync,
+        op_wasm_module_imports,
+        op_wasm_instance_create_hosted,
+        op_wasm_function_call_hosted,
+        op_wasm_instance_run_hosted,
+        op_wasm_function_host_step,
+        op_wasm_function_host_fail,
+        op_wasm_function_host_wait,
+        op_wasm_function_host_request,
+        op_wasm_function_host_results,
+        op_wasm_instance_host_exit_code,
+        op_wasm_instance_host_created,
+        op_wasm_function_host_cancel,
+        op_wasm_memory_host_read,
+        op_wasm_memory_host_write,
+        op_wasm_memory_host_size,
     ],
     lazy_loaded_js = [
         "ext:runtime_wasm/00_bindings.js" = "../generated/js/00_bindings.js",

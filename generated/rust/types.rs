@@ -7,6 +7,8 @@ pub const MODULE_SPECIFIER: &str = "runtime:wasm";
 pub const EXPORT_NAMES: &[&str] = &[
     "CapturedOutput",
     "ErrorCode",
+    "HostCaller",
+    "HostMemory",
     "Instance",
     "Memory",
     "WasmError",
@@ -29,11 +31,11 @@ pub enum ErrorCode {
     CompileError = 5000,
     /// 5001 InstantiateError: Failed to instantiate module
     ///
-    /// An import could not be satisfied, the start function trapped, or the module's initial memory or tables exceed a configured limit.
+    /// An import could not be satisfied (the message lists every import that neither `imports` nor WASI provides, or names an `imports` entry that is not a function), the start function trapped, or the module's initial memory or tables exceed a configured limit.
     InstantiateError = 5001,
     /// 5002 CallError: Function call failed
     ///
-    /// The called function trapped (the message names the trap, e.g. `unreachable`, and carries the wasm backtrace) or a WASI program exited with a non-zero code (see `exitCode`).
+    /// The called function trapped (the message names the trap, e.g. `unreachable`, and carries the wasm backtrace), a WASI program exited with a non-zero code (see `exitCode`), or a host function failed the call: it threw or its promise rejected (the message names the import as `module.name`; `cause` is the thrown value), or it returned a promise under `Instance.callSync`. A call issued on an instance while that instance waits in a host function fails with it too, at once.
     CallError = 5002,
     /// 5003 ExportNotFound: Export not found in module
     ///
@@ -53,7 +55,7 @@ pub enum ErrorCode {
     MemoryError = 5006,
     /// 5007 TypeError: Type mismatch in function call
     ///
-    /// An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global.
+    /// An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global. A host function's result that does not fit the import's declared result types fails the wasm call with it; the message names the import as `module.name`.
     TypeError = 5007,
     /// 5008 IoError: IO error (file loading)
     ///
@@ -73,7 +75,7 @@ pub enum ErrorCode {
     FuelExhausted = 5011,
     /// 5012 Timeout: Execution timed out (wall-clock limit)
     ///
-    /// The call ran longer than its timeout (the `timeoutMs` option of the instance or of the call) and was interrupted. The instance stays usable.
+    /// The call ran longer than its timeout (the `timeoutMs` option of the instance or of the call) and was interrupted. The time is wall-clock time, including time spent waiting for host functions' promises. The instance stays usable.
     Timeout = 5012,
     /// 5013 InternalError: Internal error in ext_wasm (a bug; please report it)
     ///
@@ -295,7 +297,7 @@ pub struct PreopenOptions {
     pub readonly: ::std::option::Option<bool>,
 }
 
-/// WASI configuration and execution limits for a new instance. A module that imports `wasi_snapshot_preview1` gets WASI whether or not options are given; without stream options its standard input is empty and its output is discarded.
+/// Host functions, WASI configuration and execution limits for a new instance. A module that imports `wasi_snapshot_preview1` gets WASI whether or not options are given; without stream options its standard input is empty and its output is discarded.
 #[derive(
     Debug,
     Clone,
@@ -452,6 +454,49 @@ pub struct GlobalInfo {
     pub r#type: ValueType,
     /// True for a `(mut ...)` global, which `WasmGlobal.set` may change.
     pub mutable: bool,
+}
+
+/// Wire form of one import of a module, for `instantiate`'s host imports: what it is and, for a function, its signature.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportInfo {
+    /// The import's module name.
+    pub module: String,
+    /// The import's field name.
+    pub name: String,
+    /// What is imported.
+    pub kind: ExportKind,
+    /// For a function: the parameter types (empty otherwise).
+    pub params: Vec<ValueType>,
+    /// For a function: the result types (empty otherwise).
+    pub results: Vec<ValueType>,
+    /// True when WASI provides it unless a host function overrides it.
+    pub wasi: bool,
+}
+
+/// Wire form of one host function given to `instantiate`: the JS side keeps the function, Rust gets its place in the list.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HostImport {
+    /// The import's module name.
+    pub module: String,
+    /// The import's field name.
+    pub name: String,
 }
 
 /// Standard input for a guest: text (sent as UTF-8) or bytes.

@@ -5,6 +5,8 @@ import * as wasm from "runtime:wasm";
 const expected: string[] = [
   "CapturedOutput",
   "ErrorCode",
+  "HostCaller",
+  "HostMemory",
   "Instance",
   "Memory",
   "WasmError",

@@ -80,10 +80,42 @@ declare module "runtime:wasm" {
   /**
    * Create an instance of a compiled module, with its own memory, globals, tables and WASI state.
    *
+   * The module's function imports can be JS functions: give them in `options.imports` by
+   * import module and name (a `HostFunction` each). Every import must be provided, by
+   * `imports` or by WASI: otherwise `instantiate` fails with 5001 listing every import that
+   * nothing provides, and a value that is not a function is a 5001 naming its import.
+   *
+   * - **Arguments and results.** A host function gets the wasm arguments converted by the
+   *   import's declared parameter types (i32, f32 and f64 as `number`, i64 as `bigint`) and
+   *   `this` bound to a `HostCaller`. Its result (`HostResult`) is converted by the declared
+   *   result types with the exactness rules of `Instance.call` arguments; a result that does
+   *   not fit fails the wasm call with 5007 whose message names the import as `module.name`.
+   * - **Errors.** A throw, or a rejected promise, fails the wasm call with 5002: the message
+   *   names `module.name` and `error.cause` is the thrown value (also when it is not an
+   *   `Error`). The instance stays usable.
+   * - **Promises.** A host function that returns a promise suspends the wasm call until the
+   *   promise settles, while the event loop, timers and other instances keep running. This
+   *   works from `Instance.call`, `WasmFunction.call`, `Instance.callBatch`,
+   *   `Instance.callWith`, `Instance.run` and a start function run by `instantiate`.
+   *   `Instance.callSync` cannot wait: a host function that returns a promise (any thenable)
+   *   fails it with 5002; use `Instance.call` for such functions.
+   * - **Re-entrancy.** While a call waits in a host function, the instance's memory can be
+   *   read and written through `this.memory` (synchronous, `HostMemory`) and through
+   *   `Instance.memory` (answered at once). Any other operation on that same instance issued
+   *   while the host function is outstanding (a call, `Instance.callSync`, a global,
+   *   `Memory.grow`) fails at once with a `WasmError` (5002 for calls) instead of waiting: it
+   *   would wait for itself. Other instances are not affected.
+   * - **Limits.** `timeoutMs` (of the instance or of the call) is wall-clock time and includes
+   *   the time spent waiting for host promises (5012); `fuel` counts wasm instructions only.
+   *   Dropping the instance while a call waits on a host promise that never settles rejects
+   *   that call with 5005.
+   *
    * @param moduleId
-   * @param options WASI configuration and limits.
+   * @param options Host functions, WASI configuration and limits.
    * @throws {WasmError} 5001 InstantiateError — Failed to instantiate module
+   * @throws {WasmError} 5002 CallError — Function call failed
    * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
+   * @throws {WasmError} 5007 TypeError — Type mismatch in function call
    * @throws {WasmError} 5009 PermissionDenied — Permission denied by capability system
    * @throws {WasmError} 5010 WasiError — WASI configuration error
    * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
@@ -98,6 +130,32 @@ declare module "runtime:wasm" {
    * });
    * const [sum] = await instance.call("add", 10, 32);
    * console.log(sum);
+   * await instance.drop();
+   * ```
+   * @example Sync and async host functions
+   * ```ts
+   * import { compile, instantiate } from "runtime:wasm";
+   * const moduleId = await compile(`(module
+   *   (import "env" "inc" (func $inc (param i32) (result i32)))
+   *   (import "env" "lookup" (func $lookup (param i32) (result i64)))
+   *   (func (export "run") (param i32) (result i64)
+   *     (call $lookup (call $inc (local.get 0)))))`);
+   * const instance = await instantiate(moduleId, {
+   *   imports: {
+   *     env: {
+   *       // Sync: the i32 argument arrives as a number; the result becomes an i32.
+   *       inc(x: number) {
+   *         return x + 1;
+   *       },
+   *       // Async: the wasm call waits for the promise while the event loop runs on.
+   *       async lookup(key: number) {
+   *         await new Promise((resolve) => setTimeout(resolve, 5));
+   *         return BigInt(key) * 1000n;
+   *       },
+   *     },
+   *   },
+   * });
+   * console.log(await instance.call("run", 41));
    * await instance.drop();
    * ```
    * @category Functions
@@ -595,6 +653,83 @@ declare module "runtime:wasm" {
   }
 
   /**
+   * The `this` of a `HostFunction` while wasm calls it: the calling instance's memory, to read arguments passed by pointer and write results back, and the instance itself. Use it only while the host function runs (for an `async` one, until its promise settles).
+   *
+   * @category Classes
+   */
+  export class HostCaller {
+    /**
+     * The calling instance's linear memory (the one `Instance.memory` reaches), read and written synchronously.
+     */
+    readonly memory: HostMemory;
+
+    /**
+     * The calling `Instance`; `undefined` while the module's start function runs inside `instantiate`, before the instance exists.
+     */
+    readonly instance: Instance | undefined;
+  }
+
+  /**
+   * Synchronous access to the calling instance's linear memory from inside a `HostFunction` (`this.memory`, see `HostCaller`). Every access is bounds-checked before anything is copied; a failed one throws a `WasmError` 5006 (MemoryError), which fails the wasm call with 5002 unless the host function catches it.
+   *
+   * @category Classes
+   */
+  export class HostMemory {
+    /**
+     * Copy `length` bytes starting at `offset` out of linear memory.
+     *
+     * @param offset
+     * @param length
+     * @throws {WasmError} 5006 MemoryError — Memory access out of bounds
+     * @example Read a string the guest passes, write a reply
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const moduleId = await compile(`(module
+     *   (import "env" "greet" (func $greet (param i32 i32) (result i32)))
+     *   (memory (export "memory") 1)
+     *   (data (i32.const 0) "wasm")
+     *   (func (export "run") (result i32) (call $greet (i32.const 0) (i32.const 4))))`);
+     * const instance = await instantiate(moduleId, {
+     *   imports: {
+     *     env: {
+     *       greet(ptr: number, len: number) {
+     *         const name = new TextDecoder().decode(this.memory.read(ptr, len));
+     *         const reply = new TextEncoder().encode(`hello, ${name}`);
+     *         this.memory.write(64, reply);
+     *         console.log(name, this.memory.size(), this.instance !== undefined);
+     *         return reply.length;
+     *       },
+     *     },
+     *   },
+     * });
+     * const [length] = await instance.call("run");
+     * console.log(new TextDecoder().decode(await instance.memory.read(64, Number(length))));
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    read(offset: number, length: number): Uint8Array;
+
+    /**
+     * Copy `data` into linear memory at `offset`. Nothing is written when any byte would fall outside the memory.
+     *
+     * @param offset
+     * @param data The bytes to write.
+     * @throws {WasmError} 5006 MemoryError — Memory access out of bounds
+     * @category Classes
+     */
+    write(offset: number, data: Uint8Array): void;
+
+    /**
+     * The memory's current size in 64 KiB pages.
+     *
+     * @throws {WasmError} 5006 MemoryError — Memory access out of bounds
+     * @category Classes
+     */
+    size(): number;
+  }
+
+  /**
    * The error every `runtime:wasm` operation rejects with.
    *
    * @category Classes
@@ -679,13 +814,13 @@ declare module "runtime:wasm" {
     /**
      * 5001: Failed to instantiate module
      *
-     * An import could not be satisfied, the start function trapped, or the module's initial memory or tables exceed a configured limit.
+     * An import could not be satisfied (the message lists every import that neither `imports` nor WASI provides, or names an `imports` entry that is not a function), the start function trapped, or the module's initial memory or tables exceed a configured limit.
      */
     readonly InstantiateError: 5001;
     /**
      * 5002: Function call failed
      *
-     * The called function trapped (the message names the trap, e.g. `unreachable`, and carries the wasm backtrace) or a WASI program exited with a non-zero code (see `exitCode`).
+     * The called function trapped (the message names the trap, e.g. `unreachable`, and carries the wasm backtrace), a WASI program exited with a non-zero code (see `exitCode`), or a host function failed the call: it threw or its promise rejected (the message names the import as `module.name`; `cause` is the thrown value), or it returned a promise under `Instance.callSync`. A call issued on an instance while that instance waits in a host function fails with it too, at once.
      */
     readonly CallError: 5002;
     /**
@@ -715,7 +850,7 @@ declare module "runtime:wasm" {
     /**
      * 5007: Type mismatch in function call
      *
-     * An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global.
+     * An argument cannot be represented exactly in the parameter's declared type, an explicit `types.*` value does not match it, or the number of arguments is wrong. The message names the parameter. `WasmGlobal` raises it too: for a value the global's type cannot hold exactly, a write to an immutable global, and a read or write of a v128 or reference global. A host function's result that does not fit the import's declared result types fails the wasm call with it; the message names the import as `module.name`.
      */
     readonly TypeError: 5007;
     /**
@@ -745,7 +880,7 @@ declare module "runtime:wasm" {
     /**
      * 5012: Execution timed out (wall-clock limit)
      *
-     * The call ran longer than its timeout (the `timeoutMs` option of the instance or of the call) and was interrupted. The instance stays usable.
+     * The call ran longer than its timeout (the `timeoutMs` option of the instance or of the call) and was interrupted. The time is wall-clock time, including time spent waiting for host functions' promises. The instance stays usable.
      */
     readonly Timeout: 5012;
     /**
@@ -769,6 +904,20 @@ declare module "runtime:wasm" {
    * @category Types
    */
   export type Value = number | bigint | TypedValue;
+
+  /**
+   * A JS function a module imports, given in the `imports` option of `instantiate`. It is called with the wasm arguments converted by the import's declared parameter types (i32, f32 and f64 as a `number`, i64 as a `bigint`) and `this` bound to a `HostCaller`. The arguments are typed `any` so that a function can declare the types of its import, e.g. `log(ptr: number, len: number)` for two i32 parameters or `(x: bigint)` for an i64. It returns its results, or a promise of them (an `async` function works): the wasm call waits until the promise settles, except under `Instance.callSync`.
+   *
+   * @category Types
+   */
+  export type HostFunction = (this: HostCaller, ...args: any[]) => HostResult | Promise<HostResult>;
+
+  /**
+   * What a `HostFunction` returns, or its promise resolves to: nothing (`undefined`) for an import without results, a number or bigint for one result, an array with one value per result for several. Each value is converted by the import's declared result type with the exactness rules of `Instance.call` arguments; one that does not fit fails the wasm call with 5007 (TypeError) naming the import as `module.name`.
+   *
+   * @category Types
+   */
+  export type HostResult = number | bigint | (number | bigint)[] | void;
 
   /**
    * A WebAssembly value type as reported by `getExports`.
@@ -860,11 +1009,16 @@ declare module "runtime:wasm" {
   }
 
   /**
-   * WASI configuration and execution limits for a new instance. A module that imports `wasi_snapshot_preview1` gets WASI whether or not options are given; without stream options its standard input is empty and its output is discarded.
+   * Host functions, WASI configuration and execution limits for a new instance. A module that imports `wasi_snapshot_preview1` gets WASI whether or not options are given; without stream options its standard input is empty and its output is discarded.
    *
    * @category Types
    */
   export interface InstantiateOptions {
+    /**
+     * Host functions by import module and name, e.g. `{ env: { log(ptr, len) { ... } } }`: each `HostFunction` answers the module's function import of that module and name (see `instantiate` for how calls, results, errors and limits work). A function for a `wasi_snapshot_preview1` import replaces that one WASI function and leaves the others to WASI. Functions only for now: imported memories, tables and globals cannot come from JS yet (they may later); a non-function value is refused with 5001.
+     */
+    imports?: Record<string, Record<string, HostFunction>>;
+
     /**
      * Guest path (absolute, e.g. `/data`) to host directory. The guest can reach these directories and nothing else.
      */

@@ -94,7 +94,7 @@ fn item(level: &str, it: &SurfaceItem, class: &str, members: &[SurfaceItem]) -> 
             .collect();
         ("Property", properties)
     } else {
-        let rows = it.rows.iter().map(|r| (format!("`{}`", r.name), code_cell(&r.ty), cell(r.doc))).collect();
+        let rows = it.rows.iter().map(|r| (format!("`{}`", r.name), code_cell(&r.ty), cell(&r.doc))).collect();
         (it.rows_label, rows)
     };
     Item {
@@ -220,6 +220,10 @@ mod tests {
         );
         assert!(out.contains("#### Bin.size\n"), "{out}");
         assert!(out.contains("| `type` | `number \\| bigint` | A keyword field. |\n"), "{out}");
+        assert!(
+            out.contains("| `onDone?` | `(thing: Thing) => void` | *JS only:* handled by the JS module, never sent to the runtime (not in the JSON Schema). Called when done. |\n"),
+            "{out}"
+        );
         assert!(out.contains("| 7000 | `BadThing` | Bad thing happened | It was bad. |\n"), "{out}");
         assert!(out.contains("Pending: needs a fixture"), "{out}");
         assert!(!out.contains("Wire"), "{out}");

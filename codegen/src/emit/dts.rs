@@ -305,6 +305,7 @@ mod tests {
         assert!(out.contains("  export interface Thing {\n"), "{out}");
         assert!(out.contains("    tags?: Record<string, number[]>;\n"), "{out}");
         assert!(out.contains("    type: number | bigint;\n"), "{out}");
+        assert!(out.contains("    onDone?: (thing: Thing) => void;\n"), "JS-only fields are declared: {out}");
         assert!(!out.contains("Wire"), "internal records are not declared: {out}");
         assert!(out.trim_end().ends_with('}'));
     }

@@ -2,12 +2,18 @@
 //! whose completion value hands the hand-written JS module the op functions, the error-code
 //! table, the export list, and the fields (name -> wire type) of every public record:
 //! serde_v8 ignores unknown keys and coerces numbers (-1 or NaN into a u64 becomes 0), so
-//! the JS side checks option objects against these before calling an op.
+//! the JS side checks option objects against these before calling an op. A JS-only field is
+//! listed with the type `js`, which no wire type is: the checker accepts the key and leaves
+//! its value to the JS code that handles it.
 
 use crate::emit::{preamble, Files};
 use crate::model::Model;
 
 pub const PATH: &str = "generated/js/00_bindings.js";
+
+/// The `recordFields` type of a JS-only field: not a wire type, so the option checker's scalar
+/// checks pass it by.
+pub const JS_ONLY_TYPE: &str = "js";
 
 pub fn emit(model: &Model) -> Files {
     vec![(PATH.to_string(), render(model))]
@@ -59,8 +65,17 @@ fn render(model: &Model) -> String {
 
     out.push_str("    recordFields: Object.freeze({\n");
     for record in model.public_records() {
-        let fields: Vec<String> =
-            record.fields.iter().map(|f| format!("{}: {}", js_string(&f.name), js_string(&f.ty.text))).collect();
+        let fields: Vec<String> = record
+            .fields
+            .iter()
+            .map(|f| {
+                let ty = match &f.ty {
+                    Some(ty) if !f.js_only => ty.text.as_str(),
+                    _ => JS_ONLY_TYPE,
+                };
+                format!("{}: {}", js_string(&f.name), js_string(ty))
+            })
+            .collect();
         out.push_str(&format!("      {}: Object.freeze({{ {} }}),\n", record.name, fields.join(", ")));
     }
     out.push_str("    }),\n");
@@ -89,6 +104,7 @@ mod tests {
         assert!(out.contains("    exportNames: Object.freeze([\n      \"Bin\",\n      \"DemoError\",\n      \"ErrorCode\",\n      \"helpers\",\n      \"make\",\n    ]),"));
         assert!(out.contains("    recordFields: Object.freeze({\n      Thing: Object.freeze({ "), "{out}");
         assert!(out.contains("\"type\": \"f64\""), "fields carry their wire type: {out}");
+        assert!(out.contains("\"onDone\": \"js\" })"), "JS-only fields are listed with the type `js`: {out}");
         assert!(!out.contains("Wire: Object.freeze"), "internal records are not listed: {out}");
         assert!(out.ends_with("  };\n})();\n"));
         assert!(!out.contains("export ") && !out.contains("import "), "must stay a classic script");

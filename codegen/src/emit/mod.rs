@@ -152,6 +152,7 @@ record "Thing" {
     field "tags" type="map<list<u32>>" optional=#true doc="Tags."
     field "type" type="f64" ts="number | bigint" doc="A keyword field."
     field "shape" type="Shape" optional=#true doc="The shape."
+    field "onDone" ts="(thing: Thing) => void" optional=#true js_only=#true doc="Called when done."
 }
 record "Wire" internal=#true {
     doc "Internal wire form."

@@ -259,14 +259,15 @@ fn has_default(model: &Model, t: &WireType, depth: usize) -> bool {
 }
 
 fn record_has_default(model: &Model, r: &Record, depth: usize) -> bool {
-    r.fields.iter().all(|f| f.optional || has_default(model, &f.ty.ty, depth))
+    r.wire_fields().all(|(f, ty)| f.optional || has_default(model, &ty.ty, depth))
 }
 
 fn record_tokens(model: &Model, r: &Record) -> TokenStream {
     let doc = doc_attrs(&r.doc);
     let name = format_ident!("{}", r.name);
     let default = if record_has_default(model, r, 0) { quote!(Default,) } else { quote!() };
-    let fields = r.fields.iter().map(|f| {
+    // JS-only fields are taken out by the JS module: neither the struct nor its schema has them.
+    let fields = r.wire_fields().map(|(f, ty)| {
         let doc = doc_attrs(&f.doc);
         let snake = names::to_snake(&f.name);
         let ident = names::rust_ident(&snake);
@@ -276,8 +277,8 @@ fn record_tokens(model: &Model, r: &Record) -> TokenStream {
         } else {
             quote!()
         };
-        let ty = rust_type(&f.ty.ty);
-        let schema = schema_attr(&f.ty.ty);
+        let schema = schema_attr(&ty.ty);
+        let ty = rust_type(&ty.ty);
         if f.optional {
             quote! {
                 #doc
@@ -450,6 +451,10 @@ mod tests {
         assert!(out.contains("#[derive(\n    Debug,\n    Clone,\n    PartialEq,\n    Default,"), "{out}");
         assert!(out.contains("#[serde(rename_all = \"camelCase\", deny_unknown_fields)]\npub struct Thing {"));
         assert!(out.contains("    #[serde(rename = \"type\")]\n    pub r#type: f64,"), "{out}");
+        assert!(
+            !out.contains("on_done") && !out.contains("Called when done"),
+            "JS-only fields stay out of Rust: {out}"
+        );
         assert!(
             out.contains("pub tags: ::std::option::Option<\n        ::indexmap::IndexMap<String, Vec<u32>>,\n    >,")
                 || out.contains("pub tags: ::std::option::Option<::indexmap::IndexMap<String, Vec<u32>>>,"),

@@ -181,7 +181,7 @@ impl Links {
             rows: it
                 .rows
                 .iter()
-                .map(|r| Row { name: r.name.clone(), ty: self.code(&r.ty), doc: self.doc(r.doc) })
+                .map(|r| Row { name: r.name.clone(), ty: self.code(&r.ty), doc: self.doc(&r.doc) })
                 .collect(),
             returns: match &it.returns {
                 None => String::new(),

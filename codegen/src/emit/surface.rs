@@ -7,6 +7,8 @@
 //! Texts here are plain: TypeScript as written and doc Markdown as in the spec. Escaping,
 //! linking and layout belong to the renderer.
 
+use std::borrow::Cow;
+
 use crate::emit::ts::{class_declaration, field_ts, signature, wire_ts};
 use crate::model::{ErrorDef, Example, Function, Model};
 
@@ -94,8 +96,12 @@ pub struct Row<'m> {
     /// A TypeScript type; empty for enum values.
     pub ty: String,
     /// Markdown.
-    pub doc: &'m str,
+    pub doc: Cow<'m, str>,
 }
+
+/// What the docs say before a JS-only field's own doc.
+pub const JS_ONLY_NOTE: &str =
+    "*JS only:* handled by the JS module, never sent to the runtime (not in the JSON Schema).";
 
 pub struct Returns<'m> {
     /// A TypeScript type.
@@ -154,7 +160,7 @@ impl<'m> Item<'m> {
                         p.name.clone()
                     },
                     ty: p.ty.text.clone(),
-                    doc: &p.doc,
+                    doc: Cow::Borrowed(&p.doc),
                 })
                 .collect(),
             returns: Some(Returns { ty: &f.returns.ty.text, doc: f.returns.doc.trim() }),
@@ -264,7 +270,7 @@ impl<'m> Surface<'m> {
                 rows: e
                     .values
                     .iter()
-                    .map(|v| Row { name: format!("\"{}\"", v.value), ty: String::new(), doc: &v.doc })
+                    .map(|v| Row { name: format!("\"{}\"", v.value), ty: String::new(), doc: Cow::Borrowed(&v.doc) })
                     .collect(),
                 ..Item::new(Kind::Enum, e.name.clone(), format!("type {} = {};", e.name, values.join(" | ")), &e.doc)
             })
@@ -280,7 +286,15 @@ impl<'m> Surface<'m> {
                 rows: r
                     .fields
                     .iter()
-                    .map(|f| Row { name: optional_name(&f.name, f.optional), ty: field_ts(f), doc: &f.doc })
+                    .map(|f| Row {
+                        name: optional_name(&f.name, f.optional),
+                        ty: field_ts(f),
+                        doc: if f.js_only {
+                            Cow::Owned(format!("{JS_ONLY_NOTE} {}", f.doc))
+                        } else {
+                            Cow::Borrowed(&f.doc)
+                        },
+                    })
                     .collect(),
                 ..Item::new(
                     Kind::Interface,
@@ -297,7 +311,7 @@ impl<'m> Surface<'m> {
                 rows: u
                     .variants
                     .iter()
-                    .map(|v| Row { name: v.name.clone(), ty: wire_ts(&v.ty.ty), doc: &v.doc })
+                    .map(|v| Row { name: v.name.clone(), ty: wire_ts(&v.ty.ty), doc: Cow::Borrowed(&v.doc) })
                     .collect(),
                 ..Item::new(Kind::Union, u.name.clone(), format!("type {} = {};", u.name, variants.join(" | ")), &u.doc)
             })

@@ -17,11 +17,13 @@ pub fn wire_ts(t: &WireType) -> String {
     }
 }
 
-/// The TypeScript type of a record field (the `ts=` override, else the wire type's).
+/// The TypeScript type of a record field (the `ts=` override, else the wire type's; a
+/// JS-only field always has `ts=`).
 pub fn field_ts(f: &Field) -> String {
-    match &f.ts {
-        Some(ts) => ts.text.clone(),
-        None => wire_ts(&f.ty.ty),
+    match (&f.ts, &f.ty) {
+        (Some(ts), _) => ts.text.clone(),
+        (None, Some(ty)) => wire_ts(&ty.ty),
+        (None, None) => "unknown".into(),
     }
 }
 
