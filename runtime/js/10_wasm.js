@@ -266,6 +266,268 @@
     };
   }
 
+  // ---- host functions: hosted calls driven from here (see runtime/src/host) ------------
+
+  // What a step of a hosted call returns.
+  const STEP_FINISHED = 0;
+  const STEP_REQUEST = 1;
+  const STEP_MOVED = 2;
+  // How a host request failed (op_wasm_function_host_fail's `kind`).
+  const FAIL_THREW = 1;
+  const FAIL_BAD_RESULT = 2;
+  const FAIL_PROMISE_IN_SYNC = 3;
+  const FAIL_TIMEOUT = 4;
+  // The longest description of a thrown value passed to Rust.
+  const MAX_THROWN_TEXT = 500;
+  const TIMED_OUT = Symbol("timed out");
+  const DROPPED = Symbol("dropped");
+
+  /** What JS keeps for an instance with host functions. */
+  class HostState {
+    constructor(functions, names, resultCounts, slotCount, timeoutMs) {
+      this.functions = functions;
+      this.names = names;
+      this.resultCounts = resultCounts;
+      this.exchange = slotViews(new Uint8Array((slotCount + 1) * SLOT));
+      this.exchangeWords = new Uint32Array(this.exchange.bytes.buffer, 0, 2);
+      this.timeoutMs = timeoutMs;
+      /** The Instance, once instantiate has made it. */
+      this.instance = undefined;
+      /** Rejecters of host promises being awaited, called when the instance is dropped. */
+      this.waiting = new Set();
+      this.dropped = false;
+    }
+  }
+
+  /** `this` inside a host function: the calling instance's memory and the instance. */
+  class HostCaller {
+    #call;
+    #host;
+    #memory;
+    constructor(call, host) {
+      this.#call = call;
+      this.#host = host;
+    }
+    /** The calling instance (undefined while its start function runs in instantiate). */
+    get instance() {
+      return this.#host?.instance;
+    }
+    get memory() {
+      return (this.#memory ??= new HostMemory(this.#call));
+    }
+  }
+
+  /** The calling instance's memory, synchronously, while its host function runs. */
+  class HostMemory {
+    #call;
+    constructor(call) {
+      this.#call = Number.isInteger(call) ? call : 0;
+    }
+    read(offset, length) {
+      if (!Number.isInteger(length) || length < 0 || length > READ_NOW_LIMIT) {
+        throw wasmError(ErrorCode.MemoryError, `memory.read: length must be a whole number from 0 to ${READ_NOW_LIMIT}, got ${describeNumber(length)}`);
+      }
+      const target = new Uint8Array(length);
+      callOp(ops.op_wasm_memory_host_read, this.#call, numberArg(offset), target);
+      return target;
+    }
+    write(offset, data) {
+      callOp(ops.op_wasm_memory_host_write, this.#call, numberArg(offset), bytesOf(data, "memory.write"));
+    }
+    size() {
+      return callOp(ops.op_wasm_memory_host_size, this.#call);
+    }
+  }
+
+  /** A description of a thrown value for the error message; runs no user code. */
+  function describeThrown(value) {
+    let text;
+    if (value instanceof Error) {
+      let name = "Error", message = "";
+      try {
+        name = String(value.name);
+        message = String(value.message);
+      } catch {
+        // A getter that throws: keep what we have.
+      }
+      text = message === "" ? name : `${name}: ${message}`;
+    } else if (typeof value === "string") {
+      text = JSON.stringify(value);
+    } else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean" || value === undefined || value === null) {
+      text = typeof value === "bigint" ? `${value}n` : String(value);
+    } else {
+      text = describe(value);
+    }
+    return text.length > MAX_THROWN_TEXT ? `${text.slice(0, MAX_THROWN_TEXT)}...` : text;
+  }
+
+  function isThenable(value) {
+    return value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function";
+  }
+
+  /** Encode a host function's return value as its import's results in the exchange
+   * buffer; an error message when it does not fit. */
+  function writeAnswer(host, imported, value) {
+    const count = host.resultCounts[imported];
+    const name = host.names[imported];
+    let list;
+    if (count === 0) {
+      list = [];
+    } else if (count === 1) {
+      list = Array.isArray(value) && value.length === 1 ? value : [value];
+    } else if (Array.isArray(value)) {
+      list = value;
+    } else {
+      return `host function "${name}" returned ${describe(value)}; its import declares ${count} results: return them as an array`;
+    }
+    if (list.length !== count) {
+      return `host function "${name}" returned ${list.length} value(s); its import declares ${count} result(s)`;
+    }
+    host.exchangeWords[1] = count;
+    if (!encodeArgs(list, host.exchange, 1)) {
+      const bad = list.find((v) => typeof v !== "number" && typeof v !== "bigint" && !typedValues.has(v));
+      return `host function "${name}" returned ${bad === undefined ? "a bigint outside 64 bits" : describe(bad)}; results must be numbers or bigints`;
+    }
+    return null;
+  }
+
+  /** Wait for a host promise, bounded by the call's deadline and the instance's drop. */
+  function settleWithin(promise, deadline, host) {
+    return new Promise((resolve, reject) => {
+      let timer;
+      const dropped = () => reject(DROPPED);
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        host.waiting.delete(dropped);
+      };
+      host.waiting.add(dropped);
+      if (deadline !== Infinity) timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - Date.now()));
+      promise.then((value) => {
+        done();
+        resolve(value);
+      }, (error) => {
+        done();
+        reject(error);
+      });
+    });
+  }
+
+  function deadlineOf(timeoutMs) {
+    return typeof timeoutMs === "number" ? Date.now() + timeoutMs : Infinity;
+  }
+
+  /**
+   * Run a hosted call to its end: step it, run each host function it asks for, answer,
+   * step again. `blocking` (callSync) never awaits: a host promise fails the call.
+   * Returns nothing; the caller collects the outcome. A failure throws its WasmError
+   * with the thrown value as `cause`.
+   */
+  function driveSync(host, call) {
+    const caller = new HostCaller(call, host);
+    const step = ops.op_wasm_function_host_step;
+    const { bytes, f64 } = host.exchange;
+    const words = host.exchangeWords;
+    let thrown = NO_THROW;
+    try {
+      let status = step(call, 0, bytes);
+      while (status !== STEP_FINISHED) {
+        const imported = words[0];
+        let value;
+        try {
+          value = callHost(host, caller, imported);
+        } catch (error) {
+          thrown = error;
+          status = fail(call, host, FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`);
+          continue;
+        }
+        // The commonest answer, one number for one result, written inline (no calls).
+        if (typeof value === "number" && host.resultCounts[imported] === 1) {
+          bytes[16] = 0;
+          bytes[17] = 0;
+          f64[3] = value;
+          words[1] = 1;
+          status = step(call, 1, bytes);
+          continue;
+        }
+        if (isThenable(value)) {
+          // Nothing will wait for it: keep a later rejection from being reported as unhandled.
+          Promise.resolve(value).catch(() => {});
+          status = fail(call, host, FAIL_PROMISE_IN_SYNC, `host function "${host.names[imported]}" returned a promise; callSync cannot wait for it (use call())`);
+          continue;
+        }
+        status = answer(call, host, imported, value);
+      }
+    } catch (error) {
+      throw withCause(named(error), thrown);
+    }
+  }
+
+  /** Run host function `imported` with the request's arguments (one argument without
+   * building an array, the commonest case). */
+  function callHost(host, caller, imported) {
+    const fn = host.functions[imported];
+    const count = host.exchangeWords[1];
+    const x = host.exchange;
+    if (count === 1) return fn.call(caller, x.bytes[16] === 1 ? x.i64[3] : x.f64[3]);
+    if (count === 0) return fn.call(caller);
+    return fn.apply(caller, decodeResults(x, 1, count));
+  }
+
+  async function drive(host, call, deadline) {
+    const caller = new HostCaller(call, host);
+    let thrown = NO_THROW;
+    try {
+      let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
+      while (status !== STEP_FINISHED) {
+        if (status === STEP_MOVED) {
+          status = await ops.op_wasm_function_host_wait(call);
+          if (status === STEP_FINISHED) break;
+          ops.op_wasm_function_host_request(call, host.exchange.bytes);
+        }
+        const imported = host.exchangeWords[0];
+        const name = host.names[imported];
+        let value;
+        try {
+          value = callHost(host, caller, imported);
+          if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host);
+        } catch (error) {
+          if (error === TIMED_OUT) {
+            status = fail(call, host, FAIL_TIMEOUT, `ran past its timeout while host function "${name}" was pending; the instance stays usable`);
+          } else if (error === DROPPED) {
+            ops.op_wasm_function_host_cancel(call);
+            throw wasmError(ErrorCode.InvalidInstanceHandle, `the instance was dropped while the call waited for host function "${name}"`);
+          } else {
+            thrown = error;
+            status = fail(call, host, FAIL_THREW, `host function "${name}" threw: ${describeThrown(error)}`);
+          }
+          continue;
+        }
+        status = answer(call, host, imported, value);
+      }
+    } catch (error) {
+      throw withCause(named(error), thrown);
+    }
+  }
+
+  const NO_THROW = Symbol("no throw");
+
+  function withCause(error, thrown) {
+    if (thrown !== NO_THROW && error instanceof WasmError && error.code === ErrorCode.CallError) {
+      Object.defineProperty(error, "cause", { value: thrown, writable: true, configurable: true, enumerable: false });
+    }
+    return error;
+  }
+
+  function answer(call, host, imported, value) {
+    const problem = writeAnswer(host, imported, value);
+    if (problem !== null) return fail(call, host, FAIL_BAD_RESULT, problem);
+    return ops.op_wasm_function_host_step(call, 1, host.exchange.bytes);
+  }
+
+  function fail(call, host, kind, message) {
+    return ops.op_wasm_function_host_fail(call, kind, core.encode(message), host.exchange.bytes);
+  }
+
   /** A resolved export: signature known, calls pass slots. */
   class WasmFunction {
     #id;
@@ -276,9 +538,12 @@
     /** callSync and call, specialised for this signature (see plainNumberCall). */
     #syncCall;
     #asyncCall;
-    constructor(id, name, info) {
+    /** For an instance with host functions: its HostState (every call is hosted). */
+    #host;
+    constructor(id, name, info, host) {
       // Constructed by Instance.getFunction; a forged one gets handles that are never live.
       const valid = isHandle(id) && info !== null && typeof info === "object" && Number.isInteger(info.index);
+      this.#host = host instanceof HostState ? host : undefined;
       if (!valid) info = { index: U32_MAX, params: [], results: [] };
       this.#id = valid ? id : 0;
       this.#index = info.index;
@@ -292,7 +557,37 @@
         (args) => this.#callSyncAnyArgs(args));
       this.#asyncCall = plainNumberCallAsync(this.#id, this.#index, this.params.length, numericResults,
         (args) => this.#callAnyArgs(args));
+      if (this.#host !== undefined) {
+        this.#syncCall = (args) => this.#hostedSync(args);
+        this.#asyncCall = (args) => this.#hosted(args, undefined);
+      }
       Object.freeze(this);
+    }
+
+    /** callSync of an instance with host functions: driven here, to the end. */
+    #hostedSync(args) {
+      const bytes = this.#encode(args);
+      if (bytes === null) throw this.#argumentError(args);
+      const call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, {}, true);
+      driveSync(this.#host, call);
+      return this.#decode(slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call))), 0);
+    }
+
+    /** An async call (or a batch) of an instance with host functions. */
+    async #hosted(args, options, batch) {
+      let call;
+      if (batch === undefined) {
+        const bytes = this.#encode(args);
+        if (bytes === null) throw this.#argumentError(args);
+        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, options ?? {}, false);
+      } else {
+        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, batch.count, batch.bytes, {}, false);
+      }
+      await drive(this.#host, call, deadlineOf(options?.timeoutMs ?? this.#host.timeoutMs));
+      const out = slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call)));
+      if (batch === undefined) return this.#decode(out, 0);
+      const resultWidth = this.results.length;
+      return Array.from({ length: batch.count }, (_, i) => this.#decode(out, i * resultWidth));
     }
 
     /**
@@ -398,6 +693,13 @@
 
     /** A call with limits of its own (Instance.callWith); `options` are checked. */
     async [kCallWith](args, options) {
+      if (this.#host !== undefined) {
+        try {
+          return await this.#hosted(args, options);
+        } catch (error) {
+          throw optionsError(named(error), "callWith");
+        }
+      }
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       let out;
@@ -427,6 +729,7 @@
           throw this.#argumentError(args);
         }
       }
+      if (this.#host !== undefined) return await this.#hosted(undefined, undefined, { count: argsList.length, bytes: views.bytes });
       const out = await invoke(ops.op_wasm_function_call_batch, this.#id, this.#index, argsList.length, views.bytes);
       const outViews = slotViews(out);
       const resultWidth = this.results.length;
@@ -579,6 +882,9 @@
   }
 
   function instantiate(moduleId, options) {
+    if (options !== null && typeof options === "object" && options.imports !== undefined) {
+      return instantiateHosted(moduleId, options);
+    }
     if (options === undefined && isHandle(moduleId)) {
       // No options: made here by one sync op, without an async function (0 when a start
       // function must run first, on a worker).
@@ -608,6 +914,63 @@
       throw wasmError(ErrorCode.WasiError, `instantiate: invalid options: ${error.message}`);
     }
     return new Instance(id);
+  }
+
+  /** instantiate with host functions: linked, then made (and its start function run) as
+   * a hosted call. */
+  async function instantiateHosted(moduleId, options) {
+    const handle = handleOf(moduleId, ErrorCode.InvalidModuleHandle, "instantiate");
+    checkInstantiateOptions(options);
+    const { imports, ...rest } = options;
+    if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
+      throw wasmError(ErrorCode.InstantiateError, `instantiate: imports must be an object of import modules, got ${describe(imports)}`);
+    }
+    const functions = [];
+    const given = [];
+    const refused = [];
+    for (const moduleName of Object.keys(imports)) {
+      const fields = imports[moduleName];
+      if (fields === null || typeof fields !== "object" || Array.isArray(fields)) {
+        refused.push(`"${moduleName}" (${describe(fields)}, not an object of functions)`);
+        continue;
+      }
+      for (const name of Object.keys(fields)) {
+        const fn = fields[name];
+        if (typeof fn !== "function") {
+          refused.push(`${moduleName}.${name} (${describe(fn)})`);
+          continue;
+        }
+        functions.push(fn);
+        given.push({ module: moduleName, name });
+      }
+    }
+    if (refused.length > 0) {
+      throw wasmError(
+        ErrorCode.InstantiateError,
+        `instantiate: imports can only be functions (memories, tables and globals from JS are not supported yet): ${refused.join(", ")}`,
+      );
+    }
+    const declared = callOp(ops.op_wasm_module_imports, handle);
+    let slotCount = 1;
+    const resultCounts = given.map(({ module, name }) => {
+      const info = declared.find((d) => d.module === module && d.name === name);
+      if (info === undefined) return 0;
+      slotCount = Math.max(slotCount, info.params.length, info.results.length);
+      return info.results.length;
+    });
+    const names = given.map(({ module, name }) => `${module}.${name}`);
+    const host = new HostState(functions, names, resultCounts, slotCount, rest.timeoutMs);
+    let call;
+    try {
+      call = ops.op_wasm_instance_create_hosted(handle, rest, given);
+    } catch (error) {
+      if (error instanceof WasmError) throw named(error);
+      throw wasmError(ErrorCode.WasiError, `instantiate: invalid options: ${error.message}`);
+    }
+    await drive(host, call, deadlineOf(rest.timeoutMs));
+    const instance = new Instance(callOp(ops.op_wasm_instance_host_created, call), host);
+    host.instance = instance;
+    return instance;
   }
 
   // ---- instances --------------------------------------------------------------------
@@ -703,7 +1066,10 @@
     /** The helper objects and resolved functions, made on first use: most instances
      * never need them, and every field set in the constructor costs instantiate time. */
     #parts;
-    constructor(id) {
+    /** HostState for an instance with host functions. */
+    #host;
+    constructor(id, host) {
+      this.#host = host instanceof HostState ? host : undefined;
       // Handles are whole numbers from 1; anything else (a forged 1.5, 2^32 + 1, "3")
       // becomes 0, which is never a live handle, so every use fails with 5005 instead of
       // being truncated by the op layer onto a live instance.
@@ -762,7 +1128,7 @@
         } catch (error) {
           rethrow(error);
         }
-        fn = new WasmFunction(this.#id, name, info);
+        fn = new WasmFunction(this.#id, name, info, this.#host);
         functions.set(name, fn);
       }
       return fn;
@@ -782,6 +1148,12 @@
     }
     async run(options) {
       try {
+        if (this.#host !== undefined) {
+          const checked = callOptions(options, "run");
+          const call = callOp(ops.op_wasm_instance_run_hosted, this.#id, checked);
+          await drive(this.#host, call, deadlineOf(checked.timeoutMs ?? this.#host.timeoutMs));
+          return callOp(ops.op_wasm_instance_host_exit_code, call);
+        }
         return await invoke(ops.op_wasm_instance_run, this.#id, callOptions(options, "run"));
       } catch (error) {
         throw optionsError(error, "run");
@@ -800,6 +1172,10 @@
       // Forget resolved functions, so getFunction after drop asks the runtime (5005).
       this.#parts?.functions.clear();
       this.#parts?.syncCalls.clear();
+      if (this.#host !== undefined) {
+        // Calls waiting on host promises fail now (their wasm stacks are unwound by the op).
+        for (const reject of [...this.#host.waiting]) reject();
+      }
       // A sync op: no async function, so a drop costs one resolved promise.
       try {
         ops.op_wasm_instance_drop(this.#id);
@@ -819,6 +1195,8 @@
     Memory,
     WasmFunction,
     WasmGlobal,
+    HostCaller,
+    HostMemory,
     CapturedOutput,
     WasmError,
     ErrorCode,

@@ -34,6 +34,7 @@ mod engine;
 pub mod error;
 mod fuel;
 mod globals;
+mod host;
 mod instance;
 mod limits;
 mod memory;

@@ -29,6 +29,9 @@ pub fn bounds(offset: usize, length: usize, size: usize) -> WasmResult<std::ops:
 pub async fn memory_read(instance: Arc<Instance>, offset: f64, length: f64) -> WasmResult<Vec<u8>> {
     let offset = index("offset", offset)?;
     let length = index("length", length)?;
+    if let Some(done) = instance.host.as_ref().and_then(|link| link.read_vec(offset, length)) {
+        return done;
+    }
     Instance::with_store(instance, move |store| {
         let memory = store.memory()?;
         let data = memory.data(&store.store);
@@ -40,6 +43,9 @@ pub async fn memory_read(instance: Arc<Instance>, offset: f64, length: f64) -> W
 
 pub async fn memory_write(instance: Arc<Instance>, offset: f64, bytes: Vec<u8>) -> WasmResult<()> {
     let offset = index("offset", offset)?;
+    if let Some(done) = instance.host.as_ref().and_then(|link| link.write(offset, &bytes)) {
+        return done;
+    }
     Instance::with_store(instance, move |store| {
         let memory = store.memory()?;
         let target = memory.data_mut(&mut store.store);
@@ -54,6 +60,10 @@ pub async fn memory_write(instance: Arc<Instance>, offset: f64, bytes: Vec<u8>) 
 /// call holds the instance.
 pub fn memory_read_into(instance: &Instance, offset: f64, target: &mut [u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
+    // Inside a host function of this instance: through the suspended call's window.
+    if let Some(done) = instance.host.as_ref().and_then(|link| link.read(offset, target)) {
+        return done.map(|()| true);
+    }
     let Some(mut store) = instance.try_lock() else { return Ok(false) };
     let memory = store.memory()?;
     let data = memory.data(&store.store);
@@ -66,6 +76,9 @@ pub fn memory_read_into(instance: &Instance, offset: f64, target: &mut [u8]) -> 
 /// the instance.
 pub fn memory_write_now(instance: &Instance, offset: f64, bytes: &[u8]) -> WasmResult<bool> {
     let offset = index("offset", offset)?;
+    if let Some(done) = instance.host.as_ref().and_then(|link| link.write(offset, bytes)) {
+        return done.map(|()| true);
+    }
     let Some(mut store) = instance.try_lock() else { return Ok(false) };
     let memory = store.memory()?;
     let target = memory.data_mut(&mut store.store);
@@ -75,6 +88,9 @@ pub fn memory_write_now(instance: &Instance, offset: f64, bytes: &[u8]) -> WasmR
 }
 
 pub async fn memory_size(instance: Arc<Instance>) -> WasmResult<u32> {
+    if let Some(done) = instance.host.as_ref().and_then(|link| link.pages()) {
+        return done;
+    }
     Instance::with_store(instance, |store| {
         let memory = store.memory()?;
         u32::try_from(memory.size(&store.store))

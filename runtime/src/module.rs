@@ -27,10 +27,12 @@ pub struct CompiledModule {
 impl CompiledModule {
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
     pub fn instance_pre(&self, linker: &Linker<StoreData>) -> WasmResult<&InstancePre<StoreData>> {
-        self.pre
-            .get_or_init(|| linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}")))
-            .as_ref()
-            .map_err(|e| WasmError::instantiate(format!("cannot link the module's imports: {e}")))
+        self.pre.get_or_init(|| linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}"))).as_ref().map_err(
+            |e| match crate::host::missing_imports(&self.module, &[]) {
+                Some(missing) => missing,
+                None => WasmError::instantiate(format!("cannot link the module's imports: {e}")),
+            },
+        )
     }
 }
 

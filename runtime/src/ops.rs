@@ -12,7 +12,10 @@ use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
 use crate::error::{WasmError, WasmResult};
-use crate::generated::{CallArg, CallOptions, ExportInfo, FunctionInfo, GlobalInfo, InstantiateOptions};
+use crate::generated::{
+    CallArg, CallOptions, ExportInfo, FunctionInfo, GlobalInfo, HostImport, ImportInfo, InstantiateOptions,
+};
+use crate::host::Reply;
 use crate::instance::Instance;
 use crate::state::WasmState;
 
@@ -199,7 +202,11 @@ pub async fn instance_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> Wa
 }
 
 pub fn instance_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
-    wasm_of(state)?.remove_instance(instance)
+    let wasm = wasm_of(state)?;
+    wasm.remove_instance(instance)?;
+    // Calls waiting for host functions hold the instance: they are unwound now.
+    wasm.hosted.cancel_instance(instance);
+    Ok(())
 }
 
 pub fn instance_global_resolve(state: &mut OpState, instance: u32, name: String) -> WasmResult<GlobalInfo> {
@@ -225,4 +232,125 @@ pub async fn instance_global_set(
 
 pub fn instance_global_set_sync(state: &mut OpState, instance: u32, name: String, value: CallArg) -> WasmResult<bool> {
     crate::globals::set_now(&*instance_of(state, instance)?, &name, &value)
+}
+
+// ---- host functions: hosted calls driven from JS (see `crate::host`) ----
+
+pub fn module_imports(state: &mut OpState, module: u32) -> WasmResult<Vec<ImportInfo>> {
+    Ok(crate::host::describe_imports(&wasm_of(state)?.module(module)?.module))
+}
+
+pub fn instance_create_hosted(
+    state: &mut OpState,
+    module: u32,
+    options: InstantiateOptions,
+    imports: Vec<HostImport>,
+) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    let compiled = wasm.module(module)?;
+    wasm.check_instance_capacity()?;
+    let (pre, link) = crate::host::link_with_host_functions(&wasm.linker, &compiled.module, &imports)?;
+    let making = crate::instance::create_hosted(&wasm.instance_env, pre, Some(&options), link.clone())?;
+    let work = Box::pin(async move { Ok(crate::host::Finished::Made(making.await?)) });
+    wasm.hosted.park(crate::host::HostedCall::new(work, link, false, None))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn function_call_hosted(
+    state: &mut OpState,
+    instance: u32,
+    index: u32,
+    count: u32,
+    slots: &mut [u8],
+    options: CallOptions,
+    blocking: bool,
+) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    let call = crate::call::hosted_call(wasm.instance(instance)?, instance, index, count, slots, options, blocking)?;
+    wasm.hosted.park(call)
+}
+
+pub fn instance_run_hosted(state: &mut OpState, instance: u32, options: CallOptions) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    let call = crate::call::hosted_run(wasm.instance(instance)?, instance, options)?;
+    wasm.hosted.park(call)
+}
+
+pub fn function_host_step(state: &mut OpState, call: u32, answer: u32, exchange: &mut [u8]) -> WasmResult<u32> {
+    let reply = if answer == 1 { Reply::Slots } else { Reply::Nothing };
+    wasm_of(state)?.hosted.step(call, reply, exchange)
+}
+
+pub fn function_host_fail(
+    state: &mut OpState,
+    call: u32,
+    kind: u32,
+    message: &mut [u8],
+    exchange: &mut [u8],
+) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    let message = String::from_utf8_lossy(message).into_owned();
+    let error = match kind {
+        2 => WasmError::type_mismatch(message),
+        4 => WasmError::new(crate::error::ErrorCode::Timeout, message),
+        _ => WasmError::call(message),
+    };
+    wasm.hosted.step(call, Reply::Failure(error), exchange)
+}
+
+pub async fn function_host_wait(state: Rc<RefCell<OpState>>, call: u32) -> WasmResult<u32> {
+    let wasm = wasm(&state)?;
+    wasm.hosted.wait(call).await
+}
+
+pub fn function_host_request(state: &mut OpState, call: u32, exchange: &mut [u8]) -> WasmResult<u32> {
+    wasm_of(state)?.hosted.request(call, exchange)
+}
+
+pub fn function_host_results(state: &mut OpState, call: u32) -> WasmResult<Vec<u8>> {
+    match wasm_of(state)?.hosted.finished(call)? {
+        crate::host::Finished::Results(slots) => Ok(slots),
+        _ => Err(WasmError::bug("a hosted call finished with something other than results")),
+    }
+}
+
+pub fn instance_host_exit_code(state: &mut OpState, call: u32) -> WasmResult<i32> {
+    match wasm_of(state)?.hosted.finished(call)? {
+        crate::host::Finished::Exit(code) => Ok(code),
+        _ => Err(WasmError::bug("a hosted run finished with something other than an exit code")),
+    }
+}
+
+pub fn instance_host_created(state: &mut OpState, call: u32) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    match wasm.hosted.finished(call)? {
+        crate::host::Finished::Made(instance) => wasm.add_instance(instance),
+        _ => Err(WasmError::bug("a hosted instantiation finished with something other than an instance")),
+    }
+}
+
+pub fn function_host_cancel(state: &mut OpState, call: u32) -> WasmResult<()> {
+    wasm_of(state)?.hosted.cancel(call);
+    Ok(())
+}
+
+pub fn memory_host_read(state: &mut OpState, call: u32, offset: f64, target: &mut [u8]) -> WasmResult<()> {
+    let offset = crate::memory::index("offset", offset)?;
+    let link = wasm_of(state)?.hosted.link(call)?;
+    link.read(offset, target).unwrap_or_else(|| Err(host_function_over()))
+}
+
+pub fn memory_host_write(state: &mut OpState, call: u32, offset: f64, data: &mut [u8]) -> WasmResult<()> {
+    let offset = crate::memory::index("offset", offset)?;
+    let link = wasm_of(state)?.hosted.link(call)?;
+    link.write(offset, data).unwrap_or_else(|| Err(host_function_over()))
+}
+
+pub fn memory_host_size(state: &mut OpState, call: u32) -> WasmResult<u32> {
+    let link = wasm_of(state)?.hosted.link(call)?;
+    link.pages().unwrap_or_else(|| Err(host_function_over()))
+}
+
+fn host_function_over() -> WasmError {
+    WasmError::memory("the host function has returned: its caller's memory is reachable only while it runs")
 }

@@ -13,6 +13,7 @@ use wasmtime::{Engine, Linker};
 use crate::cache::ModuleCache;
 use crate::config::WasmConfig;
 use crate::error::{WasmError, WasmResult};
+use crate::host::HostedCalls;
 use crate::instance::{Instance, InstanceEnv, StoreData};
 use crate::limits::MemoryBudget;
 use crate::module::CompiledModule;
@@ -31,6 +32,8 @@ pub struct WasmState {
     max_instances: Option<usize>,
     modules: Mutex<HandleTable<Arc<CompiledModule>>>,
     instances: Mutex<HandleTable<Arc<Instance>>>,
+    /// Calls of instances with host functions, between the ops that drive them.
+    pub hosted: HostedCalls,
 }
 
 impl WasmState {
@@ -52,6 +55,7 @@ impl WasmState {
             max_instances: config.max_instances,
             modules: Mutex::new(HandleTable::default()),
             instances: Mutex::new(HandleTable::default()),
+            hosted: HostedCalls::default(),
         })
     }
 

@@ -100,7 +100,7 @@ static IO_RUNTIME: LazyLock<Option<tokio::runtime::Runtime>> = LazyLock::new(|| 
 
 /// Make the I/O runtime current on this thread until the guard drops. Without it (it
 /// could not be created), wasmtime-wasi falls back to its own ambient runtime.
-fn enter_io() -> Option<tokio::runtime::EnterGuard<'static>> {
+pub fn enter_io() -> Option<tokio::runtime::EnterGuard<'static>> {
     IO_RUNTIME.as_ref().map(|runtime| runtime.enter())
 }
 

@@ -57,16 +57,39 @@ pub fn invoke(store: &mut InstanceStore, call: &Call, params: &[Val], out: &mut 
     finish(function, outcome, results, out)
 }
 
-/// `invoke` for `crate::worker::start_here`: yields at the first epoch tick. (One async
-/// `invoke` driven by `block_on` for the sync paths too would save these lines, but
-/// costs callSync about 80 ns, 6% of it.)
-async fn invoke_in_slices(store: &mut InstanceStore, call: &Call, params: &[Val], out: &mut [u8]) -> WasmResult<()> {
+/// `invoke` as an async call at `pace`: for `crate::worker::start_here` (yielding at the
+/// first epoch tick) and hosted calls. (One async `invoke` driven by `block_on` for the
+/// sync paths too would save these lines, but costs callSync about 80 ns, 6% of it.)
+async fn invoke_paced(
+    store: &mut InstanceStore,
+    call: &Call,
+    params: &[Val],
+    out: &mut [u8],
+    pace: Pace,
+) -> WasmResult<()> {
     let function = &*call.function;
     let func = resolve(store, call.index, function)?;
     let (mut few, mut many) = ([Val::I32(0); FEW_RESULTS], Vec::new());
     let results = result_space(function.results.len(), &mut few, &mut many);
-    let outcome = limited_call(store, &call.options, Pace::Slices, func, params, results).await?;
+    let outcome = limited_call(store, &call.options, pace, func, params, results).await?;
     finish(function, outcome, results, out)
+}
+
+/// Calls, one per parameter list, in order, as async calls at `pace` on the store given;
+/// the result slots of each (hosted calls, `super::hosted`).
+pub async fn run_calls_paced(
+    store: &mut InstanceStore,
+    call: &Call,
+    calls: &[Vec<Val>],
+    pace: Pace,
+) -> WasmResult<Vec<u8>> {
+    let result_bytes = call.function.results.len() * SLOT;
+    let mut out = vec![0u8; result_bytes * calls.len()];
+    for (i, params) in calls.iter().enumerate() {
+        let target = result_slots(&call.function, &mut out, i, result_bytes)?;
+        invoke_paced(store, call, params, target, pace).await?;
+    }
+    Ok(out)
 }
 
 /// Result counts that need no allocation (see `result_space`).
@@ -108,7 +131,7 @@ pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>
             let mut outcome = Ok(());
             for (i, params) in calls.iter().enumerate() {
                 outcome = match result_slots(&call.function, &mut out, i, result_bytes) {
-                    Ok(target) => invoke_in_slices(&mut store, &call, params, target).await,
+                    Ok(target) => invoke_paced(&mut store, &call, params, target, Pace::Slices).await,
                     Err(error) => Err(error),
                 };
                 if outcome.is_err() {
@@ -121,7 +144,7 @@ pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>
         })
         .await;
     }
-    let turn = instance.queue();
+    let turn = instance.queue()?;
     crate::worker::run(move || {
         let mut store = turn.lock();
         let started = Instant::now();

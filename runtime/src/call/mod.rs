@@ -6,6 +6,7 @@
 //! the same converter, for values the slots cannot carry; `run` starts a WASI command.
 
 mod errors;
+mod hosted;
 mod invoke;
 mod limits;
 mod numbers;
@@ -21,9 +22,11 @@ use crate::generated::{CallArg, CallOptions};
 use crate::instance::Instance;
 use crate::values::{to_val, Arg, SLOT};
 
+pub use hosted::{hosted_call, hosted_run};
 pub use numbers::MAX_NUMBER_ARGS;
 
 use errors::call_error;
+pub use errors::host_failure;
 use invoke::{invoke, run_calls, Call};
 use limits::call_to_the_end;
 use numbers::{number_params, number_result};
@@ -31,6 +34,7 @@ use slots::{batch_params, params_from_slots};
 
 /// A call on the JS thread: results are written over the argument slots.
 pub fn call_sync(instance: &Instance, index: u32, slots: &mut [u8]) -> WasmResult<u32> {
+    instance.without_host_functions("callSync")?;
     let function = instance.function(index)?;
     let params = params_from_slots(&function, slots)?;
     let result_bytes = function.results.len() * SLOT;
@@ -42,17 +46,18 @@ pub fn call_sync(instance: &Instance, index: u32, slots: &mut [u8]) -> WasmResul
         )));
     };
     let count = function.results.len() as u32;
-    invoke(&mut instance.lock_in_line(), &Call::new(index, function), &params, target)?;
+    invoke(&mut *instance.lock_in_line()?, &Call::new(index, function), &params, target)?;
     Ok(count)
 }
 
 /// A number-form call on the JS thread: `count` plain numbers (of `args`) in, at most
 /// one result that is not i64 out (0.0 when there is none).
 pub fn call_numbers_sync(instance: &Instance, index: u32, count: u32, args: [f64; MAX_NUMBER_ARGS]) -> WasmResult<f64> {
+    instance.without_host_functions("callSync")?;
     let function = instance.function(index)?;
     let (params, count) = number_params(&function, count, args)?;
     let mut slot = [0u8; SLOT];
-    invoke(&mut instance.lock_in_line(), &Call::new(index, function), &params[..count], &mut slot)?;
+    invoke(&mut *instance.lock_in_line()?, &Call::new(index, function), &params[..count], &mut slot)?;
     Ok(number_result(&slot))
 }
 
@@ -63,6 +68,7 @@ pub async fn call_numbers(
     count: u32,
     args: [f64; MAX_NUMBER_ARGS],
 ) -> WasmResult<f64> {
+    instance.without_host_functions("call")?;
     let function = instance.function(index)?;
     let (params, count) = number_params(&function, count, args)?;
     let out = run_calls(instance, Call::new(index, function), vec![params[..count].to_vec()]).await?;
@@ -72,6 +78,7 @@ pub async fn call_numbers(
 /// An async call under the instance's limits, or under `options` (`Instance.callWith`);
 /// resolves to the result slots.
 pub async fn call(instance: Arc<Instance>, index: u32, slots: Vec<u8>, options: CallOptions) -> WasmResult<Vec<u8>> {
+    instance.without_host_functions("call")?;
     let function = instance.function(index)?;
     let params = params_from_slots(&function, &slots)?;
     run_calls(instance, Call { index: index as usize, function, options }, vec![params]).await
@@ -80,6 +87,7 @@ pub async fn call(instance: Arc<Instance>, index: u32, slots: Vec<u8>, options: 
 /// `count` calls in one crossing (at most `MAX_BATCH_CALLS`); the argument slots of
 /// each call follow each other.
 pub async fn call_batch(instance: Arc<Instance>, index: u32, count: u32, slots: Vec<u8>) -> WasmResult<Vec<u8>> {
+    instance.without_host_functions("callBatch")?;
     let function = instance.function(index)?;
     let calls = batch_params(&function, count, &slots)?;
     run_calls(instance, Call::new(index, function), calls).await
@@ -107,16 +115,9 @@ pub fn check_args(instance: &Instance, name: &str, args: &[CallArg]) -> WasmResu
 /// Run a WASI command on a worker thread: call `_start` and resolve to its exit code
 /// (`proc_exit(n)`, or 0 for a plain return). Traps and limits still fail with their codes.
 pub async fn run(instance: Arc<Instance>, options: CallOptions) -> WasmResult<i32> {
-    match instance.module.get_export("_start") {
-        Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => {}
-        Some(_) => {
-            return Err(WasmError::export_not_found("\"_start\" is not a function without parameters and results"))
-        }
-        None => return Err(WasmError::export_not_found(
-            "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
-        )),
-    }
-    let turn = instance.queue();
+    instance.without_host_functions("run")?;
+    check_command(&instance)?;
+    let turn = instance.queue()?;
     crate::worker::run(move || {
         let mut guard = turn.lock();
         let store = &mut *guard;
@@ -133,4 +134,16 @@ pub async fn run(instance: Arc<Instance>, options: CallOptions) -> WasmResult<i3
         }
     })
     .await
+}
+
+/// 5003 unless the instance is a WASI command: it exports `_start`, a function without
+/// parameters and results.
+fn check_command(instance: &Instance) -> WasmResult<()> {
+    match instance.module.get_export("_start") {
+        Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => Ok(()),
+        Some(_) => Err(WasmError::export_not_found("\"_start\" is not a function without parameters and results")),
+        None => Err(WasmError::export_not_found(
+            "the module exports no \"_start\": it is not a WASI command (call its exports with instance.call instead)",
+        )),
+    }
 }

@@ -8,6 +8,7 @@ use wasmtime::{InstancePre, Store, Trap};
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::InstantiateOptions;
+use crate::host::{HostFailure, HostLink};
 use crate::limits::{InstanceLimiter, MemoryBudget};
 use crate::permissions::PermissionPolicy;
 use crate::stdio::{CapturedOutput, CapturedStreams};
@@ -40,6 +41,37 @@ pub async fn create(
     }
     let (pre, clock) = (pre.clone(), env.clock.clone());
     crate::worker::run(move || setup.make(&pre, clock)).await
+}
+
+/// Create an instance of a module with host functions, linked through `link`: options
+/// are checked now; the returned future instantiates (running the start function, whose
+/// host calls go through `link`) when it is driven as a hosted call.
+pub fn create_hosted(
+    env: &InstanceEnv,
+    pre: InstancePre<StoreData>,
+    options: Option<&InstantiateOptions>,
+    link: Arc<HostLink>,
+) -> WasmResult<impl std::future::Future<Output = WasmResult<Instance>> + Send + 'static> {
+    let setup = InstanceSetup::new(env, pre.module(), options)?;
+    let clock = env.clock.clone();
+    Ok(async move {
+        let (mut store, fuel_limited, limits, streams) = setup.store(&pre, clock);
+        store.data_mut().host = Some(link.clone());
+        store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        // The start function yields at epoch ticks, so that it can leave the JS thread.
+        crate::timeout::arm_slices(&mut store, limits.timeout_ms);
+        let instance = pre.instantiate_async(&mut store).await.map_err(instantiate_error)?;
+        crate::timeout::disarm(&mut store);
+        let store = InstanceStore {
+            store,
+            instance,
+            fuel_limited,
+            limits: CallLimits { timeout_ms: limits.timeout_ms },
+            sync_calls: false,
+            func_cache: Vec::new(),
+        };
+        Ok(Instance::new(pre.module().clone(), store, streams).with_host(link))
+    })
 }
 
 /// `create` without options for a module without a start function, entirely on this
@@ -86,16 +118,28 @@ impl InstanceSetup {
         })
     }
 
+    /// The store with the WASI context, limiter and deadline in place, and what the
+    /// instance keeps besides.
+    fn store(
+        self,
+        pre: &InstancePre<StoreData>,
+        clock: Clock,
+    ) -> (Store<StoreData>, bool, StoreLimits, CapturedStreams) {
+        let data = StoreData::new(self.wasi, self.limiter, Deadline::new(clock));
+        let mut store = Store::new(pre.module().engine(), data);
+        store.limiter(|data| &mut data.limiter);
+        crate::timeout::install(&mut store);
+        let limits = StoreLimits { fuel: self.fuel.unwrap_or(UNLIMITED_FUEL), timeout_ms: self.limits.timeout_ms };
+        (store, self.fuel.is_some(), limits, CapturedStreams::new(self.stdout, self.stderr))
+    }
+
     /// Create the store and instantiate (running the start function, if any).
     fn make(self, pre: &InstancePre<StoreData>, clock: Clock) -> WasmResult<Instance> {
         let module = pre.module();
-        let data = StoreData::new(self.wasi, self.limiter, Deadline::new(clock));
-        let mut store = Store::new(module.engine(), data);
-        store.limiter(|data| &mut data.limiter);
-        crate::timeout::install(&mut store);
-        store.set_fuel(self.fuel.unwrap_or(UNLIMITED_FUEL)).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        let (mut store, fuel_limited, limits, streams) = self.store(pre, clock);
+        store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
         // The start function runs during instantiation: it gets the instance's timeout.
-        crate::timeout::arm(&mut store, self.limits.timeout_ms);
+        crate::timeout::arm(&mut store, limits.timeout_ms);
         // WASI's host functions are async: a module that imports them is instantiated
         // with the async call; one without imports takes the sync one, without a fiber.
         let sync_calls = module.imports().len() == 0;
@@ -109,13 +153,19 @@ impl InstanceSetup {
         let store = InstanceStore {
             store,
             instance,
-            fuel_limited: self.fuel.is_some(),
-            limits: self.limits,
+            fuel_limited,
+            limits: CallLimits { timeout_ms: limits.timeout_ms },
             sync_calls,
             func_cache: Vec::new(),
         };
-        Ok(Instance::new(module.clone(), store, CapturedStreams::new(self.stdout, self.stderr)))
+        Ok(Instance::new(module.clone(), store, streams))
     }
+}
+
+/// The fuel and timeout a new store starts with.
+struct StoreLimits {
+    fuel: u64,
+    timeout_ms: Option<u64>,
 }
 
 fn saturating_usize(n: u64) -> usize {
@@ -123,6 +173,9 @@ fn saturating_usize(n: u64) -> usize {
 }
 
 fn instantiate_error(error: wasmtime::Error) -> WasmError {
+    if let Some(failure) = error.downcast_ref::<HostFailure>() {
+        return crate::call::host_failure("the start function", &failure.0);
+    }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget"),
         Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, "the start function ran past the instance's timeout"),

@@ -18,10 +18,11 @@ use wasmtime::{ExternType, ValType};
 
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{ExportInfo, ExportKind, FunctionInfo};
+use crate::host::HostLink;
 use crate::stdio::CapturedStreams;
 use crate::values::value_type;
 
-pub use create::{create, create_here, InstanceEnv};
+pub use create::{create, create_here, create_hosted, InstanceEnv};
 pub use store::{InstanceStore, StoreData, UNLIMITED_FUEL};
 use turns::{Turn, Turns};
 
@@ -42,6 +43,9 @@ pub struct Instance {
     functions: Mutex<Vec<Arc<FunctionHandle>>>,
     /// Piped stdout and stderr, readable while a call runs.
     pub streams: CapturedStreams,
+    /// For an instance with host functions: the link its calls ask JS through, which
+    /// also gives access to its memory while a host function runs.
+    pub host: Option<Arc<HostLink>>,
 }
 
 /// A place in line for an instance's store (`Instance::queue`). Dropping it unused gives
@@ -94,6 +98,33 @@ impl Instance {
             turns: Arc::default(),
             functions: Mutex::new(Vec::new()),
             streams,
+            host: None,
+        }
+    }
+
+    /// The instance of a module with host functions, linked through `link`.
+    pub fn with_host(mut self, link: Arc<HostLink>) -> Self {
+        self.host = Some(link);
+        self
+    }
+
+    /// 5002 when a host function of this instance is running or awaited: an operation
+    /// that needs the store would wait for the call that waits for JS.
+    pub fn not_in_host_call(&self, what: &str) -> WasmResult<()> {
+        match self.host.as_ref().and_then(|link| link.busy(what)) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// 5002 for the plain call paths on an instance with host functions: its calls must
+    /// be driven from JS (`crate::host`), or a host request would never be answered.
+    pub fn without_host_functions(&self, what: &str) -> WasmResult<()> {
+        match self.host {
+            Some(_) => Err(WasmError::call(format!(
+                "{what}: this instance has host functions; its calls go through the hosted call ops"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -102,15 +133,20 @@ impl Instance {
         self.turns.if_nobody_waits(|| self.store.try_lock_arc())
     }
 
-    /// A place in line for the store, taken now; `StoreTurn::lock` waits for it.
-    pub fn queue(&self) -> StoreTurn {
-        StoreTurn { turn: self.turns.take(), store: Arc::clone(&self.store) }
+    /// A place in line for the store, taken now; `StoreTurn::lock` waits for it. Refused
+    /// while a host function of the instance runs (it would wait for itself).
+    pub fn queue(&self) -> WasmResult<StoreTurn> {
+        self.not_in_host_call("the instance is busy")?;
+        Ok(StoreTurn { turn: self.turns.take(), store: Arc::clone(&self.store) })
     }
 
     /// The store, after every operation issued before this one, blocking this thread
     /// meanwhile (sync ops: the operations ahead run on workers, never on this thread).
-    pub fn lock_in_line(&self) -> StoreGuard {
-        self.try_lock().unwrap_or_else(|| self.queue().lock())
+    pub fn lock_in_line(&self) -> WasmResult<StoreGuard> {
+        match self.try_lock() {
+            Some(guard) => Ok(guard),
+            None => Ok(self.queue()?.lock()),
+        }
     }
 
     /// Run `f` with the instance's store locked: at once when it is free (answered on the
@@ -124,7 +160,7 @@ impl Instance {
         if let Some(mut guard) = instance.try_lock() {
             return f(&mut guard);
         }
-        let turn = instance.queue();
+        let turn = instance.queue()?;
         crate::worker::run(move || f(&mut turn.lock())).await
     }
 

@@ -2,11 +2,14 @@
 //! resource limiter and the deadline inside), the instantiated exports and its default
 //! call limits.
 
+use std::sync::Arc;
+
 use wasmtime::{Memory, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::WasiCtxBuilder;
 
 use crate::error::{WasmError, WasmResult};
+use crate::host::HostLink;
 use crate::limits::InstanceLimiter;
 use crate::timeout::{Deadline, HasDeadline};
 
@@ -17,11 +20,17 @@ pub struct StoreData {
     pub wasi: Option<WasiP1Ctx>,
     pub limiter: InstanceLimiter,
     pub deadline: Deadline,
+    /// Where the host-import trampolines post their requests; `None` for an instance
+    /// without host functions.
+    pub host: Option<Arc<HostLink>>,
+    /// The instance's `memory` export as the trampolines found it on their first call
+    /// (`Some(None)`: there is none).
+    pub host_memory: Option<Option<wasmtime::Memory>>,
 }
 
 impl StoreData {
     pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter, deadline: Deadline) -> Self {
-        Self { wasi, limiter, deadline }
+        Self { wasi, limiter, deadline, host: None, host_memory: None }
     }
 
     /// The WASI context for the linker's host functions. Only modules with imports reach

@@ -1,0 +1,326 @@
+//! Hosted calls: calls (and instantiations) of instances with host imports, driven step
+//! by step from JS.
+//!
+//! A hosted call is a boxed future that owns what it runs on (the store lock, its
+//! arguments). JS steps it with a sync op on the JS thread: it is polled once, and
+//! - it finished: its outcome waits in the table for JS to collect it;
+//! - its trampoline posted a request: the request goes back to JS in the exchange buffer,
+//!   the call stays parked in the table until JS answers and steps again;
+//! - it is pending without a request (it ran an epoch tick, or waits on WASI I/O): for an
+//!   async call it moves to a thread of its own, which drives it until it finishes or
+//!   asks for a host function and then hands it back (`wait`); a blocking call
+//!   (`callSync`) is finished here, on a scoped thread while this one waits, and any host
+//!   request it meets comes back to this thread.
+//!
+//! JS therefore runs only on its own thread, between two polls, and a call waiting for a
+//! JS promise holds no thread at all.
+
+use std::collections::HashMap;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use parking_lot::Mutex;
+use tokio::sync::oneshot;
+
+use crate::error::{WasmError, WasmResult};
+use crate::instance::Instance;
+use crate::values::{write_slot, SLOT};
+
+use super::link::{Answer, HostLink};
+
+/// What a finished hosted call produced.
+pub enum Finished {
+    /// Result slots of each call of a batch, in order.
+    Results(Vec<u8>),
+    /// The exit code of a WASI command (`run`).
+    Exit(i32),
+    /// A new instance, not yet in the handle table.
+    Made(Instance),
+}
+
+/// The work of a hosted call.
+pub type Work = Pin<Box<dyn Future<Output = WasmResult<Finished>> + Send>>;
+
+/// A call in progress with the link its trampolines post to.
+pub struct HostedCall {
+    work: Work,
+    link: Arc<HostLink>,
+    /// Run to the end on the JS thread (`callSync`): never moved, and a host promise
+    /// cannot be waited for.
+    blocking: bool,
+    /// The instance's handle (`None` for an instantiation), so that dropping the instance
+    /// drops its calls.
+    instance: Option<u32>,
+}
+
+impl HostedCall {
+    pub fn new(work: Work, link: Arc<HostLink>, blocking: bool, instance: Option<u32>) -> Self {
+        Self { work, link, blocking, instance }
+    }
+}
+
+/// What a step tells JS (the value the step ops return).
+pub enum Progress {
+    Finished = 0,
+    Request = 1,
+    Moved = 2,
+}
+
+/// Where a hosted call is between two ops.
+enum Entry {
+    /// On the JS thread, waiting for JS to answer its request (or for its first step).
+    Parked(HostedCall),
+    /// Driven by a thread of its own, which sends it back with what happened.
+    Away(Option<u32>, oneshot::Receiver<(HostedCall, Option<WasmResult<Finished>>)>),
+    /// Finished; JS collects the outcome.
+    Done(Finished),
+}
+
+/// How JS answers a request.
+pub enum Reply {
+    /// Nothing to answer (the first step).
+    Nothing,
+    /// The host function's results as slots in the exchange buffer (count at bytes 4-7,
+    /// slots from byte 16).
+    Slots,
+    /// The host function failed; the wasm call fails with this error.
+    Failure(WasmError),
+}
+
+/// The runtime's hosted calls, by id.
+#[derive(Default)]
+pub struct HostedCalls {
+    entries: Mutex<HashMap<u32, Entry>>,
+    next: Mutex<u32>,
+}
+
+/// Bytes of the exchange buffer before the first slot.
+const HEADER: usize = 16;
+
+impl HostedCalls {
+    /// Keep a new call for its first step; returns its id.
+    pub fn park(&self, call: HostedCall) -> WasmResult<u32> {
+        let id = {
+            let mut next = self.next.lock();
+            *next = next.checked_add(1).ok_or_else(|| WasmError::call("this runtime has run 2^32-1 hosted calls"))?;
+            *next
+        };
+        self.entries.lock().insert(id, Entry::Parked(call));
+        Ok(id)
+    }
+
+    /// Answer the call's request (if `reply` has one) and run it on this thread until it
+    /// finishes, asks for a host function (written to `exchange`) or moves.
+    pub fn step(&self, id: u32, reply: Reply, exchange: &mut [u8]) -> WasmResult<u32> {
+        let mut call = self.take_parked(id)?;
+        // A call that cannot take its answer is dropped.
+        answer(&call.link, reply, exchange)?;
+        let outcome = poll_here(&mut call);
+        self.settle(id, call, outcome, Some(exchange))
+    }
+
+    /// Wait for a call that moved: resolves when it finished (`Finished`) or asks for a
+    /// host function (`Request`; read it with `request`).
+    pub async fn wait(&self, id: u32) -> WasmResult<u32> {
+        let receiver = match self.entries.lock().remove(&id) {
+            Some(Entry::Away(_, receiver)) => receiver,
+            Some(other) => {
+                self.entries.lock().insert(id, other);
+                return Err(WasmError::bug(format!("hosted call {id} is not running on a thread")));
+            }
+            None => return Err(gone(id)),
+        };
+        let (call, outcome) =
+            receiver.await.map_err(|_| WasmError::bug("the thread running a hosted call ended without it"))?;
+        let outcome = match outcome {
+            Some(result) => Outcome::Finished(result),
+            None => Outcome::Request,
+        };
+        self.settle(id, call, outcome, None)
+    }
+
+    /// Write the call's outstanding request into `exchange`; returns the import index.
+    pub fn request(&self, id: u32, exchange: &mut [u8]) -> WasmResult<u32> {
+        let entries = self.entries.lock();
+        match entries.get(&id) {
+            Some(Entry::Parked(call)) => write_request(&call.link, exchange),
+            _ => Err(gone(id)),
+        }
+    }
+
+    /// The outcome of a finished call; forgets it.
+    pub fn finished(&self, id: u32) -> WasmResult<Finished> {
+        let mut entries = self.entries.lock();
+        match entries.remove(&id) {
+            Some(Entry::Done(finished)) => Ok(finished),
+            Some(other) => {
+                entries.insert(id, other);
+                Err(WasmError::bug(format!("hosted call {id} has not finished")))
+            }
+            None => Err(gone(id)),
+        }
+    }
+
+    /// The link of a parked call, for memory access from its host function.
+    pub fn link(&self, id: u32) -> WasmResult<Arc<HostLink>> {
+        match self.entries.lock().get(&id) {
+            Some(Entry::Parked(call)) => Ok(call.link.clone()),
+            _ => Err(WasmError::memory("the host function's call is over: its caller's memory is no longer reachable")),
+        }
+    }
+
+    /// Forget a call; its wasm stack is unwound (a parked call here, a moved one on its
+    /// thread when it hands the call back).
+    pub fn cancel(&self, id: u32) {
+        let removed = self.entries.lock().remove(&id);
+        drop(removed);
+    }
+
+    /// Forget every call of instance `handle` (it was dropped).
+    pub fn cancel_instance(&self, handle: u32) {
+        let removed: Vec<Entry> = {
+            let mut entries = self.entries.lock();
+            let ids: Vec<u32> = entries
+                .iter()
+                .filter(|(_, entry)| match entry {
+                    Entry::Parked(call) => call.instance == Some(handle),
+                    Entry::Away(instance, _) => *instance == Some(handle),
+                    Entry::Done(_) => false,
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            ids.iter().filter_map(|id| entries.remove(id)).collect()
+        };
+        // Unwinding runs outside the table's lock.
+        drop(removed);
+    }
+
+    fn take_parked(&self, id: u32) -> WasmResult<HostedCall> {
+        let mut entries = self.entries.lock();
+        match entries.remove(&id) {
+            Some(Entry::Parked(call)) => Ok(call),
+            Some(other) => {
+                entries.insert(id, other);
+                Err(WasmError::bug(format!("hosted call {id} is not waiting for a step")))
+            }
+            None => Err(gone(id)),
+        }
+    }
+
+    /// Put the call where its outcome says, and tell JS.
+    fn settle(&self, id: u32, call: HostedCall, outcome: Outcome, exchange: Option<&mut [u8]>) -> WasmResult<u32> {
+        match outcome {
+            Outcome::Finished(Ok(finished)) => {
+                drop(call);
+                self.entries.lock().insert(id, Entry::Done(finished));
+                Ok(Progress::Finished as u32)
+            }
+            Outcome::Finished(Err(error)) => Err(error),
+            Outcome::Request => {
+                let written = exchange.map(|exchange| write_request(&call.link, exchange)).transpose();
+                self.entries.lock().insert(id, Entry::Parked(call));
+                written.map(|_| Progress::Request as u32)
+            }
+            Outcome::Moved => {
+                let instance = call.instance;
+                let receiver = move_to_thread(call)?;
+                self.entries.lock().insert(id, Entry::Away(instance, receiver));
+                Ok(Progress::Moved as u32)
+            }
+        }
+    }
+}
+
+/// What one round of driving gave.
+enum Outcome {
+    Finished(WasmResult<Finished>),
+    Request,
+    Moved,
+}
+
+fn gone(id: u32) -> WasmError {
+    WasmError::new(
+        crate::error::ErrorCode::InvalidInstanceHandle,
+        format!("hosted call {id} is gone: its instance was dropped while it ran"),
+    )
+}
+
+/// Give the trampoline JS's answer.
+fn answer(link: &HostLink, reply: Reply, exchange: &[u8]) -> WasmResult<()> {
+    let import = link.outstanding();
+    let answer: Answer = match (reply, import) {
+        (Reply::Nothing, None) => return Ok(()),
+        (Reply::Nothing, Some(_)) => return Err(WasmError::bug("a step without an answer for an outstanding request")),
+        (_, None) => return Err(WasmError::bug("an answer without an outstanding request")),
+        (Reply::Slots, Some(import)) => {
+            let count = exchange.get(4..8).map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])) as usize;
+            link.results_from_slots(import, count, exchange.get(HEADER..).unwrap_or(&[]))
+        }
+        (Reply::Failure(error), Some(_)) => Err(error),
+    };
+    link.answer(answer);
+    Ok(())
+}
+
+/// Write the posted request: import index at bytes 0-3, argument count at 4-7, argument
+/// slots from byte 16.
+fn write_request(link: &HostLink, exchange: &mut [u8]) -> WasmResult<u32> {
+    let request = link.take_request().ok_or_else(|| WasmError::bug("no host request to write"))?;
+    let name = link.name(request.import);
+    let need = HEADER + request.args.len() * SLOT;
+    if exchange.len() < need {
+        return Err(WasmError::bug(format!("the exchange buffer holds {} bytes, {need} are needed", exchange.len())));
+    }
+    exchange[0..4].copy_from_slice(&request.import.to_ne_bytes());
+    exchange[4..8].copy_from_slice(&(request.args.len() as u32).to_ne_bytes());
+    for (i, value) in request.args.iter().enumerate() {
+        let at = HEADER + i * SLOT;
+        write_slot(name, i, value, &mut exchange[at..at + SLOT])?;
+    }
+    Ok(request.import)
+}
+
+/// Poll the call once on this thread (a blocking call: to the end or to a request).
+fn poll_here(call: &mut HostedCall) -> Outcome {
+    let first = {
+        let _io = crate::worker::enter_io();
+        call.work.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+    };
+    match first {
+        Poll::Ready(result) => Outcome::Finished(result),
+        Poll::Pending if call.link.has_request() => Outcome::Request,
+        Poll::Pending if call.blocking => match crate::worker::block_on(until_request(call)) {
+            Some(result) => Outcome::Finished(result),
+            None => Outcome::Request,
+        },
+        Poll::Pending => Outcome::Moved,
+    }
+}
+
+/// Drive the call until it finishes (`Some`) or posts a request (`None`).
+async fn until_request(call: &mut HostedCall) -> Option<WasmResult<Finished>> {
+    poll_fn(|cx| match call.work.as_mut().poll(cx) {
+        Poll::Ready(result) => Poll::Ready(Some(result)),
+        Poll::Pending if call.link.has_request() => Poll::Ready(None),
+        Poll::Pending => Poll::Pending,
+    })
+    .await
+}
+
+/// Drive the call on a thread of its own (not the shared pool: it holds its instance's
+/// lock, see `crate::worker::start_here`) and send it back when it finishes or asks for
+/// a host function.
+fn move_to_thread(mut call: HostedCall) -> WasmResult<oneshot::Receiver<(HostedCall, Option<WasmResult<Finished>>)>> {
+    let (done, receiver) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("ext_wasm-hosted-call".into())
+        .spawn(move || {
+            let outcome = crate::worker::block_on(until_request(&mut call));
+            // The receiver is gone when the call was cancelled: it unwinds here.
+            let _ = done.send((call, outcome));
+        })
+        .map_err(|e| WasmError::call(format!("no thread to run the call on: {e}")))?;
+    Ok(receiver)
+}

@@ -1,0 +1,194 @@
+//! Linking a module whose imports JS provides: WASI where the module imports it and JS
+//! does not override it, a trampoline for every host function, and one 5001 naming every
+//! import that nothing provides.
+
+use std::future::poll_fn;
+use std::sync::Arc;
+use std::task::Poll;
+
+use wasmtime::{Extern, ExternType, FuncType, InstancePre, Linker, Module};
+
+use crate::error::{WasmError, WasmResult};
+use crate::generated::{ExportKind, HostImport, ImportInfo};
+use crate::instance::StoreData;
+use crate::values::{type_name, value_type};
+
+use super::link::HostLink;
+
+/// The WASI preview 1 module name, which the runtime's linker provides.
+const WASI: &str = "wasi_snapshot_preview1";
+
+/// A host function failed or answered badly: the wasm call unwinds with this error,
+/// which the call's error mapping reports as it is (5002, 5007 or 5012).
+#[derive(Debug)]
+pub struct HostFailure(pub WasmError);
+
+impl std::fmt::Display for HostFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for HostFailure {}
+
+/// Every import of `module`, with its signature, for the JS side of `instantiate`.
+pub fn describe_imports(module: &Module) -> Vec<ImportInfo> {
+    module
+        .imports()
+        .map(|import| {
+            let (kind, params, results) = match import.ty() {
+                ExternType::Func(ty) => (
+                    ExportKind::Func,
+                    ty.params().map(|t| value_type(&t)).collect(),
+                    ty.results().map(|t| value_type(&t)).collect(),
+                ),
+                ExternType::Memory(_) => (ExportKind::Memory, Vec::new(), Vec::new()),
+                ExternType::Table(_) => (ExportKind::Table, Vec::new(), Vec::new()),
+                ExternType::Global(_) => (ExportKind::Global, Vec::new(), Vec::new()),
+                ExternType::Tag(_) => (ExportKind::Tag, Vec::new(), Vec::new()),
+            };
+            ImportInfo {
+                module: import.module().to_string(),
+                name: import.name().to_string(),
+                kind,
+                params,
+                results,
+                wasi: import.module() == WASI,
+            }
+        })
+        .collect()
+}
+
+/// Link `module` with the host functions `given` (by their index in that list) on top
+/// of `base` (WASI). Returns the pre-linked module and the link its store will share
+/// with its trampolines.
+pub fn link_with_host_functions(
+    base: &Linker<StoreData>,
+    module: &Module,
+    given: &[HostImport],
+) -> WasmResult<(InstancePre<StoreData>, Arc<HostLink>)> {
+    if let Some(error) = missing_imports(module, given) {
+        return Err(error);
+    }
+    let mut linker = base.clone();
+    // A host function may replace one WASI function.
+    linker.allow_shadowing(true);
+    let mut results = vec![Vec::new(); given.len()];
+    for import in module.imports() {
+        let found = given.iter().position(|g| g.module == import.module() && g.name == import.name());
+        if let (Some(index), ExternType::Func(ty)) = (found, import.ty()) {
+            results[index] = ty.results().collect();
+            define_trampoline(&mut linker, import.module(), import.name(), ty, index as u32)?;
+        }
+    }
+    let pre = linker
+        .instantiate_pre(module)
+        .map_err(|e| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))?;
+    let names = given.iter().map(|g| format!("{}.{}", g.module, g.name)).collect();
+    Ok((pre, Arc::new(HostLink::new(names, results))))
+}
+
+/// 5001 naming every import of `module` that neither WASI nor `given` provides (and
+/// every one `given` cannot provide: JS gives functions only, of number types only).
+pub fn missing_imports(module: &Module, given: &[HostImport]) -> Option<WasmError> {
+    let mut missing = Vec::new();
+    for import in module.imports() {
+        let found = given.iter().any(|g| g.module == import.module() && g.name == import.name());
+        let name = format!("{}.{}", import.module(), import.name());
+        match (found, import.ty()) {
+            (true, ExternType::Func(ty)) => {
+                if let Some(bad) = ty.params().chain(ty.results()).find(|t| !is_number(t)) {
+                    missing.push(format!(
+                        "{name} ({}: JS host functions take and return i32, i64, f32 and f64 only, not {bad})",
+                        describe_type(&ExternType::Func(ty.clone()))
+                    ));
+                }
+            }
+            (true, other) => missing.push(format!("{name} (a {}: only functions can come from JS)", kind_name(&other))),
+            (false, _) if import.module() == WASI => {}
+            (false, ty) => missing.push(format!("{name} ({})", describe_type(&ty))),
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    Some(WasmError::instantiate(format!(
+        "{} import(s) not provided: {}; give each in instantiate's `imports` option",
+        missing.len(),
+        missing.join(", ")
+    )))
+}
+
+fn is_number(ty: &wasmtime::ValType) -> bool {
+    matches!(ty, wasmtime::ValType::I32 | wasmtime::ValType::I64 | wasmtime::ValType::F32 | wasmtime::ValType::F64)
+}
+
+/// The trampoline for host import `index`: post the request, wait for JS's answer.
+fn define_trampoline(
+    linker: &mut Linker<StoreData>,
+    module: &str,
+    name: &str,
+    ty: FuncType,
+    index: u32,
+) -> WasmResult<()> {
+    linker
+        .func_new_async(module, name, ty, move |mut caller, params, results| {
+            Box::new(async move {
+                let Some(link) = caller.data().host.clone() else {
+                    return Err(wasmtime::Error::new(HostFailure(WasmError::bug(
+                        "a host import ran in a store without a host link",
+                    ))));
+                };
+                // The memory export is looked up once per store (by name, on every call,
+                // it would cost a hash lookup per host call).
+                let memory = match caller.data().host_memory {
+                    Some(memory) => memory,
+                    None => {
+                        let memory = match caller.get_export("memory") {
+                            Some(Extern::Memory(memory)) => Some(memory),
+                            _ => None,
+                        };
+                        caller.data_mut().host_memory = Some(memory);
+                        memory
+                    }
+                };
+                let memory = memory.map(|memory| (memory.data_ptr(&caller), memory.data_size(&caller)));
+                link.post(index, params.to_vec(), memory);
+                // Pending until the driver answers; it polls again right after, so no
+                // waker is needed (see `driver.rs`).
+                let answer = poll_fn(|_| link.take_answer().map_or(Poll::Pending, Poll::Ready)).await;
+                let values = answer.map_err(|error| wasmtime::Error::new(HostFailure(error)))?;
+                if values.len() != results.len() {
+                    let message = format!("host function \"{}\": wrong number of results", link.name(index));
+                    return Err(wasmtime::Error::new(HostFailure(WasmError::bug(message))));
+                }
+                results.copy_from_slice(&values);
+                Ok(())
+            })
+        })
+        .map(drop)
+        .map_err(|e| WasmError::bug(format!("defining host import {module}.{name}: {e:#}")))
+}
+
+fn kind_name(ty: &ExternType) -> &'static str {
+    match ty {
+        ExternType::Func(_) => "function",
+        ExternType::Memory(_) => "memory",
+        ExternType::Table(_) => "table",
+        ExternType::Global(_) => "global",
+        ExternType::Tag(_) => "tag",
+    }
+}
+
+/// `function (i32, i64) -> f64`, or the kind for other imports.
+fn describe_type(ty: &ExternType) -> String {
+    match ty {
+        ExternType::Func(ty) => {
+            let list = |types: &mut dyn Iterator<Item = wasmtime::ValType>| {
+                types.map(|t| type_name(value_type(&t))).collect::<Vec<_>>().join(", ")
+            };
+            format!("function ({}) -> ({})", list(&mut ty.params()), list(&mut ty.results()))
+        }
+        other => kind_name(other).to_string(),
+    }
+}

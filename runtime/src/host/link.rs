@@ -1,0 +1,234 @@
+//! The exchange between a store's host-import trampolines and the code that drives its
+//! calls: a trampoline posts a request (which import, its arguments) and waits; the driver
+//! sees the request between two polls, has JS answer it, and polls again.
+//!
+//! While a request is outstanding the wasm stack is suspended inside the trampoline and
+//! nothing polls the call, so the instance's linear memory is not touched by anyone else:
+//! the trampoline leaves a window onto it (`MemoryWindow`) through which the host function
+//! reads and writes memory without the store, which the suspended call holds.
+
+use parking_lot::Mutex;
+use wasmtime::{Val, ValType};
+
+use crate::error::{WasmError, WasmResult};
+use crate::values::{convert, type_name, value_type, Arg, SLOT};
+
+/// One host-import request: the import's index in the instance's host-function list and
+/// its arguments.
+pub struct Request {
+    pub import: u32,
+    pub args: Vec<Val>,
+}
+
+/// What the host function gave back: its results (already converted by the import's
+/// result types), or the error the wasm call fails with.
+pub type Answer = Result<Vec<Val>, WasmError>;
+
+/// The caller's linear memory while a request is outstanding.
+#[derive(Clone, Copy)]
+struct MemoryWindow {
+    base: usize,
+    len: usize,
+}
+
+#[derive(Default)]
+struct Exchange {
+    /// Posted by a trampoline, taken by the driver to hand to JS.
+    request: Option<Request>,
+    /// The import whose host function is running (or awaited) in JS.
+    outstanding: Option<u32>,
+    answer: Option<Answer>,
+    window: Option<MemoryWindow>,
+}
+
+/// Shared by a store's data (for its trampolines) and its `Instance` (for memory access
+/// and the busy check) and by the hosted call that drives it.
+#[derive(Default)]
+pub struct HostLink {
+    exchange: Mutex<Exchange>,
+    /// Names of the host imports (`module.name`), by index, for messages.
+    names: Vec<String>,
+    /// Their declared result types, by index, to convert what JS returns.
+    results: Vec<Vec<ValType>>,
+}
+
+impl HostLink {
+    pub fn new(names: Vec<String>, results: Vec<Vec<ValType>>) -> Self {
+        Self { exchange: Mutex::default(), names, results }
+    }
+
+    /// Convert the `count` result slots JS wrote for host import `import` by its declared
+    /// result types: 5007 naming the import when they do not fit.
+    pub fn results_from_slots(&self, import: u32, count: usize, slots: &[u8]) -> Answer {
+        let name = self.name(import);
+        let types = self.results.get(import as usize).map_or(&[][..], Vec::as_slice);
+        if count != types.len() {
+            return Err(WasmError::type_mismatch(format!(
+                "host function \"{name}\" returned {count} value(s); its import declares {} result(s){}",
+                types.len(),
+                if types.len() > 1 { " (return them as an array)" } else { "" }
+            )));
+        }
+        if slots.len() < count * SLOT {
+            return Err(WasmError::bug("the exchange buffer is shorter than the results"));
+        }
+        types
+            .iter()
+            .zip(slots.chunks_exact(SLOT))
+            .enumerate()
+            .map(|(i, (ty, slot))| {
+                convert(ty, &Arg::from_slot(slot), || {
+                    format!("result {i} of host function \"{name}\" ({})", type_name(value_type(ty)))
+                })
+            })
+            .collect()
+    }
+
+    /// `module.name` of host import `import`.
+    pub fn name(&self, import: u32) -> &str {
+        self.names.get(import as usize).map_or("?", String::as_str)
+    }
+
+    /// Post a request from a trampoline. `memory` is the caller's memory (`data_ptr`,
+    /// `data_size`), when it has one.
+    pub fn post(&self, import: u32, args: Vec<Val>, memory: Option<(*mut u8, usize)>) {
+        let mut exchange = self.exchange.lock();
+        exchange.request = Some(Request { import, args });
+        exchange.outstanding = Some(import);
+        exchange.answer = None;
+        exchange.window = memory.map(|(base, len)| MemoryWindow { base: base as usize, len });
+    }
+
+    /// The answer for the trampoline, once the driver has put it.
+    pub fn take_answer(&self) -> Option<Answer> {
+        self.exchange.lock().answer.take()
+    }
+
+    /// Whether a request was posted and not yet taken by the driver.
+    pub fn has_request(&self) -> bool {
+        self.exchange.lock().request.is_some()
+    }
+
+    /// The posted request, for JS. It stays outstanding until answered.
+    pub fn take_request(&self) -> Option<Request> {
+        self.exchange.lock().request.take()
+    }
+
+    /// The import JS is running for this store, if any.
+    pub fn outstanding(&self) -> Option<u32> {
+        self.exchange.lock().outstanding
+    }
+
+    /// Answer the outstanding request. The memory window closes first: once the call is
+    /// polled again, wasm may grow or use its memory.
+    pub fn answer(&self, answer: Answer) {
+        let mut exchange = self.exchange.lock();
+        exchange.window = None;
+        exchange.outstanding = None;
+        exchange.request = None;
+        exchange.answer = Some(answer);
+    }
+
+    /// An error for an operation that would have to wait for the suspended call (`what`
+    /// says which), or `None` when no host function is outstanding.
+    pub fn busy(&self, what: &str) -> Option<WasmError> {
+        self.outstanding().map(|import| {
+            WasmError::call(format!(
+                "{what}: the instance is suspended in host function \"{}\"; while it runs (or its promise is pending) only \
+                 its memory can be used (this.memory or instance.memory); calls, globals and memory.grow would wait for \
+                 themselves",
+                self.name(import)
+            ))
+        })
+    }
+
+    /// Copy memory at `offset` into `target` through the window; `None` when no host
+    /// function is outstanding.
+    pub fn read(&self, offset: usize, target: &mut [u8]) -> Option<WasmResult<()>> {
+        let exchange = self.exchange.lock();
+        exchange.outstanding?;
+        Some(window_range(exchange.window, offset, target.len()).map(|(base, _)| {
+            // SAFETY: the window is the caller's linear memory as the trampoline saw it,
+            // and stays valid while the request is outstanding: the wasm stack is
+            // suspended in the trampoline and nothing polls the call (the driver answers
+            // first, which closes the window), so the memory is neither grown, freed nor
+            // written meanwhile; the range was checked against its length. The exchange
+            // lock is held, so no answer can close the window during the copy.
+            let source = unsafe { std::slice::from_raw_parts(base as *const u8, target.len()) };
+            target.copy_from_slice(source);
+        }))
+    }
+
+    /// A copy of `length` bytes at `offset` through the window (bounds checked before
+    /// anything is allocated); `None` when no host function is outstanding.
+    pub fn read_vec(&self, offset: usize, length: usize) -> Option<WasmResult<Vec<u8>>> {
+        {
+            let exchange = self.exchange.lock();
+            exchange.outstanding?;
+            if let Err(error) = window_range(exchange.window, offset, length) {
+                return Some(Err(error));
+            }
+        }
+        let mut target = vec![0u8; length];
+        self.read(offset, &mut target).map(|done| done.map(|()| target))
+    }
+
+    /// Write `bytes` at `offset` through the window; `None` when no host function is
+    /// outstanding.
+    pub fn write(&self, offset: usize, bytes: &[u8]) -> Option<WasmResult<()>> {
+        let exchange = self.exchange.lock();
+        exchange.outstanding?;
+        Some(window_range(exchange.window, offset, bytes.len()).map(|(base, _)| {
+            // SAFETY: as in `read`: the memory is not used by wasm while the request is
+            // outstanding, and the range is in bounds.
+            let target = unsafe { std::slice::from_raw_parts_mut(base as *mut u8, bytes.len()) };
+            target.copy_from_slice(bytes);
+        }))
+    }
+
+    /// The memory's size in 64 KiB pages through the window; `None` when no host function
+    /// is outstanding.
+    pub fn pages(&self) -> Option<WasmResult<u32>> {
+        let exchange = self.exchange.lock();
+        exchange.outstanding?;
+        Some(match exchange.window {
+            Some(window) => Ok((window.len / 65536) as u32),
+            None => Err(no_memory()),
+        })
+    }
+}
+
+fn no_memory() -> WasmError {
+    WasmError::memory("the calling instance exports no memory named \"memory\"")
+}
+
+/// The address of `offset..offset + len` in the window, checked.
+fn window_range(window: Option<MemoryWindow>, offset: usize, len: usize) -> WasmResult<(usize, usize)> {
+    let window = window.ok_or_else(no_memory)?;
+    let range = crate::memory::bounds(offset, len, window.len)?;
+    Ok((window.base + range.start, range.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_goes_through_the_window_only_while_a_request_is_outstanding() {
+        let link = HostLink::new(vec!["env.f".into()], vec![vec![]]);
+        let mut memory = vec![0u8; 65536];
+        let mut target = [0u8; 2];
+        assert!(link.read(0, &mut target).is_none(), "no window before a request");
+        link.post(0, vec![], Some((memory.as_mut_ptr(), memory.len())));
+        link.write(10, &[7, 8]).unwrap().unwrap();
+        link.read(10, &mut target).unwrap().unwrap();
+        assert_eq!(target, [7, 8]);
+        assert_eq!(link.pages().unwrap().unwrap(), 1);
+        assert!(link.read(65535, &mut target).unwrap().is_err(), "bounds are checked");
+        assert!(link.busy("call").unwrap().message.contains("env.f"));
+        link.answer(Ok(vec![]));
+        assert!(link.read(10, &mut target).is_none(), "the answer closes the window");
+        assert!(link.busy("call").is_none());
+        assert_eq!(memory[10..12], [7, 8]);
+    }
+}
