@@ -1,6 +1,7 @@
 // The Node peer of `cargo xtask bench`: the same modules under Node's own WebAssembly
 // (V8: Liftoff baseline compile, then TurboFan tier-up; JS -> wasm calls are JIT-inlined).
 // Usage: node bench/node/bench.mjs wasm_dir=DIR big=FILE [bytes=N] [target_ms=N] [samples=N]
+//        [host_calls=N]
 // Prints one JSON object on stdout; progress on stderr.
 import { readFileSync } from "node:fs";
 
@@ -10,6 +11,7 @@ const a = Object.fromEntries(
 const target = Number(a.target_ms ?? 200);
 const samples = Number(a.samples ?? 7);
 const bytes = Number(a.bytes ?? 16 << 20);
+const hostCalls = Number(a.host_calls ?? 1000);
 const SEED = 0x5eed;
 const now = () => performance.now();
 const progress = (what) => process.stderr.write(`  [node] ${what}\n`);
@@ -31,6 +33,19 @@ function sample(run) {
   iters = Math.max(1, Math.ceil((iters * target) / Math.max(took, 1e-6)));
   const per = [];
   for (let i = 0; i < samples; i++) per.push((run(iters) * 1e6) / iters);
+  return stats(per, iters);
+}
+async function sampleAsync(run) {
+  let iters = 1;
+  let took;
+  for (;;) {
+    took = await run(iters);
+    if (took >= target / 10 || iters >= 2 ** 31) break;
+    iters *= took < target / 100 ? 10 : 2;
+  }
+  iters = Math.max(1, Math.ceil((iters * target) / Math.max(took, 1e-6)));
+  const per = [];
+  for (let i = 0; i < samples; i++) per.push(((await run(iters)) * 1e6) / iters);
   return stats(per, iters);
 }
 function sampleEach(n, run) {
@@ -108,6 +123,40 @@ out.compile = sampleEach(3, () => {
   return now() - t;
 });
 out.compile.module_bytes = big.length;
+
+// ---- host calls -----------------------------------------------------------------------
+// bench/wat/host_loop.wat: `loop(n)` calls the import `env.inc` n times; per host call.
+const hostModule = new WebAssembly.Module(readFileSync(`${a.wasm_dir}/host_loop.wasm`));
+const expectLoop = (what, got) => {
+  if (got !== hostCalls) throw new Error(`${what}: loop(${hostCalls}) returned ${got}`);
+};
+progress(`host call: exports.loop(${hostCalls}) calling a JS inc, per host call`);
+const hostLoop = new WebAssembly.Instance(hostModule, { env: { inc: (x) => x + 1 } }).exports.loop;
+expectLoop("host_call", hostLoop(hostCalls));
+out.host_call = sample((n) => {
+  const rounds = Math.max(1, Math.ceil(n / hostCalls));
+  const t = now();
+  for (let r = 0; r < rounds; r++) sink += hostLoop(hostCalls);
+  return ((now() - t) * n) / (rounds * hostCalls);
+});
+out.host_call.host_calls = hostCalls;
+// JSPI (an async import suspending the wasm call) needs WebAssembly.Suspending/promising:
+// V8 12.6+ (Node 24+; older Nodes have only the earlier Suspender API behind a flag).
+if (typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function") {
+  progress(`JSPI: await promising(exports.loop)(${hostCalls}) with a Suspending async inc, per host call`);
+  const inc = new WebAssembly.Suspending(async (x) => x + 1);
+  const loop = WebAssembly.promising(new WebAssembly.Instance(hostModule, { env: { inc } }).exports.loop);
+  expectLoop("host_call_jspi", await loop(hostCalls));
+  out.host_call_jspi = await sampleAsync(async (n) => {
+    const rounds = Math.max(1, Math.ceil(n / hostCalls));
+    const t = now();
+    for (let r = 0; r < rounds; r++) sink += await loop(hostCalls);
+    return ((now() - t) * n) / (rounds * hostCalls);
+  });
+  out.host_call_jspi.host_calls = hostCalls;
+} else {
+  out.host_call_jspi = { skipped: `Node ${process.version} has no WebAssembly.Suspending/promising (JSPI: Node 24+)` };
+}
 
 out.sink = sink % 2;
 console.log(JSON.stringify(out));

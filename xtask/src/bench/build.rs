@@ -1,7 +1,8 @@
 //! Building and copying what the benchmarks run: `forge-wasm` and `bench-raw` (release),
-//! copied out of the target directory; the two small modules (`examples/add.wasm` and the
-//! FNV-1a kernel assembled from `bench/wat/fnv1a.wat`); the big module of the compile
-//! figure; and the state of the source that was built.
+//! copied out of the target directory; the small modules (`examples/add.wasm`, the FNV-1a
+//! kernel assembled from `bench/wat/fnv1a.wat` and the host-call loop from
+//! `bench/wat/host_loop.wat`); the big module of the compile figure; and the state of the
+//! source that was built.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -38,18 +39,21 @@ pub fn binaries(target: &Path, out_dir: &Path) -> anyhow::Result<Binaries> {
     Ok(binaries)
 }
 
-/// The modules of the call, kernel, instantiate and memory figures, into `wasm_dir`: the
-/// Quick Start's add.wasm and the FNV-1a kernel assembled from WAT.
+/// The modules of the call, kernel, instantiate, memory and host-call figures, into
+/// `wasm_dir`: the Quick Start's add.wasm, and the FNV-1a kernel and the host-call loop
+/// assembled from WAT.
 pub fn small_modules(root: &Path, raw: &Path, wasm_dir: &Path) -> anyhow::Result<()> {
     std::fs::copy(root.join("examples/add.wasm"), wasm_dir.join("add.wasm")).context("copying examples/add.wasm")?;
-    let status = Command::new(raw)
-        .arg("assemble")
-        .arg(root.join("bench/wat/fnv1a.wat"))
-        .arg(wasm_dir.join("fnv1a.wasm"))
-        .status()
-        .with_context(|| format!("starting {}", raw.display()))?;
-    if !status.success() {
-        bail!("assembling bench/wat/fnv1a.wat failed ({status})");
+    for name in ["fnv1a", "host_loop"] {
+        let status = Command::new(raw)
+            .arg("assemble")
+            .arg(root.join(format!("bench/wat/{name}.wat")))
+            .arg(wasm_dir.join(format!("{name}.wasm")))
+            .status()
+            .with_context(|| format!("starting {}", raw.display()))?;
+        if !status.success() {
+            bail!("assembling bench/wat/{name}.wat failed ({status})");
+        }
     }
     Ok(())
 }

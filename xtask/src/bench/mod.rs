@@ -15,7 +15,12 @@
 //!   through `runtime:wasm`, with the deno_core op floor (`op_void_sync`, `op_void_async`)
 //!   measured in the same process; new API (fast call paths, `readInto`, a compile cache)
 //!   is feature-detected at run time;
-//! - `node bench/node/bench.mjs`: the peer, when `node` is installed.
+//! - `forge-wasm run bench/js/host.ts`: host functions (wasm imports served by JS), sync
+//!   and async, per host call;
+//! - `node bench/node/bench.mjs`: the peer, when `node` is installed;
+//! - `deno run bench/deno/host.mjs`: the host-call peer (a JS import, and an async one
+//!   through JSPI), with Deno installed from npm on first use; skipped, with the reason,
+//!   when it cannot be.
 //!
 //! Each program is a section; CPU time used meanwhile by other processes is watched, and a
 //! disturbed section is flagged (or, with --wait-quiet, measured again on an idle machine).
@@ -45,9 +50,11 @@ use anyhow::Context;
 
 use crate::util;
 use machine::{cores, cpu_busy, cpu_model, load_average, wait_quiet, QUIET};
-use options::Options;
+use options::{Options, Section};
 use programs::{CacheFlags, MemorySection, Programs};
-use results::{CallScript, CompileFigures, InstantiateScript, KernelScript, NodePeer, RawAll, RawFirstProcess};
+use results::{
+    CallScript, CompileFigures, DenoRun, HostScript, InstantiateScript, KernelScript, NodePeer, RawAll, RawFirstProcess,
+};
 use sections::{Outcome, Sections};
 
 /// What every section produced, in the order they run.
@@ -59,8 +66,10 @@ pub struct Measured {
     pub memory: Outcome<MemorySection>,
     pub raw_first_process: Outcome<RawFirstProcess>,
     pub compile: Outcome<CompileFigures>,
+    pub host: Outcome<HostScript>,
     /// `None` with --no-node.
     pub node: Option<Outcome<NodePeer>>,
+    pub deno: Outcome<DenoRun>,
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -106,26 +115,43 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
 
     let mut sections = Sections::new(options.wait_quiet_minutes);
+    let only = |section| options.selects(section);
     util::step("bench: raw Wasmtime (bench/raw)");
-    let raw = sections.run("raw Wasmtime", || programs.raw_all());
+    let raw = sections.run_if(only(Section::Raw), "raw Wasmtime", || programs.raw_all());
     util::step("bench: runtime:wasm in forge-wasm (bench/js)");
     let sizes = format!("bytes={}", options.bytes);
-    let call = sections.run("call.ts", || programs.script("call.ts", &[]));
-    let kernel = sections.run("kernel.ts", || {
+    let call = sections.run_if(only(Section::Call), "call.ts", || programs.script("call.ts", &[]));
+    let kernel = sections.run_if(only(Section::Kernel), "kernel.ts", || {
         programs.script("kernel.ts", &[sizes.clone(), format!("parallel={},{}", cores(), 2 * cores())])
     });
-    let instantiate = sections.run("instantiate.ts", || programs.script("instantiate.ts", &[]));
-    let memory = sections.run("memory.ts + memcpy", || programs.memory_and_memcpy());
-    let raw_first_process = sections.run("raw first-process compile", || programs.raw_first_process());
-    let compile = sections.run("compile.ts", || programs.compile_runs());
+    let instantiate =
+        sections.run_if(only(Section::Instantiate), "instantiate.ts", || programs.script("instantiate.ts", &[]));
+    let memory = sections.run_if(only(Section::Memory), "memory.ts + memcpy", || programs.memory_and_memcpy());
+    let raw_first_process =
+        sections.run_if(only(Section::Raw), "raw first-process compile", || programs.raw_first_process());
+    let compile = sections.run_if(only(Section::Compile), "compile.ts", || programs.compile_runs());
+    let host = sections.run_if(only(Section::Host), "host.ts", || {
+        programs.script("host.ts", &[format!("host_calls={}", programs::HOST_CALLS)])
+    });
     let node = options.node.then(|| {
         util::step("bench: Node peer (bench/node/bench.mjs)");
-        sections.run("node", || programs.node())
+        sections.run_if(only(Section::Node), "node", || programs.node())
     });
+    let deno = if !options.deno {
+        sections.skip("deno", "--no-deno".into())
+    } else if !only(Section::Deno) {
+        sections.not_selected("deno")
+    } else {
+        util::step("bench: Deno peer of the host-call figure (bench/deno/host.mjs)");
+        match programs::deno_binary() {
+            Ok(binary) => sections.run("deno", || programs.deno(&binary)),
+            Err(why) => sections.skip("deno", why),
+        }
+    };
     let _ = std::fs::remove_dir_all(&programs.cache_dir);
     let _ = std::fs::remove_file(out_dir.join("bench-raw.cwasm"));
 
-    let measured = Measured { raw, call, kernel, instantiate, memory, raw_first_process, compile, node };
+    let measured = Measured { raw, call, kernel, instantiate, memory, raw_first_process, compile, host, node, deno };
     let report = report::Report {
         date: machine::date(),
         source,

@@ -16,6 +16,12 @@ all measured in this run. Table on stdout, JSON in $CARGO_TARGET_DIR/bench/resul
                      test program closest to 2 MiB)
   --compile-runs=N   fresh processes for the cold and for the cache-hit compile (default 3)
   --no-node          skip the Node peer
+  --no-deno          skip the Deno peer (host calls; installed with npm into
+                     $EXT_WASM_DOWNLOADS/deno, default ~/.cache/ext_wasm-downloads/deno)
+  --only=S[,S...]    run only these sections: raw (with the raw first-process compile),
+                     call, kernel, instantiate, memory, compile, host, node, deno; the
+                     other rows read n/a, e.g. --only=call,host,node,deno for the
+                     host-call figure with all its baselines
   --wait-quiet[=MIN] before measuring, wait up to MIN minutes (default 10) until the
                      machine is idle (under 10% CPU busy over 2 s), e.g. while a build
                      of someone else runs, and measure a section again (at most 3 times)
@@ -29,7 +35,45 @@ pub struct Options {
     pub module: Option<PathBuf>,
     pub compile_runs: usize,
     pub node: bool,
+    pub deno: bool,
     pub wait_quiet_minutes: Option<u64>,
+    /// --only: `None` runs every section.
+    pub only: Option<Vec<Section>>,
+}
+
+/// The sections --only can choose.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Section {
+    Raw,
+    Call,
+    Kernel,
+    Instantiate,
+    Memory,
+    Compile,
+    Host,
+    Node,
+    Deno,
+}
+
+impl Section {
+    const ALL: [(&'static str, Section); 9] = [
+        ("raw", Section::Raw),
+        ("call", Section::Call),
+        ("kernel", Section::Kernel),
+        ("instantiate", Section::Instantiate),
+        ("memory", Section::Memory),
+        ("compile", Section::Compile),
+        ("host", Section::Host),
+        ("node", Section::Node),
+        ("deno", Section::Deno),
+    ];
+
+    fn parse(name: &str) -> anyhow::Result<Self> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).with_context(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+            format!("--only: unknown section `{name}` (sections: {})", names.join(", "))
+        })
+    }
 }
 
 impl Options {
@@ -41,7 +85,9 @@ impl Options {
             module: None,
             compile_runs: 3,
             node: true,
+            deno: true,
             wait_quiet_minutes: None,
+            only: None,
         };
         for arg in args.iter().skip_while(|a| a.as_str() == "bench") {
             let (key, value) = match arg.split_once('=') {
@@ -67,10 +113,43 @@ impl Options {
                 "--compile-runs" => o.compile_runs = number(value)?.max(1) as usize,
                 "--module" => o.module = Some(PathBuf::from(value.context("--module needs =PATH")?)),
                 "--no-node" => o.node = false,
+                "--no-deno" => o.deno = false,
+                "--only" => {
+                    let list = value.context("--only needs =SECTION[,SECTION...]")?;
+                    o.only =
+                        Some(list.split(',').map(|name| Section::parse(name.trim())).collect::<anyhow::Result<_>>()?);
+                }
                 "--wait-quiet" => o.wait_quiet_minutes = Some(if value.is_some() { number(value)? } else { 10 }),
                 _ => bail!("unknown argument `{arg}`\n\n{USAGE}"),
             }
         }
         Ok(Some(o))
+    }
+
+    /// Whether --only (if given) lists `section`.
+    pub fn selects(&self, section: Section) -> bool {
+        self.only.as_ref().is_none_or(|list| list.contains(&section))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Options> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        Ok(Options::parse(&args)?.expect("not --help"))
+    }
+
+    #[test]
+    fn only_selects_the_listed_sections() {
+        let all = parse(&["bench"]).unwrap();
+        assert!(all.selects(Section::Raw) && all.selects(Section::Deno));
+        let some = parse(&["bench", "--only=host,deno"]).unwrap();
+        assert!(some.selects(Section::Host) && some.selects(Section::Deno));
+        assert!(!some.selects(Section::Call) && !some.selects(Section::Raw));
+        let error = parse(&["--only=host,hots"]).err().unwrap().to_string();
+        assert!(error.contains("`hots`") && error.contains("deno"), "{error}");
+        assert!(parse(&["--only"]).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! Running the benchmark programs and reading what they print: `bench-raw` (all, memcpy,
 //! first-process compile and deserialize), `forge-wasm run bench/js/*.ts` with the
-//! arguments and cache settings each figure needs, and `node bench/node/bench.mjs`. Each
-//! program ends with one JSON line on stdout, read into the types of `results.rs`.
+//! arguments and cache settings each figure needs, `node bench/node/bench.mjs` and
+//! `deno run bench/deno/host.mjs` (Deno installed from npm on first use). Each program
+//! ends with one JSON line on stdout, read into the types of `results.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,9 +13,12 @@ use serde::de::DeserializeOwned;
 use super::machine::{cores, now_nanos};
 use super::options::Options;
 use super::results::{
-    ms_stats, CompileFigures, CompileRun, CompileRuns, Memcpy, MemoryScript, NodePeer, RawAll, RawFirst,
-    RawFirstProcess,
+    ms_stats, CompileFigures, CompileRun, CompileRuns, DenoPeer, DenoRun, IfAvailable, Memcpy, MemoryScript, NodePeer,
+    RawAll, RawFirst, RawFirstProcess,
 };
+
+/// Host calls made by one call of `loop(n)` in the host-call figure (every runner).
+pub const HOST_CALLS: u64 = 1000;
 
 /// Everything the programs are run with.
 pub struct Programs<'a> {
@@ -158,8 +162,46 @@ impl Programs<'_> {
                 .arg(format!("big={}", self.big.display()))
                 .arg(format!("bytes={}", o.bytes))
                 .arg(format!("target_ms={}", o.target_ms))
-                .arg(format!("samples={}", o.samples)),
+                .arg(format!("samples={}", o.samples))
+                .arg(format!("host_calls={HOST_CALLS}")),
         )
+    }
+
+    /// The host-call peer: `bench/deno/host.mjs` under `deno`. When this Deno has no JSPI
+    /// without a flag, the script runs again with `--v8-flags=--experimental-wasm-jspi`,
+    /// and that run counts if it measured JSPI.
+    pub fn deno(&self, deno: &Path) -> anyhow::Result<DenoRun> {
+        let o = self.options;
+        let run = |v8_flags: Option<&str>| -> anyhow::Result<DenoPeer> {
+            let mut command = Command::new(deno);
+            command.current_dir(&self.root).arg("run").arg("--no-config").arg("--no-lock");
+            command.arg(format!("--allow-read={}", self.wasm_dir.display()));
+            if let Some(flags) = v8_flags {
+                command.arg(flags);
+            }
+            run_json(
+                command
+                    .arg("bench/deno/host.mjs")
+                    .arg(format!("wasm_dir={}", self.wasm_dir.display()))
+                    .arg(format!("target_ms={}", o.target_ms))
+                    .arg(format!("samples={}", o.samples))
+                    .arg(format!("host_calls={HOST_CALLS}")),
+            )
+        };
+        let binary = deno.display().to_string();
+        let plain = run(None)?;
+        if let IfAvailable::Skipped { skipped } = &plain.jspi {
+            const FLAG: &str = "--v8-flags=--experimental-wasm-jspi";
+            eprintln!("  [deno] {skipped}; trying {FLAG}");
+            match run(Some(FLAG)) {
+                Ok(flagged) if flagged.jspi.measured().is_some() => {
+                    return Ok(DenoRun { binary, v8_flags: Some(FLAG.into()), result: flagged });
+                }
+                Ok(_) => eprintln!("  [deno] no JSPI with {FLAG} either"),
+                Err(error) => eprintln!("  [deno] the run with {FLAG} failed: {error:#}"),
+            }
+        }
+        Ok(DenoRun { binary, v8_flags: None, result: plain })
     }
 
     fn forge_command(&self, script: &str, args: &[String], cache: bool) -> Command {
@@ -213,6 +255,49 @@ fn run_json<T: DeserializeOwned>(command: &mut Command) -> anyhow::Result<T> {
     let mut json = serde_json::Deserializer::from_str(line);
     serde_path_to_error::deserialize(&mut json)
         .map_err(|e| anyhow::anyhow!("the result of {what} does not have the expected fields: {e}"))
+}
+
+/// The Deno binary of the host-call peer: `deno` from the npm registry (the package ships
+/// the binary), installed into `$EXT_WASM_DOWNLOADS/deno` (default
+/// `~/.cache/ext_wasm-downloads/deno`) on first use. `Err` says why there is none: the
+/// peer is then recorded as skipped.
+pub fn deno_binary() -> Result<PathBuf, String> {
+    let downloads = match std::env::var_os("EXT_WASM_DOWNLOADS") {
+        Some(dir) => PathBuf::from(dir),
+        None => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(".cache/ext_wasm-downloads"),
+            None => return Err("neither EXT_WASM_DOWNLOADS nor HOME is set: nowhere to install Deno".into()),
+        },
+    };
+    let dir = downloads.join("deno");
+    let binary = dir.join("node_modules/.bin/deno");
+    let runs = |binary: &Path| Command::new(binary).arg("--version").output().is_ok_and(|o| o.status.success());
+    if runs(&binary) {
+        return Ok(binary);
+    }
+    eprintln!("bench: installing Deno from npm (`npm install deno@2`) into {}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let output = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .arg("deno@2")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start npm ({e}); the Deno peer is installed with `npm install deno`"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+        return Err(format!(
+            "`npm install deno@2` failed ({}), e.g. the npm registry is out of reach: {}",
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    if runs(&binary) {
+        Ok(binary)
+    } else {
+        Err(format!("npm installed Deno but {} does not run", binary.display()))
+    }
 }
 
 /// The host's compile-cache options, found in `forge-wasm --help`: one that takes a

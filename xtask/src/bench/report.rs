@@ -64,6 +64,7 @@ impl Report<'_> {
         let memory = match &measured.memory {
             Outcome::Done(section) => serde_json::to_value(&section.memory)?,
             Outcome::Failed { error } => json!({ "error": error }),
+            Outcome::Skipped { skipped } => json!({ "skipped": skipped }),
         };
         let report = json!({
             "date": self.date,
@@ -80,8 +81,10 @@ impl Report<'_> {
                 "instantiate": measured.instantiate,
                 "memory": memory,
                 "compile": measured.compile,
+                "host": measured.host,
             },
             "node": measured.node,
+            "deno": measured.deno,
             "duration_s": self.duration_s,
         });
         let results = out_dir.join("results.json");
@@ -108,6 +111,9 @@ impl Report<'_> {
                 "DISTURBED: while {section} ran, other processes used {:.0}% of the CPUs: its figures are not reliable.",
                 share * 100.0
             );
+        }
+        for (section, why) in self.sections.skipped() {
+            println!("SKIPPED: {section}: {why}");
         }
         for (section, error) in self.sections.failures() {
             println!("FAILED: {section}: {error}");

@@ -82,6 +82,12 @@ timing! {
 }
 
 timing! {
+    /// One call of `loop(host_calls)` (`bench/wat/host_loop.wat`), which calls the import
+    /// `env.inc` `host_calls` times: per host call.
+    HostLoop { host_calls: u64 }
+}
+
+timing! {
     /// The Node peer's kernel pass.
     NodeKernel { hash: String, bytes: u64 }
 }
@@ -155,6 +161,41 @@ pub struct CallDetected {
     pub get_function_call_batch: Option<bool>,
     #[serde(rename = "callBatch")]
     pub call_batch: bool,
+}
+
+/// `bench/js/host.ts`: host functions, per host call, and the same calls making none.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostScript {
+    pub host_calls: u64,
+    /// `loop(n)`'s answer on each path: "ok" or what came back instead.
+    pub checks: BTreeMap<String, String>,
+    /// `instance.callSync("loop", n)` with a sync `inc`.
+    pub sync: HostLoop,
+    /// `instance.callSync("loop", 0)` on the same instance, per call.
+    pub sync_no_host_call: Stats,
+    /// `await instance.call("loop", n)` with an `async inc` (an already-resolved promise).
+    pub r#async: HostLoop,
+    /// `await instance.call("loop", 0)` on the same instance, per call.
+    pub async_no_host_call: Stats,
+}
+
+/// A figure a program measures only when its engine has the feature (JSPI): the timing,
+/// or `{"skipped": why}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum IfAvailable<T> {
+    Measured(T),
+    Skipped { skipped: String },
+}
+
+impl<T> IfAvailable<T> {
+    pub fn measured(&self) -> Option<&T> {
+        match self {
+            IfAvailable::Measured(value) => Some(value),
+            IfAvailable::Skipped { .. } => None,
+        }
+    }
 }
 
 /// `bench/js/kernel.ts`.
@@ -344,6 +385,10 @@ pub struct NodePeer {
     pub instantiate: NodeInstantiate,
     pub memory: NodeMemory,
     pub compile: NodeCompile,
+    /// `exports.loop(n)` of `host_loop.wasm` with a JS `inc`, per host call.
+    pub host_call: HostLoop,
+    /// The same with an `async inc` through JSPI, when this Node has it.
+    pub host_call_jspi: IfAvailable<HostLoop>,
     /// Keeps the measured loops from being optimised away; not a figure.
     pub sink: f64,
 }
@@ -361,6 +406,31 @@ pub struct NodeMemory {
     pub bytes: u64,
     pub write: Stats,
     pub read: Stats,
+}
+
+// ---- deno bench/deno/host.mjs -------------------------------------------------------------
+
+/// `bench/deno/host.mjs`: the host-call peer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenoPeer {
+    /// `Deno.version.deno` and `.v8`.
+    pub deno: String,
+    pub v8: String,
+    /// `exports.loop(n)` with a JS `inc`, per host call.
+    pub host_call: HostLoop,
+    /// `await WebAssembly.promising(exports.loop)(n)` with a `WebAssembly.Suspending`
+    /// `async inc`, per host call.
+    pub jspi: IfAvailable<HostLoop>,
+}
+
+/// The Deno peer as the harness ran it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DenoRun {
+    pub binary: String,
+    /// `--v8-flags=...` when JSPI needed one.
+    pub v8_flags: Option<String>,
+    pub result: DenoPeer,
 }
 
 /// Statistics of one-sample-per-process figures, in the shape of every other timing.
@@ -421,6 +491,20 @@ mod tests {
         let back = serde_json::to_value(&call).unwrap();
         let original: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back, original);
+    }
+
+    #[test]
+    fn a_peer_without_jspi_says_why() {
+        let host_loop = STATS.replace('}', r#","host_calls":1000}"#);
+        let json = format!(r#"{{"deno":"2.9.6","v8":"15.0","host_call":{host_loop},"jspi":{{"skipped":"no JSPI"}}}}"#);
+        let peer: DenoPeer = parse(&json).unwrap();
+        assert!(matches!(&peer.jspi, IfAvailable::Skipped { skipped } if skipped == "no JSPI"));
+        let json = format!(r#"{{"deno":"2.9.6","v8":"15.0","host_call":{host_loop},"jspi":{host_loop}}}"#);
+        let peer: DenoPeer = parse(&json).unwrap();
+        assert_eq!(peer.jspi.measured().map(|x| x.host_calls), Some(1000));
+        // A timing without its `host_calls` is neither a figure nor a reason.
+        let json = format!(r#"{{"deno":"2.9.6","v8":"15.0","host_call":{host_loop},"jspi":{STATS}}}"#);
+        assert!(parse::<DenoPeer>(&json).is_err());
     }
 
     #[test]

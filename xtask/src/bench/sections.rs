@@ -15,19 +15,21 @@ const CONTENDED: f64 = 0.10;
 const RETRIES: usize = 3;
 
 /// What a section produced: its results, or why it has none. Written into
-/// `results.json` in place of the results (`{"error": "..."}` for a failure).
+/// `results.json` in place of the results (`{"error": "..."}` for a failure,
+/// `{"skipped": "..."}` for a section left out by --only or a peer that is not installed).
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Outcome<T> {
     Done(T),
     Failed { error: String },
+    Skipped { skipped: String },
 }
 
 impl<T> Outcome<T> {
     pub fn ok(&self) -> Option<&T> {
         match self {
             Outcome::Done(value) => Some(value),
-            Outcome::Failed { .. } => None,
+            Outcome::Failed { .. } | Outcome::Skipped { .. } => None,
         }
     }
 }
@@ -36,8 +38,25 @@ impl<T> Outcome<T> {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Entry {
-    Measured { section: String, attempts: usize, foreign_cpu_share: Option<f64>, contended: bool },
-    Failed { section: String, error: String },
+    Measured {
+        section: String,
+        attempts: usize,
+        foreign_cpu_share: Option<f64>,
+        contended: bool,
+    },
+    Failed {
+        section: String,
+        error: String,
+    },
+    Skipped {
+        section: String,
+        skipped: String,
+    },
+    /// Left out by --only: `"selected": false`.
+    NotSelected {
+        section: String,
+        selected: bool,
+    },
 }
 
 pub struct Sections {
@@ -86,11 +105,41 @@ impl Sections {
         }
     }
 
+    /// `run`, when `selected` (by --only); a skipped section otherwise.
+    pub fn run_if<T>(&mut self, selected: bool, what: &str, f: impl Fn() -> anyhow::Result<T>) -> Outcome<T> {
+        if selected {
+            self.run(what, f)
+        } else {
+            self.not_selected(what)
+        }
+    }
+
+    /// Record a section that --only leaves out.
+    pub fn not_selected<T>(&mut self, what: &str) -> Outcome<T> {
+        self.log.push(Entry::NotSelected { section: what.to_string(), selected: false });
+        Outcome::Skipped { skipped: "not selected (--only)".into() }
+    }
+
+    /// Record a section that does not run, and why.
+    pub fn skip<T>(&mut self, what: &str, why: String) -> Outcome<T> {
+        eprintln!("bench: {what} skipped: {why}");
+        self.log.push(Entry::Skipped { section: what.to_string(), skipped: why.clone() });
+        Outcome::Skipped { skipped: why }
+    }
+
+    /// The sections that could not run, with why (not those left out by --only).
+    pub fn skipped(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.log.iter().filter_map(|entry| match entry {
+            Entry::Skipped { section, skipped } => Some((section.as_str(), skipped.as_str())),
+            _ => None,
+        })
+    }
+
     /// The sections that failed, with their errors.
     pub fn failures(&self) -> impl Iterator<Item = (&str, &str)> {
         self.log.iter().filter_map(|entry| match entry {
             Entry::Failed { section, error } => Some((section.as_str(), error.as_str())),
-            Entry::Measured { .. } => None,
+            _ => None,
         })
     }
 

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use super::results::{Batch, CallPaths, Timing, M};
+use super::programs::HOST_CALLS;
+use super::results::{Batch, CallPaths, IfAvailable, Timing, M};
 use super::Measured;
 
 #[derive(Serialize)]
@@ -385,6 +386,80 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
         }
         None => rows.push(Row::new("6 parallel", "n/a".into(), "n/a".into())),
     }
+
+    // 7. host functions: one call of loop(n) makes n host calls; figures per host call
+    let host = all.host.ok();
+    let deno = all.deno.ok();
+    let n = host.map_or(HOST_CALLS, |h| h.host_calls);
+    // The targets: a sync host call ≤ 1 µs, one answered by a resolved promise ≤ 5 µs.
+    const HOST_SYNC_TARGET_NS: f64 = 1_000.0;
+    const HOST_ASYNC_TARGET_NS: f64 = 5_000.0;
+    let sync_figure = format!("7 host call, sync: callSync(\"loop\", {n}), per host call");
+    let host_sync = m(host.map(|h| &h.sync));
+    let plain_call_sync = m(call.and_then(|c| c.runtime.call_sync.as_ref()));
+    let node_host = m(node.map(|n| &n.host_call));
+    rows.push(
+        Row::new(sync_figure.clone(), time_cell(host_sync), labelled("op_void_sync", void_sync))
+            .ratio(host_sync, void_sync)
+            .time_at_most(host_sync, HOST_SYNC_TARGET_NS),
+    );
+    rows.push(
+        Row::new(
+            sync_figure.clone(),
+            time_cell(host_sync),
+            labelled("instance.callSync add, no imports", plain_call_sync),
+        )
+        .ratio(host_sync, plain_call_sync),
+    );
+    rows.push(
+        Row::new(sync_figure, time_cell(host_sync), labelled("Node JS import from wasm", node_host))
+            .ratio(host_sync, node_host),
+    );
+    let async_figure = format!("7 host call, async resolved: await call(\"loop\", {n}), per host call");
+    let host_async = m(host.map(|h| &h.r#async));
+    rows.push(
+        Row::new(async_figure.clone(), time_cell(host_async), labelled("await op_void_async", void_async))
+            .ratio(host_async, void_async)
+            .time_at_most(host_async, HOST_ASYNC_TARGET_NS),
+    );
+    // A JSPI peer: its figure, or why it has none (the engine lacks JSPI).
+    let jspi = |label: &str, figure: Option<&IfAvailable<_>>| match figure {
+        Some(IfAvailable::Skipped { skipped }) => (None, format!("{label}: skipped ({skipped})")),
+        Some(IfAvailable::Measured(x)) => (Some(Timing::m(x)), labelled(label, Some(Timing::m(x)))),
+        None => (None, labelled(label, None)),
+    };
+    let (deno_jspi, deno_cell) = jspi("Deno JSPI", deno.map(|d| &d.result.jspi));
+    rows.push(Row::new(async_figure.clone(), time_cell(host_async), deno_cell).ratio(host_async, deno_jspi));
+    let (node_jspi, node_cell) = jspi("Node JSPI", node.map(|n| &n.host_call_jspi));
+    rows.push(Row::new(async_figure, time_cell(host_async), node_cell).ratio(host_async, node_jspi));
+    let deno_label = deno.map_or_else(
+        || "7 ref: Deno JS import from wasm".to_string(),
+        |d| format!("7 ref: Deno {} (V8 {}) JS import from wasm", d.result.deno, d.result.v8),
+    );
+    let references: [(String, Option<M>); 4] = [
+        (
+            "7 ref: callSync(\"loop\", 0), instance with host functions, no host call".to_string(),
+            m(host.map(|h| &h.sync_no_host_call)),
+        ),
+        (
+            "7 ref: await call(\"loop\", 0), instance with host functions, no host call".to_string(),
+            m(host.map(|h| &h.async_no_host_call)),
+        ),
+        ("7 ref: Node JS import from wasm".to_string(), node_host),
+        (deno_label, m(deno.map(|d| &d.result.host_call))),
+    ];
+    for (label, x) in references {
+        rows.push(Row::new(label, time_cell(x), "(reference)".into()));
+    }
+    if let Some(h) = host {
+        let bad: Vec<String> =
+            h.checks.iter().filter(|(_, v)| v.as_str() != "ok").map(|(k, v)| format!("{k}: {v}")).collect();
+        rows.push(Row::new(
+            format!("7 check: loop({n}) returns {n} on every path"),
+            if bad.is_empty() { "yes".into() } else { format!("NO: {}", bad.join("; ")) },
+            "—".into(),
+        ));
+    }
     rows
 }
 
@@ -440,7 +515,9 @@ mod tests {
             memory: failed(),
             raw_first_process: failed(),
             compile: failed(),
+            host: failed(),
             node: None,
+            deno: Outcome::Skipped { skipped: "--no-deno".into() },
         };
         let rows = table(&all, 16 << 20);
         // A failed call section is not an old build: no row says "absent".
@@ -448,6 +525,7 @@ mod tests {
         assert!(rows.iter().any(|r| r.figure == "1 call add: instance.callSync" && r.ours == "n/a"));
         assert!(rows.iter().any(|r| r.figure == "5 memory.readInto 16 MiB" && r.ours == "n/a"));
         assert!(rows.iter().any(|r| r.figure == "6 parallel" && r.ours == "n/a"));
+        assert!(rows.iter().any(|r| r.figure.starts_with("7 host call, sync") && r.ours == "n/a"));
         assert!(rows.iter().all(|r| r.met.is_none()));
         let text = render(&rows);
         assert_eq!(text.lines().count(), rows.len() + 2);
