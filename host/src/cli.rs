@@ -22,6 +22,9 @@ OPTIONS (before SCRIPT):
                          Keep compiled wasm in DIR between runs (default:
                          $XDG_CACHE_HOME/forge-wasm/compile-cache or ~/.cache/...).
     --no-compile-cache   Compile every module from scratch; write no cache.
+    -q, --quiet          Say nothing about long compiles (by default a compile still running
+                         after a second prints \"compiling NAME (SIZE)\" to stderr once;
+                         FORGE_WASM_COMPILE_PROGRESS_MS sets that delay in milliseconds).
 
 By default the current working directory tree is readable and writable and nothing else
 is. ARGS are available to the script as Deno.args.
@@ -37,6 +40,8 @@ pub struct RunOptions {
     pub max_instances: Option<usize>,
     pub max_wasm_memory: Option<usize>,
     pub compile_cache: CompileCache,
+    /// No word about long compiles on stderr.
+    pub quiet: bool,
 }
 
 /// Where compiled modules are cached between runs.
@@ -70,6 +75,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         max_instances: None,
         max_wasm_memory: None,
         compile_cache: CompileCache::Default,
+        quiet: false,
     };
     let mut rest = args[1..].iter();
     for arg in rest.by_ref() {
@@ -87,6 +93,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             options.compile_cache = CompileCache::Dir(non_empty(dir, "--compile-cache-dir")?);
         } else if arg == "--no-compile-cache" {
             options.compile_cache = CompileCache::Off;
+        } else if arg == "--quiet" || arg == "-q" {
+            options.quiet = true;
         } else if arg == "--allow-all" {
             options.allow_all = true;
         } else if arg == "-h" || arg == "--help" {

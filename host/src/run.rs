@@ -3,10 +3,11 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use deno_core::error::CoreError;
 use deno_core::{JsRuntime, RuntimeOptions};
-use ext_wasm::{AllowAll, PathPolicy, PermissionPolicy, WasmConfig};
+use ext_wasm::{AllowAll, CompileProgress, CompileProgressFn, PathPolicy, PermissionPolicy, WasmConfig};
 
 use crate::cli::{CompileCache, RunOptions};
 use crate::host_ops::{forge_host, HostConfig};
@@ -24,6 +25,15 @@ fn permissions(options: &RunOptions) -> Arc<dyn PermissionPolicy> {
         policy.allow_write(path);
     }
     Arc::new(policy)
+}
+
+/// How long a compile runs before `forge-wasm` says so: one second, or
+/// `FORGE_WASM_COMPILE_PROGRESS_MS` milliseconds.
+fn compile_progress_after() -> Duration {
+    std::env::var("FORGE_WASM_COMPILE_PROGRESS_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
 }
 
 pub fn run_script(options: RunOptions) -> ExitCode {
@@ -64,6 +74,9 @@ pub fn run_script(options: RunOptions) -> ExitCode {
                         CompileCache::Dir(dir) => Some(dir),
                         CompileCache::Off => None,
                     },
+                    compile_progress: (!options.quiet)
+                        .then(|| Arc::new(|progress: &CompileProgress| eprintln!("{progress}")) as CompileProgressFn),
+                    compile_progress_after: compile_progress_after(),
                 }),
                 forge_host::init(HostConfig { args: options.script_args, permissions: policy }),
             ],

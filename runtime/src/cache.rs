@@ -1,23 +1,63 @@
 //! Compiled-module reuse: identical bytes compiled again in one runtime share the compiled
-//! module, and an optional on-disk cache keeps compiled code between runs.
+//! module, an optional on-disk cache keeps compiled code between runs, and `compileFile`
+//! finds an unchanged file's module by the file's identity, without reading the file.
 //!
-//! Disk entries live in `<dir>/<engine key>/<content hash>.cwasm`. The engine key hashes
-//! Wasmtime's own compatibility hash (version, target and compiler settings), so another
-//! engine never sees them. An entry is `MAGIC`, the BLAKE3 hash of the payload, then the
-//! payload from `Module::serialize`; it is written to a temporary file and renamed, so a
-//! reader never sees half an entry. A file that is truncated, corrupt or from another
-//! Wasmtime is rejected, removed and compiled afresh. The directory is trusted like the
-//! host binary itself: whoever can write it can change what runs.
+//! **Entries.** Disk entries live in `<dir>/<engine key>/<content hash>.v2.cwasm`. The engine
+//! key hashes Wasmtime's own compatibility hash (version, target and compiler settings), so
+//! another engine never sees them. An entry is the payload from `Module::serialize` (an ELF
+//! file, at offset 0 so that Wasmtime can map it as it is) followed by a trailer: the BLAKE3
+//! hash of the payload, its length and `TRAILER_MAGIC`. It is written to a temporary file
+//! and renamed, so a reader never sees half an entry, and never rewritten in place. A file
+//! that is truncated, corrupt or from another Wasmtime is rejected, removed and compiled
+//! afresh. An entry is only ever written from the module compiled from the bytes whose hash
+//! names it, so an entry never holds code for other bytes than its name says. Entries of the
+//! first format (`<hash>.cwasm`, a prefix instead of a trailer) are converted when met.
+//!
+//! **Loading without re-hashing.** A load opens the entry once, checks its trailer, and hands
+//! the open file to `Module::deserialize_open_file`, which maps it instead of copying it. The
+//! payload checksum is verified on the first load of an entry; the entry's file identity at
+//! that moment (device, inode, size, mtime and ctime to the nanosecond; `file_identity.rs`)
+//! is remembered, in memory and in the path records below, and a later load of an entry
+//! with that same identity skips the checksum. Only identities whose times are settled (two
+//! seconds old) are remembered, so a change within the filesystem's timestamp granularity
+//! cannot hide behind an unchanged identity.
+//!
+//! **Path records.** `compileFile` keeps, per canonical path, the identity the file had when
+//! it was read and the content hash of the bytes read (`paths/<hash of the path>.rec` beside
+//! the entries, and in memory). While the file's identity is unchanged, its module is the
+//! entry of that hash: no read, no hash, no scan. A record trusts that a file whose device,
+//! inode, size, mtime and ctime are unchanged holds the same bytes. The kernel sets ctime on
+//! every write and attribute change and `touch`/`utimes` cannot set it back, and a record is
+//! only made from a read during which the identity did not change and whose times were
+//! settled. It can be fooled by: a write that bypasses the filesystem (the block device, a
+//! disk image edited offline), the system clock set back to the very nanosecond of the
+//! recorded ctime, a network or FUSE filesystem that does not keep mtime and ctime (or
+//! serves stale attributes from a client-side cache), and whoever can write the cache
+//! directory. A record points at a content hash only; it can make `compileFile` serve the
+//! module of the bytes the file held before, never put wrong code into an entry.
+//!
+//! The directory is trusted like the host binary itself: whoever can write it can change
+//! what runs. See `docs/compile-cache.md`.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::hash::{Hash, Hasher};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use wasmtime::{Engine, Module};
 
-const MAGIC: &[u8; 8] = b"EXTWASM1";
+use crate::compile_progress::ProgressReporter;
+use crate::file_identity::{FileIdentity, PathRecord};
+
+/// The prefix of first-format entries, read only to convert them.
+const MAGIC_V1: &[u8; 8] = b"EXTWASM1";
+/// The last 8 bytes of an entry.
+const TRAILER_MAGIC: &[u8; 8] = b"EXTWASM2";
+/// BLAKE3 of the payload, payload length (u64 LE), `TRAILER_MAGIC`.
+const TRAILER_LEN: u64 = 32 + 8 + 8;
 
 pub type ContentHash = [u8; 32];
 
@@ -33,6 +73,8 @@ pub struct CacheStats {
     pub disk_hits: u64,
     pub compiled: u64,
     pub disk_rejected: u64,
+    /// Entries whose payload checksum was computed on load.
+    pub entries_hashed: u64,
 }
 
 #[derive(Default)]
@@ -40,10 +82,16 @@ pub struct ModuleCache {
     /// Live compiled modules by content, with how many module handles use each.
     live: Mutex<HashMap<ContentHash, (Module, usize)>>,
     disk: Option<DiskCache>,
+    /// `compileFile`'s records by canonical path (the disk copy is in `DiskCache`).
+    paths: Mutex<HashMap<PathBuf, PathRecord>>,
+    /// Entries whose checksum passed in this process, by the identity they had then.
+    verified: Mutex<HashMap<ContentHash, FileIdentity>>,
+    progress: Option<ProgressReporter>,
     memory_hits: AtomicU64,
     disk_hits: AtomicU64,
     compiled: AtomicU64,
     disk_rejected: AtomicU64,
+    entries_hashed: AtomicU64,
 }
 
 struct DiskCache {
@@ -56,6 +104,20 @@ impl ModuleCache {
         Self { disk, ..Self::default() }
     }
 
+    /// Tell `reporter` about compiles that run long (`compile_progress.rs`).
+    pub fn with_progress(self, reporter: Option<ProgressReporter>) -> Self {
+        Self { progress: reporter, ..self }
+    }
+
+    pub fn progress(&self) -> Option<&ProgressReporter> {
+        self.progress.as_ref()
+    }
+
+    /// Whether compiled modules are kept on disk.
+    pub fn has_disk(&self) -> bool {
+        self.disk.is_some()
+    }
+
     #[cfg(test)]
     pub fn stats(&self) -> CacheStats {
         CacheStats {
@@ -63,6 +125,7 @@ impl ModuleCache {
             disk_hits: self.disk_hits.load(Ordering::Relaxed),
             compiled: self.compiled.load(Ordering::Relaxed),
             disk_rejected: self.disk_rejected.load(Ordering::Relaxed),
+            entries_hashed: self.entries_hashed.load(Ordering::Relaxed),
         }
     }
 
@@ -74,30 +137,42 @@ impl ModuleCache {
         hash: ContentHash,
         compile: impl FnOnce() -> wasmtime::Result<Module>,
     ) -> wasmtime::Result<Module> {
+        if let Some((module, _)) = self.get(engine, hash, None) {
+            return Ok(module);
+        }
+        let module = compile()?;
+        self.compiled.fetch_add(1, Ordering::Relaxed);
+        if let Some(disk) = &self.disk {
+            // A cache that cannot be written only costs the next run a compile.
+            let _ = disk.store(&hash, &module);
+        }
+        Ok(self.share(hash, module))
+    }
+
+    /// The module for content `hash` if the cache has it, in memory or on disk, taking one
+    /// reference. `entry` is an identity of the disk entry whose checksum passed before (a
+    /// path record's); the second value is the entry's identity when it is known to pass.
+    pub fn get(
+        &self,
+        engine: &Engine,
+        hash: ContentHash,
+        entry: Option<FileIdentity>,
+    ) -> Option<(Module, Option<FileIdentity>)> {
         if let Some((module, users)) = self.live.lock().get_mut(&hash) {
             *users += 1;
             self.memory_hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(module.clone());
+            return Some((module.clone(), None));
         }
-        let module = match self.disk.as_ref().and_then(|disk| self.load(disk, engine, &hash)) {
-            Some(module) => {
-                self.disk_hits.fetch_add(1, Ordering::Relaxed);
-                module
-            }
-            None => {
-                let module = compile()?;
-                self.compiled.fetch_add(1, Ordering::Relaxed);
-                if let Some(disk) = &self.disk {
-                    // A cache that cannot be written only costs the next run a compile.
-                    let _ = disk.store(&hash, &module);
-                }
-                module
-            }
-        };
+        let (module, entry) = self.load(self.disk.as_ref()?, engine, &hash, entry)?;
+        self.disk_hits.fetch_add(1, Ordering::Relaxed);
+        Some((self.share(hash, module), entry))
+    }
+
+    fn share(&self, hash: ContentHash, module: Module) -> Module {
         let mut live = self.live.lock();
         let entry = live.entry(hash).or_insert_with(|| (module, 0));
         entry.1 += 1;
-        Ok(entry.0.clone())
+        entry.0.clone()
     }
 
     /// A module handle with this content was dropped.
@@ -111,51 +186,177 @@ impl ModuleCache {
         }
     }
 
-    fn load(&self, disk: &DiskCache, engine: &Engine, hash: &ContentHash) -> Option<Module> {
+    /// What `compileFile` recorded for this canonical path, in memory or on disk.
+    pub fn path_record(&self, path: &Path) -> Option<PathRecord> {
+        if let Some(record) = self.paths.lock().get(path) {
+            return Some(record.clone());
+        }
+        let bytes = std::fs::read(self.disk.as_ref()?.record_path(path)).ok()?;
+        let record = PathRecord::decode(&bytes, path)?;
+        self.paths.lock().insert(path.to_path_buf(), record.clone());
+        Some(record)
+    }
+
+    /// Record (in memory and on disk) what the file at `path` held while it had
+    /// `record.source` as its identity. The caller makes sure that identity is settled.
+    pub fn remember_path(&self, path: &Path, record: PathRecord) {
+        if let Some(disk) = &self.disk {
+            // A record that cannot be written only costs the next run a read and a hash.
+            let _ = write_atomically(&disk.record_path(path), &[&record.encode(path)]);
+        }
+        self.paths.lock().insert(path.to_path_buf(), record);
+    }
+
+    fn load(
+        &self,
+        disk: &DiskCache,
+        engine: &Engine,
+        hash: &ContentHash,
+        known: Option<FileIdentity>,
+    ) -> Option<(Module, Option<FileIdentity>)> {
         let path = disk.path(hash);
-        let file = std::fs::read(&path).ok()?;
-        match disk.decode(engine, &file) {
-            Some(module) => Some(module),
+        let Ok(file) = File::open(&path) else {
+            return self.convert_first_format(disk, engine, hash).map(|module| (module, None));
+        };
+        let identity = file.metadata().ok().and_then(|meta| FileIdentity::of(&meta));
+        let trusted = identity.is_some_and(|id| known == Some(id) || self.verified.lock().get(hash) == Some(&id));
+        if !trusted {
+            self.entries_hashed.fetch_add(1, Ordering::Relaxed);
+        }
+        match disk.open(engine, file, !trusted) {
+            Some(module) => {
+                let passed = identity.filter(|id| trusted || id.is_settled());
+                if let Some(id) = passed {
+                    self.verified.lock().insert(*hash, id);
+                }
+                Some((module, passed))
+            }
             None => {
                 self.disk_rejected.fetch_add(1, Ordering::Relaxed);
+                self.verified.lock().remove(hash);
                 let _ = std::fs::remove_file(&path);
                 None
             }
         }
     }
+
+    /// A first-format entry of `hash`, rewritten in the current format; `None` when there
+    /// is none (or it is damaged, and then removed).
+    fn convert_first_format(&self, disk: &DiskCache, engine: &Engine, hash: &ContentHash) -> Option<Module> {
+        let old = disk.first_format_path(hash);
+        let file = std::fs::read(&old).ok()?;
+        let module = decode_first_format(engine, &file);
+        if module.is_none() {
+            self.disk_rejected.fetch_add(1, Ordering::Relaxed);
+        }
+        if module.as_ref().is_none_or(|module| disk.store(hash, module).is_ok()) {
+            let _ = std::fs::remove_file(&old);
+        }
+        module
+    }
+}
+
+/// A first-format entry: `MAGIC_V1`, the BLAKE3 hash of the payload, the payload.
+fn decode_first_format(engine: &Engine, file: &[u8]) -> Option<Module> {
+    let rest = file.strip_prefix(MAGIC_V1.as_slice())?;
+    let (checksum, payload) = rest.split_at_checked(32)?;
+    if blake3::hash(payload).as_bytes() != checksum {
+        return None;
+    }
+    // SAFETY: `Module::deserialize` trusts its input to be Wasmtime's own output. The
+    // payload is byte-for-byte what an earlier `store` wrote (the checksum matches), and
+    // Wasmtime itself refuses output of another version or configuration.
+    unsafe { Module::deserialize(engine, payload) }.ok()
 }
 
 impl DiskCache {
     fn path(&self, hash: &ContentHash) -> PathBuf {
+        self.dir.join(format!("{}.v2.cwasm", hex(hash)))
+    }
+
+    fn first_format_path(&self, hash: &ContentHash) -> PathBuf {
         self.dir.join(format!("{}.cwasm", hex(hash)))
     }
 
-    fn decode(&self, engine: &Engine, file: &[u8]) -> Option<Module> {
-        let rest = file.strip_prefix(MAGIC.as_slice())?;
-        let (checksum, payload) = rest.split_at_checked(32)?;
-        if blake3::hash(payload).as_bytes() != checksum {
+    fn record_path(&self, path: &Path) -> PathBuf {
+        let key = blake3::hash(path.as_os_str().as_encoded_bytes());
+        self.dir.join("paths").join(format!("{}.rec", &hex(key.as_bytes())[..32]))
+    }
+
+    /// The module in the entry `file`, after its trailer checks out and, with `verify`,
+    /// its payload checksum.
+    fn open(&self, engine: &Engine, mut file: File, verify: bool) -> Option<Module> {
+        let size = file.metadata().ok()?.len();
+        let payload_len = size.checked_sub(TRAILER_LEN)?;
+        let mut trailer = [0; TRAILER_LEN as usize];
+        file.seek(SeekFrom::Start(payload_len)).ok()?;
+        file.read_exact(&mut trailer).ok()?;
+        let (checksum, rest) = trailer.split_at(32);
+        let (len, magic) = rest.split_at(8);
+        if magic != TRAILER_MAGIC || u64::from_le_bytes(len.try_into().ok()?) != payload_len {
             return None;
         }
-        // SAFETY: `Module::deserialize` trusts its input to be Wasmtime's own output. The
-        // payload is byte-for-byte what `store` wrote (the checksum matches), and Wasmtime
-        // itself refuses output of another version or configuration.
-        unsafe { Module::deserialize(engine, payload) }.ok()
+        if verify {
+            file.seek(SeekFrom::Start(0)).ok()?;
+            let mut hasher = blake3::Hasher::new();
+            hasher.update_reader((&mut file).take(payload_len)).ok()?;
+            if hasher.finalize().as_bytes() != checksum {
+                return None;
+            }
+        }
+        Self::deserialize(engine, file, payload_len)
+    }
+
+    #[cfg(unix)]
+    fn deserialize(engine: &Engine, file: File, _payload_len: u64) -> Option<Module> {
+        // SAFETY: `Module::deserialize_open_file` trusts the file to be Wasmtime's own
+        // output and to stay unchanged while the module lives. The payload is what `store`
+        // wrote: its checksum passed on this load, or on an earlier one while the file had
+        // the same device, inode, size, mtime and ctime (see the module doc for what that
+        // trusts). Entries are replaced by rename, never written in place, so the mapped
+        // inode does not change under the module; the trailer after the ELF payload is
+        // not part of any section. Wasmtime itself refuses output of another version or
+        // configuration.
+        unsafe { Module::deserialize_open_file(engine, file) }.ok()
+    }
+
+    #[cfg(not(unix))]
+    fn deserialize(engine: &Engine, mut file: File, payload_len: u64) -> Option<Module> {
+        let mut payload = Vec::new();
+        file.seek(SeekFrom::Start(0)).ok()?;
+        (&mut file).take(payload_len).read_to_end(&mut payload).ok()?;
+        // SAFETY: as above; the bytes are read and checked (`open` always verifies off Unix,
+        // where there is no file identity).
+        unsafe { Module::deserialize(engine, &payload) }.ok()
     }
 
     fn store(&self, hash: &ContentHash, module: &Module) -> std::io::Result<()> {
         let payload = module.serialize().map_err(std::io::Error::other)?;
-        let mut file = Vec::with_capacity(MAGIC.len() + 32 + payload.len());
-        file.extend_from_slice(MAGIC);
-        file.extend_from_slice(blake3::hash(&payload).as_bytes());
-        file.extend_from_slice(&payload);
-        std::fs::create_dir_all(&self.dir)?;
-        let path = self.path(hash);
-        let temp = path.with_extension(format!("tmp{}-{}", std::process::id(), unique()));
-        std::fs::write(&temp, &file)?;
-        std::fs::rename(&temp, &path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
+        let mut trailer = Vec::with_capacity(TRAILER_LEN as usize);
+        trailer.extend_from_slice(blake3::hash(&payload).as_bytes());
+        trailer.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        trailer.extend_from_slice(TRAILER_MAGIC);
+        write_atomically(&self.path(hash), &[&payload, &trailer])
     }
+}
+
+/// Write `parts` to a temporary file beside `path` and rename it there.
+fn write_atomically(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let temp = path.with_extension(format!("tmp{}-{}", std::process::id(), unique()));
+    let written = (|| {
+        let mut file = File::create(&temp)?;
+        for part in parts {
+            file.write_all(part)?;
+        }
+        file.flush()?;
+        std::fs::rename(&temp, path)
+    })();
+    written.inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
 }
 
 fn unique() -> u64 {
@@ -165,6 +366,11 @@ fn unique() -> u64 {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+pub fn tests_hex(bytes: &[u8]) -> String {
+    hex(bytes)
 }
 
 /// A stable name for the engine's compatibility: Wasmtime version, target and settings.
@@ -238,12 +444,15 @@ mod tests {
         let disk = second.disk.as_ref().unwrap();
         let path = disk.path(&hash);
         let mut bytes = std::fs::read(&path).unwrap();
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0xff;
+        let middle = (bytes.len() - TRAILER_LEN as usize) / 2;
+        bytes[middle] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
         let third = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
         let module = third.get_or_compile(&engine, hash, compile(&engine)).unwrap();
-        assert_eq!(third.stats(), CacheStats { disk_rejected: 1, compiled: 1, ..Default::default() });
+        assert_eq!(
+            third.stats(),
+            CacheStats { disk_rejected: 1, compiled: 1, entries_hashed: 1, ..Default::default() }
+        );
         assert!(module.get_export("f").is_some());
 
         // A truncated file and a foreign file are rejected too.
@@ -253,6 +462,81 @@ mod tests {
             fresh.get_or_compile(&engine, hash, compile(&engine)).unwrap();
             assert_eq!(fresh.stats().disk_rejected, 1);
         }
+    }
+
+    #[test]
+    fn an_entry_is_the_serialized_module_then_a_trailer() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine();
+        let hash = content_hash(WAT.as_bytes());
+        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let module = cache.get_or_compile(&engine, hash, compile(&engine)).unwrap();
+        let bytes = std::fs::read(cache.disk.as_ref().unwrap().path(&hash)).unwrap();
+        let payload = module.serialize().unwrap();
+        assert!(bytes.starts_with(b"\x7fELF") && bytes.ends_with(TRAILER_MAGIC));
+        assert_eq!(&bytes[..payload.len()], payload.as_slice());
+        assert_eq!(&bytes[payload.len()..payload.len() + 32], blake3::hash(&payload).as_bytes());
+        assert_eq!(bytes.len(), payload.len() + TRAILER_LEN as usize);
+    }
+
+    /// An entry whose checksum passed while it had a settled identity is trusted while
+    /// the identity stays the same; any write to it makes it checked again.
+    #[cfg(unix)]
+    #[test]
+    fn a_verified_entry_with_the_same_identity_is_not_hashed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine();
+        let hash = content_hash(WAT.as_bytes());
+        ModuleCache::new(&engine, Some(dir.path().to_path_buf()))
+            .get_or_compile(&engine, hash, compile(&engine))
+            .unwrap();
+        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let path = cache.disk.as_ref().unwrap().path(&hash);
+        let identity = FileIdentity::of(&std::fs::metadata(&path).unwrap()).unwrap();
+
+        // Told the identity by a path record: no hash.
+        let (_, passed) = cache.get(&engine, hash, Some(identity)).unwrap();
+        assert_eq!((cache.stats().entries_hashed, passed), (0, Some(identity)));
+        cache.release(&hash);
+
+        // And trusted from then on in this process, by the same identity.
+        cache.get(&engine, hash, None).unwrap();
+        cache.release(&hash);
+        assert_eq!(cache.stats().entries_hashed, 0);
+
+        // Not told, and the entry is fresh (not settled): hashed every time, never trusted.
+        let other = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        assert_eq!(other.get(&engine, hash, None).unwrap().1, None);
+        other.release(&hash);
+        other.get(&engine, hash, None).unwrap();
+        other.release(&hash);
+        assert_eq!(other.stats().entries_hashed, 2);
+
+        // A damaged entry told with a stale identity is still caught: the write changed it.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = (bytes.len() - TRAILER_LEN as usize) / 2;
+        bytes[middle] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(cache.get(&engine, hash, Some(identity)).is_none());
+        assert_eq!(cache.stats().disk_rejected, 1);
+    }
+
+    #[test]
+    fn a_first_format_entry_is_loaded_and_converted() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine();
+        let hash = content_hash(WAT.as_bytes());
+        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let disk = cache.disk.as_ref().unwrap();
+        let payload = Module::new(&engine, WAT).unwrap().serialize().unwrap();
+        let old = [MAGIC_V1.as_slice(), blake3::hash(&payload).as_bytes(), &payload].concat();
+        std::fs::create_dir_all(&disk.dir).unwrap();
+        std::fs::write(disk.first_format_path(&hash), old).unwrap();
+        let module = cache.get_or_compile(&engine, hash, || panic!("must load the old entry")).unwrap();
+        assert!(module.get_export("f").is_some());
+        assert!(!disk.first_format_path(&hash).exists() && disk.path(&hash).exists(), "converted");
+        let fresh = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        fresh.get_or_compile(&engine, hash, || panic!("must load the new entry")).unwrap();
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `WasmConfig`: what an embedder chooses when it adds the extension to a runtime.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::compile_progress::{CompileProgressFn, ProgressReporter};
 use crate::permissions::{PathPolicy, PermissionPolicy};
 
 /// Options of the `runtime_wasm` extension (`runtime_wasm::init(WasmConfig { .. })`).
@@ -19,6 +21,13 @@ pub struct WasmConfig {
     pub max_total_memory_bytes: Option<usize>,
     /// Where compiled modules are kept between runs (see `cache.rs`); `None`: no disk cache.
     pub compile_cache_dir: Option<std::path::PathBuf>,
+    /// Called once, while it runs, for a compile that the cache could not answer and that
+    /// is still running after `compile_progress_after` (e.g. to print "compiling
+    /// python.wasm (99 MB), cached for next time", the `Display` of [`CompileProgress`](crate::CompileProgress)).
+    /// `None` (the default): the library says nothing. Called on a helper thread.
+    pub compile_progress: Option<CompileProgressFn>,
+    /// How long a compile runs before `compile_progress` hears of it (default: 1 s).
+    pub compile_progress_after: Duration,
 }
 
 impl Default for WasmConfig {
@@ -30,6 +39,8 @@ impl Default for WasmConfig {
             max_instances: None,
             max_total_memory_bytes: None,
             compile_cache_dir: None,
+            compile_progress: None,
+            compile_progress_after: Duration::from_secs(1),
         }
     }
 }
@@ -37,6 +48,12 @@ impl Default for WasmConfig {
 impl WasmConfig {
     pub fn with_permissions(permissions: Arc<dyn PermissionPolicy>) -> Self {
         Self { permissions, ..Self::default() }
+    }
+
+    /// The compile-progress callback with its delay, when there is one.
+    pub(crate) fn progress_reporter(&self) -> Option<ProgressReporter> {
+        let report = self.compile_progress.clone()?;
+        Some(ProgressReporter { after: self.compile_progress_after, report })
     }
 }
 
@@ -47,6 +64,8 @@ impl std::fmt::Debug for WasmConfig {
             .field("max_instances", &self.max_instances)
             .field("max_total_memory_bytes", &self.max_total_memory_bytes)
             .field("compile_cache_dir", &self.compile_cache_dir)
+            .field("compile_progress", &self.compile_progress.is_some())
+            .field("compile_progress_after", &self.compile_progress_after)
             .finish_non_exhaustive()
     }
 }

@@ -29,9 +29,11 @@ mod generated_ops;
 
 mod cache;
 mod call;
+mod compile_progress;
 mod config;
 mod engine;
 pub mod error;
+mod file_identity;
 mod fuel;
 mod globals;
 mod host;
@@ -50,6 +52,7 @@ mod wasi;
 mod worker;
 
 pub use cache::default_dir as default_compile_cache_dir;
+pub use compile_progress::{CompileProgress, CompileProgressFn};
 pub use config::WasmConfig;
 pub use error::{ErrorCode, WasmError};
 pub use generated::{ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFIER};

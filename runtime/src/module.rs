@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 use wasmtime::{Engine, InstancePre, Linker, Module};
 
 use crate::cache::{content_hash, ContentHash, ModuleCache};
+use crate::compile_progress::CompileProgress;
 use crate::error::{WasmError, WasmResult};
+use crate::file_identity::{read_settled, FileIdentity, PathRecord};
 use crate::instance::StoreData;
 use crate::permissions::{check_path, Access, Checked, PermissionPolicy};
 
@@ -53,9 +55,30 @@ pub async fn compile_file(
 ) -> WasmResult<CompiledModule> {
     let resolved = resolve_readable(permissions, Path::new(&path), "compileFile")?;
     crate::worker::run(move || {
-        let bytes =
-            std::fs::read(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
-        compile_here(&engine, &cache, &bytes, &format!("\"{path}\""))
+        // A file whose identity is what it was when it was last read is the same bytes: its
+        // module comes from the cache without reading the file (`cache.rs` says what that
+        // trusts). Any miss on the way reads, hashes and compiles as for new bytes.
+        let by_identity = || {
+            let source = FileIdentity::of(&std::fs::metadata(&resolved).ok()?)?;
+            let record = cache.path_record(&resolved).filter(|record| record.source == source)?;
+            let (module, entry) = cache.get(&engine, record.hash, record.entry)?;
+            if entry.is_some() && entry != record.entry {
+                cache.remember_path(&resolved, PathRecord { entry, ..record.clone() });
+            }
+            let (hash, has_start) = (record.hash, record.has_start);
+            Some(CompiledModule { module, hash, has_start, pre: OnceLock::new() })
+        };
+        if let Some(compiled) = by_identity() {
+            return Ok(compiled);
+        }
+        let (bytes, identity) =
+            read_settled(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
+        let compiled = compile_here(&engine, &cache, &bytes, &format!("\"{path}\""))?;
+        if let Some(source) = identity {
+            let (hash, has_start) = (compiled.hash, compiled.has_start);
+            cache.remember_path(&resolved, PathRecord { source, hash, has_start, entry: None });
+        }
+        Ok(compiled)
     })
     .await
 }
@@ -66,7 +89,15 @@ fn compile_here(engine: &Engine, cache: &ModuleCache, bytes: &[u8], what: &str) 
         // The text format becomes binary once, here, for both the scan and the compiler.
         let binary = wat::parse_bytes(bytes)?;
         let has_start = has_start_section(&binary);
-        let module = cache.get_or_compile(engine, hash, || Module::new(engine, &binary))?;
+        // `what` is `"path"` for a file (progress names the file), else a description.
+        let name = match what.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+            Some(path) => Path::new(path).file_name().map_or_else(|| path.into(), |n| n.to_string_lossy().into()),
+            None => what.to_string(),
+        };
+        let progress = || CompileProgress { name, bytes: bytes.len() as u64, cached: cache.has_disk() };
+        let module = cache.get_or_compile(engine, hash, || {
+            crate::compile_progress::watch(cache.progress(), progress, || Module::new(engine, &binary))
+        })?;
         Ok(CompiledModule { module, hash, has_start, pre: OnceLock::new() })
     })();
     compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))

@@ -42,7 +42,9 @@ impl WasmState {
         let linker = crate::engine::new_linker(&engine)?;
         let ticker = Ticker::new(&engine);
         Ok(Self {
-            module_cache: Arc::new(ModuleCache::new(&engine, config.compile_cache_dir.clone())),
+            module_cache: Arc::new(
+                ModuleCache::new(&engine, config.compile_cache_dir.clone()).with_progress(config.progress_reporter()),
+            ),
             instance_env: InstanceEnv {
                 permissions: config.permissions,
                 memory_budget: Arc::new(MemoryBudget::new(config.max_total_memory_bytes)),
