@@ -38,6 +38,7 @@
       op_wasm_instance_global_set: ops.op_wasm_instance_global_set,
       op_wasm_instance_global_set_sync: ops.op_wasm_instance_global_set_sync,
       op_wasm_module_imports: ops.op_wasm_module_imports,
+      op_wasm_module_prepare_metered: ops.op_wasm_module_prepare_metered,
       op_wasm_instance_create_hosted: ops.op_wasm_instance_create_hosted,
       op_wasm_function_call_hosted: ops.op_wasm_function_call_hosted,
       op_wasm_instance_run_hosted: ops.op_wasm_instance_run_hosted,

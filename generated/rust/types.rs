@@ -336,7 +336,7 @@ pub struct InstantiateOptions {
     /// Where standard error goes, like `stdout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stderr: ::std::option::Option<OutputMode>,
-    /// Instruction budget for the instance; a call that uses it up fails with 5011 (FuelExhausted). Unlimited when absent.
+    /// Instruction budget for the instance; a call that uses it up fails with 5011 (FuelExhausted). An instance with `fuel` runs code compiled with fuel metering (compiled once per module, when the first such instance is made), which is about a third slower on real code; an instance without it runs unmetered code, has no fuel (`getFuel` gives `Infinity`) and refuses `setFuel` and a call's `fuel` with 5007. For per-call budgets only, give the instance a budget as large as you like.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fuel: ::std::option::Option<u64>,
     /// Wall-clock limit for each call (and for the start function), in milliseconds; a call past it is interrupted with 5012 (Timeout). Resolution: a few milliseconds. No limit when absent.
@@ -362,7 +362,7 @@ pub struct InstantiateOptions {
 )]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallOptions {
-    /// Fuel for this call alone; the instance's own remaining budget is restored afterwards.
+    /// Fuel for this call alone; the instance's own remaining budget is restored afterwards. Needs an instance created with `fuel` (its code is metered); 5007 otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fuel: ::std::option::Option<u64>,
     /// Wall-clock limit for this call, in milliseconds (5012 past it).

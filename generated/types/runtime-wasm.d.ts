@@ -333,7 +333,7 @@ declare module "runtime:wasm" {
     getExports(): Promise<ExportInfo[]>;
 
     /**
-     * Set the remaining fuel (instruction budget) of the instance.
+     * Set the remaining fuel (instruction budget) of an instance created with `fuel`; an instance without it runs unmetered code and refuses with 5007.
      *
      * @param fuel A non-negative integer.
      * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
@@ -1065,7 +1065,7 @@ declare module "runtime:wasm" {
     stderr?: OutputMode;
 
     /**
-     * Instruction budget for the instance; a call that uses it up fails with 5011 (FuelExhausted). Unlimited when absent.
+     * Instruction budget for the instance; a call that uses it up fails with 5011 (FuelExhausted). An instance with `fuel` runs code compiled with fuel metering (compiled once per module, when the first such instance is made), which is about a third slower on real code; an instance without it runs unmetered code, has no fuel (`getFuel` gives `Infinity`) and refuses `setFuel` and a call's `fuel` with 5007. For per-call budgets only, give the instance a budget as large as you like.
      */
     fuel?: number;
 
@@ -1092,7 +1092,7 @@ declare module "runtime:wasm" {
    */
   export interface CallOptions {
     /**
-     * Fuel for this call alone; the instance's own remaining budget is restored afterwards.
+     * Fuel for this call alone; the instance's own remaining budget is restored afterwards. Needs an instance created with `fuel` (its code is metered); 5007 otherwise.
      */
     fuel?: number;
 

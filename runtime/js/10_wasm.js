@@ -295,7 +295,6 @@
       this.instance = undefined;
       /** Rejecters of host promises being awaited, called when the instance is dropped. */
       this.waiting = new Set();
-      this.dropped = false;
     }
   }
 
@@ -342,7 +341,13 @@
   /** A description of a thrown value for the error message; runs no user code. */
   function describeThrown(value) {
     let text;
-    if (value instanceof Error) {
+    let isError = false;
+    try {
+      isError = value instanceof Error;
+    } catch {
+      // A Proxy whose getPrototypeOf trap throws: described as an object below.
+    }
+    if (isError) {
       let name = "Error", message = "";
       try {
         name = String(value.name);
@@ -395,13 +400,23 @@
   function settleWithin(promise, deadline, host) {
     return new Promise((resolve, reject) => {
       let timer;
-      const dropped = () => reject(DROPPED);
+      // Whichever ends the wait first clears the other, so no timer outlives it (a pending
+      // timer would keep the event loop, and the script, alive).
       const done = () => {
         if (timer !== undefined) clearTimeout(timer);
         host.waiting.delete(dropped);
       };
+      const dropped = () => {
+        done();
+        reject(DROPPED);
+      };
       host.waiting.add(dropped);
-      if (deadline !== Infinity) timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - Date.now()));
+      if (deadline !== Infinity) {
+        timer = setTimeout(() => {
+          done();
+          reject(TIMED_OUT);
+        }, Math.max(0, deadline - Date.now()));
+      }
       promise.then((value) => {
         done();
         resolve(value);
@@ -432,33 +447,36 @@
       let status = step(call, 0, bytes);
       while (status !== STEP_FINISHED) {
         const imported = words[0];
+        // What the host function did, worked out without any op: its own code (and a
+        // hostile return value's getters or traps) can throw anywhere in here.
+        let failure = 0, message = "";
         let value;
         try {
           value = callHost(host, caller, imported);
+          if (typeof value === "number" && host.resultCounts[imported] === 1) {
+            // The commonest answer, one number for one result, written inline.
+            bytes[16] = 0;
+            bytes[17] = 0;
+            f64[3] = value;
+            words[1] = 1;
+          } else if (isThenable(value)) {
+            // Nothing will wait for it: keep a later rejection from being reported as unhandled.
+            Promise.resolve(value).catch(() => {});
+            failure = FAIL_PROMISE_IN_SYNC;
+            message = `host function "${host.names[imported]}" returned a promise; callSync cannot wait for it (use call())`;
+          } else {
+            const problem = writeAnswer(host, imported, value);
+            if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
+          }
         } catch (error) {
+          forget(value);
           thrown = error;
-          status = fail(call, host, FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`);
-          continue;
+          [failure, message] = [FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`];
         }
-        // The commonest answer, one number for one result, written inline (no calls).
-        if (typeof value === "number" && host.resultCounts[imported] === 1) {
-          bytes[16] = 0;
-          bytes[17] = 0;
-          f64[3] = value;
-          words[1] = 1;
-          status = step(call, 1, bytes);
-          continue;
-        }
-        if (isThenable(value)) {
-          // Nothing will wait for it: keep a later rejection from being reported as unhandled.
-          Promise.resolve(value).catch(() => {});
-          status = fail(call, host, FAIL_PROMISE_IN_SYNC, `host function "${host.names[imported]}" returned a promise; callSync cannot wait for it (use call())`);
-          continue;
-        }
-        status = answer(call, host, imported, value);
+        status = failure === 0 ? step(call, 1, bytes) : fail(call, host, failure, message);
       }
     } catch (error) {
-      throw withCause(named(error), thrown);
+      throw failedCall(call, error, thrown);
     }
   }
 
@@ -468,15 +486,40 @@
     const fn = host.functions[imported];
     const count = host.exchangeWords[1];
     const x = host.exchange;
-    if (count === 1) return fn.call(caller, x.bytes[16] === 1 ? x.i64[3] : x.f64[3]);
-    if (count === 0) return fn.call(caller);
-    return fn.apply(caller, decodeResults(x, 1, count));
+    if (nesting >= MAX_NESTING) {
+      throw wasmError(ErrorCode.CallError, `host functions nest more than ${MAX_NESTING} deep (wasm -> JS -> wasm -> ...); the JS stack would run out`);
+    }
+    nesting++;
+    try {
+      if (count === 1) return fn.call(caller, x.bytes[16] === 1 ? x.i64[3] : x.f64[3]);
+      if (count === 0) return fn.call(caller);
+      return fn.apply(caller, decodeResults(x, 1, count));
+    } finally {
+      nesting--;
+    }
+  }
+
+  /** Host functions running on the JS stack now, one inside another (a host function
+   * that calls into another instance whose host function ...). Past MAX_NESTING the next
+   * one fails with 5002 instead of running the JS stack out, which would leave errors
+   * that nothing can handle. */
+  let nesting = 0;
+  const MAX_NESTING = 100;
+
+  /** A promise a host function returned that will not be awaited (the call failed
+   * first): a later rejection must not be reported as unhandled. */
+  function forget(value) {
+    try {
+      if (value instanceof Promise) value.then(undefined, () => {});
+    } catch {
+      // Nothing more can be done with it.
+    }
   }
 
   async function drive(host, call, deadline) {
-    const caller = new HostCaller(call, host);
     let thrown = NO_THROW;
     try {
+      const caller = new HostCaller(call, host);
       let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
       while (status !== STEP_FINISHED) {
         if (status === STEP_MOVED) {
@@ -486,27 +529,49 @@
         }
         const imported = host.exchangeWords[0];
         const name = host.names[imported];
+        let failure = 0, message = "";
         let value;
         try {
           value = callHost(host, caller, imported);
           if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host);
+          const problem = writeAnswer(host, imported, value);
+          if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
         } catch (error) {
           if (error === TIMED_OUT) {
-            status = fail(call, host, FAIL_TIMEOUT, `ran past its timeout while host function "${name}" was pending; the instance stays usable`);
+            [failure, message] = [FAIL_TIMEOUT, `ran past its timeout while host function "${name}" was pending; the instance stays usable`];
           } else if (error === DROPPED) {
-            ops.op_wasm_function_host_cancel(call);
             throw wasmError(ErrorCode.InvalidInstanceHandle, `the instance was dropped while the call waited for host function "${name}"`);
           } else {
+            forget(value);
             thrown = error;
-            status = fail(call, host, FAIL_THREW, `host function "${name}" threw: ${describeThrown(error)}`);
+            [failure, message] = [FAIL_THREW, `host function "${name}" threw: ${describeThrown(error)}`];
           }
-          continue;
         }
-        status = answer(call, host, imported, value);
+        status = failure === 0 ? ops.op_wasm_function_host_step(call, 1, host.exchange.bytes) : fail(call, host, failure, message);
       }
     } catch (error) {
-      throw withCause(named(error), thrown);
+      throw failedCall(call, error, thrown);
     }
+  }
+
+  /**
+   * The error a failed hosted call rejects with. The call is forgotten (a no-op when the
+   * runtime already did): an error from this module's own code, e.g. the JS stack running
+   * out in deep wasm -> JS -> wasm recursion, must not leave the instance suspended.
+   * Anything that is not a WasmError becomes a 5002 with the original as its cause.
+   */
+  function failedCall(call, error, thrown) {
+    try {
+      ops.op_wasm_function_host_cancel(call);
+    } catch {
+      // Nothing to do: the stack may still be nearly full; the call stays until drop.
+    }
+    if (!(error instanceof WasmError)) {
+      const wrapped = wasmError(ErrorCode.CallError, `the call failed in the host function machinery: ${describeThrown(error)}`);
+      Object.defineProperty(wrapped, "cause", { value: error, writable: true, configurable: true, enumerable: false });
+      return wrapped;
+    }
+    return withCause(named(error), thrown);
   }
 
   const NO_THROW = Symbol("no throw");
@@ -516,12 +581,6 @@
       Object.defineProperty(error, "cause", { value: thrown, writable: true, configurable: true, enumerable: false });
     }
     return error;
-  }
-
-  function answer(call, host, imported, value) {
-    const problem = writeAnswer(host, imported, value);
-    if (problem !== null) return fail(call, host, FAIL_BAD_RESULT, problem);
-    return ops.op_wasm_function_host_step(call, 1, host.exchange.bytes);
   }
 
   function fail(call, host, kind, message) {
@@ -960,6 +1019,8 @@
     });
     const names = given.map(({ module, name }) => `${module}.${name}`);
     const host = new HostState(functions, names, resultCounts, slotCount, rest.timeoutMs);
+    // An instance with fuel runs metered code, compiled for it on first use, off this thread.
+    if (rest.fuel !== undefined) await invoke(ops.op_wasm_module_prepare_metered, handle);
     let call;
     try {
       call = ops.op_wasm_instance_create_hosted(handle, rest, given);

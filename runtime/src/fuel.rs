@@ -1,4 +1,5 @@
-//! The fuel budget of an instance (`setFuel`, `getFuel`).
+//! The fuel budget of an instance (`setFuel`, `getFuel`). Only instances created with
+//! `fuel` have one: they run code compiled with fuel metering (`crate::engine`).
 
 use std::sync::Arc;
 
@@ -10,10 +11,22 @@ pub async fn set_fuel(instance: Arc<Instance>, fuel: f64) -> WasmResult<()> {
         return Err(WasmError::type_mismatch(format!("setFuel: fuel must be a non-negative integer, got {fuel}")));
     }
     Instance::with_store(instance, move |store| {
-        store.fuel_limited = true;
+        if !store.fuel_limited {
+            return Err(not_metered("setFuel"));
+        }
         store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
     })
     .await
+}
+
+/// 5007 for fuel asked of an instance created without a budget: its code has no fuel
+/// metering (which costs about a third of the speed of real code, so only instances that
+/// ask for fuel pay for it).
+pub fn not_metered(what: &str) -> WasmError {
+    WasmError::type_mismatch(format!(
+        "{what}: this instance was created without `fuel`, so its code is not metered; give `fuel` to instantiate \
+         to use fuel with it"
+    ))
 }
 
 pub async fn get_fuel(instance: Arc<Instance>) -> WasmResult<f64> {

@@ -37,6 +37,7 @@ mod file_identity;
 mod fuel;
 mod globals;
 mod host;
+mod host_link;
 mod instance;
 mod limits;
 mod memory;

@@ -8,6 +8,7 @@ use wasmtime::{Engine, InstancePre, Linker, Module};
 
 use crate::cache::{content_hash, ContentHash, ModuleCache};
 use crate::compile_progress::CompileProgress;
+use crate::engine::Profile;
 use crate::error::{WasmError, WasmResult};
 use crate::file_identity::{read_settled, FileIdentity, PathRecord};
 use crate::instance::StoreData;
@@ -24,6 +25,20 @@ pub struct CompiledModule {
     pub has_start: bool,
     /// The module linked against WASI once, on first instantiation; reused after.
     pre: OnceLock<Result<InstancePre<StoreData>, String>>,
+    /// Where the module came from, to compile it again for the metered engine.
+    source: ModuleSource,
+    /// The module compiled with fuel metering, when an instance first asked for fuel,
+    /// and its form pre-linked with WASI.
+    metered: OnceLock<Result<Module, WasmError>>,
+    metered_pre: OnceLock<Result<InstancePre<StoreData>, WasmError>>,
+}
+
+/// The input of a compiled module. Bytes given to `compile` are kept (they are needed
+/// again only if an instance asks for fuel); a file is read again then, and must still
+/// hold the same bytes.
+pub enum ModuleSource {
+    Bytes(Arc<[u8]>),
+    File(PathBuf),
 }
 
 impl CompiledModule {
@@ -36,12 +51,60 @@ impl CompiledModule {
             },
         )
     }
+
+    /// The module compiled for the metered engine: compiled (or loaded from that
+    /// engine's cache) the first time. Compiling takes as long as the first compile:
+    /// call it on a worker thread.
+    pub fn metered(&self, profile: &Profile) -> WasmResult<&Module> {
+        self.metered.get_or_init(|| self.compile_metered(profile)).as_ref().map_err(Clone::clone)
+    }
+
+    /// `metered`, pre-linked with the metered engine's WASI linker (5001 when an import
+    /// cannot be satisfied).
+    pub fn metered_pre(&self, profile: &Profile) -> WasmResult<&InstancePre<StoreData>> {
+        let module = self.metered(profile)?;
+        self.metered_pre
+            .get_or_init(|| {
+                profile.linker.instantiate_pre(module).map_err(|e| {
+                    crate::host::missing_imports(module, &[])
+                        .unwrap_or_else(|| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn compile_metered(&self, profile: &Profile) -> WasmResult<Module> {
+        let bytes = match &self.source {
+            ModuleSource::Bytes(bytes) => bytes.to_vec(),
+            ModuleSource::File(path) => std::fs::read(path).map_err(|e| {
+                WasmError::io(format!("cannot read \"{}\" again to compile it with fuel metering: {e}", path.display()))
+            })?,
+        };
+        if content_hash(&bytes) != self.hash {
+            return Err(WasmError::compile("the module file changed since compileFile: compile it again to use fuel"));
+        }
+        let binary = wat::parse_bytes(&bytes).map_err(|e| WasmError::compile(e.to_string()))?;
+        profile
+            .cache
+            .get_or_compile(&profile.engine, self.hash, || Module::new(&profile.engine, &binary))
+            .map_err(|e| WasmError::compile(format!("compiling with fuel metering: {}", describe_compile_error(&e))))
+    }
+
+    /// Whether a metered form was compiled (it holds a reference in that engine's cache).
+    pub fn has_metered(&self) -> bool {
+        matches!(self.metered.get(), Some(Ok(_)))
+    }
 }
 
 /// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
 /// reference in `cache`, given back with `ModuleCache::release`.
 pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) -> WasmResult<CompiledModule> {
-    crate::worker::run(move || compile_here(&engine, &cache, &bytes, "module bytes")).await
+    crate::worker::run(move || {
+        let bytes: Arc<[u8]> = bytes.into();
+        compile_here(&engine, &cache, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
+    })
+    .await
 }
 
 /// Read and compile a module file, after the permission policy allows reading it. The
@@ -65,15 +128,24 @@ pub async fn compile_file(
             if entry.is_some() && entry != record.entry {
                 cache.remember_path(&resolved, PathRecord { entry, ..record.clone() });
             }
-            let (hash, has_start) = (record.hash, record.has_start);
-            Some(CompiledModule { module, hash, has_start, pre: OnceLock::new() })
+            let (hash, has_start, source) = (record.hash, record.has_start, ModuleSource::File(resolved.clone()));
+            Some(CompiledModule {
+                module,
+                hash,
+                has_start,
+                pre: OnceLock::new(),
+                source,
+                metered: OnceLock::new(),
+                metered_pre: OnceLock::new(),
+            })
         };
         if let Some(compiled) = by_identity() {
             return Ok(compiled);
         }
         let (bytes, identity) =
             read_settled(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
-        let compiled = compile_here(&engine, &cache, &bytes, &format!("\"{path}\""))?;
+        let compiled =
+            compile_here(&engine, &cache, &bytes, &format!("\"{path}\""), ModuleSource::File(resolved.clone()))?;
         if let Some(source) = identity {
             let (hash, has_start) = (compiled.hash, compiled.has_start);
             cache.remember_path(&resolved, PathRecord { source, hash, has_start, entry: None });
@@ -83,7 +155,13 @@ pub async fn compile_file(
     .await
 }
 
-fn compile_here(engine: &Engine, cache: &ModuleCache, bytes: &[u8], what: &str) -> WasmResult<CompiledModule> {
+fn compile_here(
+    engine: &Engine,
+    cache: &ModuleCache,
+    bytes: &[u8],
+    what: &str,
+    source: ModuleSource,
+) -> WasmResult<CompiledModule> {
     let compiled = (|| -> wasmtime::Result<_> {
         let hash = content_hash(bytes);
         // The text format becomes binary once, here, for both the scan and the compiler.
@@ -98,7 +176,15 @@ fn compile_here(engine: &Engine, cache: &ModuleCache, bytes: &[u8], what: &str) 
         let module = cache.get_or_compile(engine, hash, || {
             crate::compile_progress::watch(cache.progress(), progress, || Module::new(engine, &binary))
         })?;
-        Ok(CompiledModule { module, hash, has_start, pre: OnceLock::new() })
+        Ok(CompiledModule {
+            module,
+            hash,
+            has_start,
+            pre: OnceLock::new(),
+            source,
+            metered: OnceLock::new(),
+            metered_pre: OnceLock::new(),
+        })
     })();
     compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))
 }

@@ -69,8 +69,17 @@ pub async fn instance_create(state: Rc<RefCell<OpState>>, module: u32, options: 
     let wasm = wasm(&state)?;
     let compiled = wasm.module(module)?;
     wasm.check_instance_capacity()?;
-    let pre = compiled.instance_pre(&wasm.linker)?;
-    let instance = crate::instance::create(&wasm.instance_env, pre, compiled.has_start, Some(&options)).await?;
+    let instance = if options.fuel.is_some() {
+        // Code with fuel metering, compiled for it on first use (on a worker: it takes as
+        // long as the first compile).
+        let metered = wasm.metered()?;
+        let has_start = compiled.has_start;
+        let pre = crate::worker::run(move || compiled.metered_pre(&metered).cloned()).await?;
+        crate::instance::create(&wasm.instance_env, &pre, has_start, Some(&options)).await?
+    } else {
+        let pre = compiled.instance_pre(&wasm.linker)?;
+        crate::instance::create(&wasm.instance_env, pre, compiled.has_start, Some(&options)).await?
+    };
     wasm.add_instance(instance)
 }
 
@@ -240,6 +249,15 @@ pub fn module_imports(state: &mut OpState, module: u32) -> WasmResult<Vec<Import
     Ok(crate::host::describe_imports(&wasm_of(state)?.module(module)?.module))
 }
 
+/// Compile the module with fuel metering now, on a worker, so that a later sync op can
+/// use it without compiling on the JS thread.
+pub async fn module_prepare_metered(state: Rc<RefCell<OpState>>, module: u32) -> WasmResult<()> {
+    let wasm = wasm(&state)?;
+    let compiled = wasm.module(module)?;
+    let metered = wasm.metered()?;
+    crate::worker::run(move || compiled.metered(&metered).map(drop)).await
+}
+
 pub fn instance_create_hosted(
     state: &mut OpState,
     module: u32,
@@ -249,7 +267,14 @@ pub fn instance_create_hosted(
     let wasm = wasm_of(state)?;
     let compiled = wasm.module(module)?;
     wasm.check_instance_capacity()?;
-    let (pre, link) = crate::host::link_with_host_functions(&wasm.linker, &compiled.module, &imports)?;
+    let (pre, link) = if options.fuel.is_some() {
+        // Compiled by `module_prepare_metered`, which the JS side awaits first.
+        let metered = wasm.metered()?;
+        let module = compiled.metered(&metered)?;
+        crate::host::link_with_host_functions(&metered.linker, module, &imports)?
+    } else {
+        crate::host::link_with_host_functions(&wasm.linker, &compiled.module, &imports)?
+    };
     let making = crate::instance::create_hosted(&wasm.instance_env, pre, Some(&options), link.clone())?;
     let work = Box::pin(async move { Ok(crate::host::Finished::Made(making.await?)) });
     wasm.hosted.park(crate::host::HostedCall::new(work, link, false, None))

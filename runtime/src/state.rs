@@ -5,13 +5,16 @@
 //! mean "dropped" (5004 / 5005), never someone else's module or instance.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 use wasmtime::{Engine, Linker};
 
 use crate::cache::ModuleCache;
+use crate::compile_progress::ProgressReporter;
 use crate::config::WasmConfig;
+use crate::engine::Profile;
 use crate::error::{WasmError, WasmResult};
 use crate::host::HostedCalls;
 use crate::instance::{Instance, InstanceEnv, StoreData};
@@ -27,7 +30,12 @@ pub struct WasmState {
     /// epoch clock); the policy also decides `compileFile` paths.
     pub instance_env: InstanceEnv,
     /// Owns the epoch thread; stores only hold its `Clock`.
-    _ticker: Ticker,
+    ticker: Ticker,
+    /// The engine for instances with a fuel budget, made when the first one is asked
+    /// for (`crate::engine`).
+    metered: OnceLock<Result<Arc<Profile>, WasmError>>,
+    compile_cache_dir: Option<PathBuf>,
+    compile_progress: Option<ProgressReporter>,
     max_modules: Option<usize>,
     max_instances: Option<usize>,
     modules: Mutex<HandleTable<Arc<CompiledModule>>>,
@@ -41,6 +49,7 @@ impl WasmState {
         let engine = crate::engine::new_engine()?;
         let linker = crate::engine::new_linker(&engine)?;
         let ticker = Ticker::new(&engine);
+        let compile_progress = config.progress_reporter();
         Ok(Self {
             module_cache: Arc::new(
                 ModuleCache::new(&engine, config.compile_cache_dir.clone()).with_progress(config.progress_reporter()),
@@ -52,13 +61,28 @@ impl WasmState {
             },
             engine,
             linker,
-            _ticker: ticker,
+            ticker,
+            metered: OnceLock::new(),
+            compile_cache_dir: config.compile_cache_dir.clone(),
+            compile_progress,
             max_modules: config.max_modules,
             max_instances: config.max_instances,
             modules: Mutex::new(HandleTable::default()),
             instances: Mutex::new(HandleTable::default()),
             hosted: HostedCalls::default(),
         })
+    }
+
+    /// The metered engine, its linker and module cache, made on first use.
+    pub fn metered(&self) -> WasmResult<Arc<Profile>> {
+        self.metered
+            .get_or_init(|| {
+                let engine = crate::engine::new_metered_engine()?;
+                let profile = Profile::new(engine, self.compile_cache_dir.clone(), self.compile_progress.clone())?;
+                self.ticker.add_engine(&profile.engine);
+                Ok(Arc::new(profile))
+            })
+            .clone()
     }
 
     /// Register a compiled module; on failure its module-cache reference is given back.
@@ -83,6 +107,11 @@ impl WasmState {
     pub fn remove_module(&self, handle: u32) -> WasmResult<()> {
         let compiled = self.modules.lock().remove(handle).ok_or_else(|| WasmError::invalid_module(handle))?;
         self.module_cache.release(&compiled.hash);
+        if compiled.has_metered() {
+            if let Some(Ok(metered)) = self.metered.get() {
+                metered.cache.release(&compiled.hash);
+            }
+        }
         Ok(())
     }
 

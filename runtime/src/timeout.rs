@@ -142,7 +142,9 @@ pub struct Clock {
 }
 
 struct TickerShared {
-    engine: EngineWeak,
+    /// Every engine of the runtime: their epochs advance together, so one tick count
+    /// serves all of them.
+    engines: Mutex<Vec<EngineWeak>>,
     started: OnceLock<()>,
     state: Mutex<TickerState>,
     wake: Condvar,
@@ -173,7 +175,7 @@ impl Drop for Ticking {
 impl Ticker {
     pub fn new(engine: &Engine) -> Self {
         let shared = TickerShared {
-            engine: engine.weak(),
+            engines: Mutex::new(vec![engine.weak()]),
             started: OnceLock::new(),
             state: Mutex::new(TickerState::default()),
             wake: Condvar::new(),
@@ -184,6 +186,12 @@ impl Ticker {
 
     pub fn clock(&self) -> Clock {
         self.clock.clone()
+    }
+
+    /// Advance `engine`'s epoch too, from now on (its deadlines are relative to its own
+    /// epoch, so starting later does not matter).
+    pub fn add_engine(&self, engine: &Engine) {
+        self.clock.shared.engines.lock().push(engine.weak());
     }
 }
 
@@ -213,12 +221,13 @@ impl Clock {
                     }
                 }
                 std::thread::sleep(TICK);
-                match shared.engine.upgrade() {
-                    Some(engine) => {
-                        shared.ticks.fetch_add(1, Ordering::AcqRel);
-                        engine.increment_epoch();
-                    }
-                    None => return,
+                let engines: Vec<Engine> = shared.engines.lock().iter().filter_map(EngineWeak::upgrade).collect();
+                if engines.is_empty() {
+                    return;
+                }
+                shared.ticks.fetch_add(1, Ordering::AcqRel);
+                for engine in engines {
+                    engine.increment_epoch();
                 }
             });
             // Without a ticker a deadline never expires; the call then simply runs on

@@ -5,31 +5,12 @@ use wasmtime::{Trap, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
 use crate::error::{ErrorCode, WasmError};
-use crate::host::HostFailure;
-
-/// The longest message a failed host function passes on: a wasm -> JS -> wasm chain
-/// would otherwise repeat every level's message in the next.
-const MAX_HOST_MESSAGE: usize = 2000;
-
-/// A call of `name` failed in a host function: its code, and its message after the
-/// call's name (shortened).
-pub fn host_failure(name: &str, error: &WasmError) -> WasmError {
-    let mut message = error.message.clone();
-    if message.len() > MAX_HOST_MESSAGE {
-        let mut end = MAX_HOST_MESSAGE;
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        message.truncate(end);
-        message.push_str("...");
-    }
-    WasmError::new(error.code, format!("\"{name}\": {message}"))
-}
+use crate::host_link::HostFailure;
 
 /// Map a failed call of `name` to its `WasmError`.
 pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
     if let Some(failure) = error.downcast_ref::<HostFailure>() {
-        return host_failure(name, &failure.0);
+        return failure.report(name);
     }
     if let Some(I32Exit(code)) = error.downcast_ref::<I32Exit>() {
         return WasmError::call(format!("\"{name}\": the WASI program exited with code {code}")).with_exit_code(*code);

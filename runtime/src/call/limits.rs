@@ -5,7 +5,7 @@ use wasmtime::{Func, Val};
 
 use crate::error::{WasmError, WasmResult};
 use crate::generated::CallOptions;
-use crate::instance::{InstanceStore, UNLIMITED_FUEL};
+use crate::instance::InstanceStore;
 
 /// How a call meets its epoch deadlines (see `crate::timeout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,15 +61,13 @@ struct CallScope {
 /// Set the call's fuel and deadline.
 fn begin_call(store: &mut InstanceStore, options: &CallOptions, pace: Pace) -> WasmResult<CallScope> {
     let saved_fuel = match options.fuel {
+        Some(_) if !store.fuel_limited => return Err(crate::fuel::not_metered("a call's `fuel` option")),
         Some(fuel) => {
-            let before = store.store.get_fuel().unwrap_or(UNLIMITED_FUEL);
+            let before = store.store.get_fuel().map_err(|e| WasmError::bug(format!("get_fuel: {e}")))?;
             set_fuel(store, fuel)?;
             Some(before)
         }
-        None => {
-            store.refill_unlimited_fuel();
-            None
-        }
+        None => None,
     };
     let timeout = options.timeout_ms.or(store.limits.timeout_ms);
     match pace {

@@ -26,7 +26,6 @@ pub use hosted::{hosted_call, hosted_run};
 pub use numbers::MAX_NUMBER_ARGS;
 
 use errors::call_error;
-pub use errors::host_failure;
 use invoke::{invoke, run_calls, Call};
 use limits::call_to_the_end;
 use numbers::{number_params, number_result};

@@ -28,7 +28,7 @@ use crate::error::{WasmError, WasmResult};
 use crate::instance::Instance;
 use crate::values::{write_slot, SLOT};
 
-use super::link::{Answer, HostLink};
+use crate::host_link::{Answer, HostLink};
 
 /// What a finished hosted call produced.
 pub enum Finished {

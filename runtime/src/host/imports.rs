@@ -13,23 +13,10 @@ use crate::generated::{ExportKind, HostImport, ImportInfo};
 use crate::instance::StoreData;
 use crate::values::{type_name, value_type};
 
-use super::link::HostLink;
+use crate::host_link::{HostFailure, HostLink};
 
 /// The WASI preview 1 module name, which the runtime's linker provides.
 const WASI: &str = "wasi_snapshot_preview1";
-
-/// A host function failed or answered badly: the wasm call unwinds with this error,
-/// which the call's error mapping reports as it is (5002, 5007 or 5012).
-#[derive(Debug)]
-pub struct HostFailure(pub WasmError);
-
-impl std::fmt::Display for HostFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.message)
-    }
-}
-
-impl std::error::Error for HostFailure {}
 
 /// Every import of `module`, with its signature, for the JS side of `instantiate`.
 pub fn describe_imports(module: &Module) -> Vec<ImportInfo> {

@@ -8,13 +8,13 @@ use wasmtime::{InstancePre, Store, Trap};
 
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::InstantiateOptions;
-use crate::host::{HostFailure, HostLink};
+use crate::host_link::{HostFailure, HostLink};
 use crate::limits::{InstanceLimiter, MemoryBudget};
 use crate::permissions::PermissionPolicy;
 use crate::stdio::{CapturedOutput, CapturedStreams};
 use crate::timeout::{Clock, Deadline};
 
-use super::store::{CallLimits, InstanceStore, StoreData, UNLIMITED_FUEL};
+use super::store::{CallLimits, InstanceStore, StoreData};
 use super::Instance;
 
 /// The parts of the runtime that creating an instance needs: the permission policy (for
@@ -57,7 +57,9 @@ pub fn create_hosted(
     Ok(async move {
         let (mut store, fuel_limited, limits, streams) = setup.store(&pre, clock);
         store.data_mut().host = Some(link.clone());
-        store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        if fuel_limited {
+            store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        }
         // The start function yields at epoch ticks, so that it can leave the JS thread.
         crate::timeout::arm_slices(&mut store, limits.timeout_ms);
         let instance = pre.instantiate_async(&mut store).await.map_err(instantiate_error)?;
@@ -129,7 +131,7 @@ impl InstanceSetup {
         let mut store = Store::new(pre.module().engine(), data);
         store.limiter(|data| &mut data.limiter);
         crate::timeout::install(&mut store);
-        let limits = StoreLimits { fuel: self.fuel.unwrap_or(UNLIMITED_FUEL), timeout_ms: self.limits.timeout_ms };
+        let limits = StoreLimits { fuel: self.fuel.unwrap_or(0), timeout_ms: self.limits.timeout_ms };
         (store, self.fuel.is_some(), limits, CapturedStreams::new(self.stdout, self.stderr))
     }
 
@@ -137,7 +139,9 @@ impl InstanceSetup {
     fn make(self, pre: &InstancePre<StoreData>, clock: Clock) -> WasmResult<Instance> {
         let module = pre.module();
         let (mut store, fuel_limited, limits, streams) = self.store(pre, clock);
-        store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        if fuel_limited {
+            store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        }
         // The start function runs during instantiation: it gets the instance's timeout.
         crate::timeout::arm(&mut store, limits.timeout_ms);
         // WASI's host functions are async: a module that imports them is instantiated
@@ -174,7 +178,7 @@ fn saturating_usize(n: u64) -> usize {
 
 fn instantiate_error(error: wasmtime::Error) -> WasmError {
     if let Some(failure) = error.downcast_ref::<HostFailure>() {
-        return crate::call::host_failure("the start function", &failure.0);
+        return failure.report("the start function");
     }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget"),

@@ -18,12 +18,12 @@ use wasmtime::{ExternType, ValType};
 
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{ExportInfo, ExportKind, FunctionInfo};
-use crate::host::HostLink;
+use crate::host_link::HostLink;
 use crate::stdio::CapturedStreams;
 use crate::values::value_type;
 
 pub use create::{create, create_here, create_hosted, InstanceEnv};
-pub use store::{InstanceStore, StoreData, UNLIMITED_FUEL};
+pub use store::{InstanceStore, StoreData};
 use turns::{Turn, Turns};
 
 /// The store lock held, movable from the JS thread to a worker.

@@ -9,7 +9,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::WasiCtxBuilder;
 
 use crate::error::{WasmError, WasmResult};
-use crate::host::HostLink;
+use crate::host_link::HostLink;
 use crate::limits::InstanceLimiter;
 use crate::timeout::{Deadline, HasDeadline};
 
@@ -52,15 +52,12 @@ pub struct CallLimits {
     pub timeout_ms: Option<u64>,
 }
 
-/// Fuel given to instances without a budget: effectively unlimited.
-pub const UNLIMITED_FUEL: u64 = u64::MAX;
-
 /// The part of an instance that calls need exclusive access to.
 pub struct InstanceStore {
     pub store: Store<StoreData>,
     pub instance: wasmtime::Instance,
-    /// False when the instance was created without a fuel budget (it then runs with
-    /// u64::MAX fuel, refilled before every call).
+    /// The instance was created with a fuel budget, so it runs code compiled with fuel
+    /// metering (`crate::engine`); without one it has no fuel at all.
     pub fuel_limited: bool,
     pub limits: CallLimits,
     /// The module imports nothing, so the store has no async host function: calls that
@@ -91,14 +88,6 @@ impl InstanceStore {
                 memories.len(),
                 memories.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
             ))),
-        }
-    }
-
-    /// Top up an unlimited instance so that a long-running instance never runs dry.
-    pub fn refill_unlimited_fuel(&mut self) {
-        if !self.fuel_limited {
-            // Only fails when fuel is not enabled in the engine, which it always is.
-            let _ = self.store.set_fuel(UNLIMITED_FUEL);
         }
     }
 }

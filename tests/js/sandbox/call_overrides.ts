@@ -24,11 +24,17 @@ await assertRejects(() => fueled.callWith("spin", [100_000], { fuel: 100 }), 501
 assertEquals(await fueled.getFuel(), 1000, "restored after a per-call exhaustion too");
 assertEquals(await fueled.call("spin", 10), [10], "the instance's own budget still works");
 
-// An instance without a fuel limit: a per-call budget limits that call only.
+// An instance without a fuel budget runs code without fuel metering: it has no fuel
+// (Infinity), runs to the end, and refuses fuel asked of it later with 5007.
 const free = await wasm.instantiate(moduleId);
-await assertRejects(() => free.callWith("forever", [], { fuel: 50_000 }), 5011);
+await assertRejects(() => free.callWith("forever", [], { fuel: 50_000 }), 5007);
+await assertRejects(() => free.setFuel(1000), 5007);
 assertEquals(await free.getFuel(), Infinity);
 assertEquals(await free.call("spin", 1_000_000), [1_000_000]);
+// A per-call budget on an instance with a budget limits that call only.
+const budgeted = await wasm.instantiate(moduleId, { fuel: 10_000_000_000 });
+await assertRejects(() => budgeted.callWith("forever", [], { fuel: 50_000 }), 5011);
+assertEquals(await budgeted.getFuel(), 10_000_000_000, "the instance's budget is untouched");
 
 // Timeout: a per-call timeout longer than the instance's lets the slow call complete...
 const timed = await wasm.instantiate(moduleId, { timeoutMs: 20 });
@@ -54,12 +60,12 @@ assert(own >= EARLIEST(30), `a per-call 30 ms timeout on an instance without one
 assertEquals(await free.call("spin", 10), [10], "no timeout left behind");
 
 // Both limits at once: whichever comes first.
-await assertRejects(() => free.callWith("forever", [], { fuel: 1000, timeoutMs: 60_000 }), 5011);
-await assertRejects(() => free.callWith("forever", [], { fuel: 1e15, timeoutMs: 30 }), 5012);
+await assertRejects(() => budgeted.callWith("forever", [], { fuel: 1000, timeoutMs: 60_000 }), 5011);
+await assertRejects(() => budgeted.callWith("forever", [], { fuel: 1e15, timeoutMs: 30 }), 5012);
 
 // run() takes the same options.
 const command = await wasm.compile(`(module (func (export "_start") (loop br 0)))`);
-const program = await wasm.instantiate(command);
+const program = await wasm.instantiate(command, { fuel: 1e15 });
 await assertRejects(() => program.run({ fuel: 10_000 }), 5011);
 await assertRejects(() => program.run({ timeoutMs: 30 }), 5012);
 const counted = await wasm.compile(`(module (func (export "_start") (local $i i32)

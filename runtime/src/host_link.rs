@@ -1,5 +1,5 @@
-//! The exchange between a store's host-import trampolines and the code that drives its
-//! calls: a trampoline posts a request (which import, its arguments) and waits; the driver
+//! Host functions, the part every layer shares (`crate::host` has the rest): the
+//! exchange between a store's host-import trampolines and the code that drives its calls: a trampoline posts a request (which import, its arguments) and waits; the driver
 //! sees the request between two polls, has JS answer it, and polls again.
 //!
 //! While a request is outstanding the wasm stack is suspended inside the trampoline and
@@ -198,6 +198,40 @@ impl HostLink {
     }
 }
 
+/// A host function failed or answered badly: the wasm call unwinds with this error,
+/// which the call's error mapping reports as it is (5002, 5007 or 5012).
+#[derive(Debug)]
+pub struct HostFailure(pub WasmError);
+
+impl std::fmt::Display for HostFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for HostFailure {}
+
+/// The longest message a failed host function passes on: a wasm -> JS -> wasm chain
+/// would otherwise repeat every level's message in the next.
+const MAX_HOST_MESSAGE: usize = 2000;
+
+impl HostFailure {
+    /// The error of a call of `name` that failed in a host function: its code, and its
+    /// message after the call's name (shortened).
+    pub fn report(&self, name: &str) -> WasmError {
+        let mut message = self.0.message.clone();
+        if message.len() > MAX_HOST_MESSAGE {
+            let mut end = MAX_HOST_MESSAGE;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+            message.push_str("...");
+        }
+        WasmError::new(self.0.code, format!("\"{name}\": {message}"))
+    }
+}
+
 fn no_memory() -> WasmError {
     WasmError::memory("the calling instance exports no memory named \"memory\"")
 }
@@ -205,8 +239,13 @@ fn no_memory() -> WasmError {
 /// The address of `offset..offset + len` in the window, checked.
 fn window_range(window: Option<MemoryWindow>, offset: usize, len: usize) -> WasmResult<(usize, usize)> {
     let window = window.ok_or_else(no_memory)?;
-    let range = crate::memory::bounds(offset, len, window.len)?;
-    Ok((window.base + range.start, range.len()))
+    match offset.checked_add(len) {
+        Some(end) if end <= window.len => Ok((window.base + offset, len)),
+        _ => Err(WasmError::memory(format!(
+            "out of bounds: offset {offset} + length {len} exceeds the memory size of {} bytes",
+            window.len
+        ))),
+    }
 }
 
 #[cfg(test)]
