@@ -55,8 +55,9 @@ const makeImports = (tag: string) => ({
     },
   },
 });
-const instance = await instantiate(moduleId, { imports: makeImports("A") });
-const b = await instantiate(moduleId, { imports: makeImports("B") });
+// Some host functions return what no HostFunction type allows (on purpose): cast.
+const instance = await instantiate(moduleId, { imports: makeImports("A") as never });
+const b = await instantiate(moduleId, { imports: makeImports("B") as never });
 const plain = await instantiate(await compile(`(module (func (export "double") (param i32) (result i32)
   (i32.mul (local.get 0) (i32.const 2))))`));
 

@@ -43,7 +43,8 @@ const instance = await instantiate(moduleId, {
 const sym = Symbol("thrown symbol");
 const anObject = { reason: "an object", nested: { n: 1 } };
 const anError = new RangeError("out of range");
-const otherWasmError = new WasmError("from elsewhere", 5003);
+// The JS class takes a code as its second argument; the declared type does not say so.
+const otherWasmError = new (WasmError as unknown as new (m: string, c: number) => Error)("from elsewhere", 5003);
 const values: [string, unknown][] = [
   ["an Error", anError],
   ["a WasmError of another code", otherWasmError],
