@@ -38,7 +38,7 @@
       op_wasm_instance_global_set: ops.op_wasm_instance_global_set,
       op_wasm_instance_global_set_sync: ops.op_wasm_instance_global_set_sync,
       op_wasm_module_imports: ops.op_wasm_module_imports,
-      op_wasm_module_prepare_metered: ops.op_wasm_module_prepare_metered,
+      op_wasm_module_prepare_variant: ops.op_wasm_module_prepare_variant,
       op_wasm_instance_create_hosted: ops.op_wasm_instance_create_hosted,
       op_wasm_function_call_hosted: ops.op_wasm_function_call_hosted,
       op_wasm_instance_run_hosted: ops.op_wasm_instance_run_hosted,
@@ -121,7 +121,7 @@
     recordFields: Object.freeze({
       TypedValue: Object.freeze({ "type": "ValueType", "value": "f64" }),
       PreopenOptions: Object.freeze({ "path": "string", "readonly": "bool" }),
-      InstantiateOptions: Object.freeze({ "imports": "js", "preopens": "map<Preopen>", "env": "map<string>", "args": "list<string>", "inheritStdin": "bool", "inheritStdout": "bool", "inheritStderr": "bool", "stdin": "StdinSource", "stdout": "OutputMode", "stderr": "OutputMode", "fuel": "u64", "timeoutMs": "u64", "maxMemoryBytes": "u64", "maxTableElements": "u64" }),
+      InstantiateOptions: Object.freeze({ "imports": "js", "preopens": "map<Preopen>", "env": "map<string>", "args": "list<string>", "inheritStdin": "bool", "inheritStdout": "bool", "inheritStderr": "bool", "stdin": "StdinSource", "stdout": "OutputMode", "stderr": "OutputMode", "fuel": "u64", "timeoutMs": "u64", "maxMemoryBytes": "u64", "maxTableElements": "u64", "interruptible": "bool" }),
       CallOptions: Object.freeze({ "fuel": "u64", "timeoutMs": "u64" }),
       ExportInfo: Object.freeze({ "name": "string", "kind": "ExportKind", "params": "list<ValueType>", "results": "list<ValueType>" }),
     }),

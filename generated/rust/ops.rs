@@ -434,15 +434,17 @@ pub fn op_wasm_module_imports(
     crate::ops::module_imports(state, module)
 }
 
-/// Compile a module for the metered engine (fuel metering) on a worker thread, if it was not yet; `op_wasm_instance_create_hosted` with `fuel` uses it. `op_wasm_instance_create` does this itself.
+/// Compile a module for the engine kind that instances with `options` need (fuel metering with `fuel`, no epoch checks with `interruptible: false`) on a worker thread, if it was not yet; `op_wasm_instance_create_hosted` uses it. `op_wasm_instance_create` does this itself.
 ///
 /// Raises: 5000, 5001, 5004, 5008.
 #[::deno_core::op2]
-pub async fn op_wasm_module_prepare_metered(
+pub async fn op_wasm_module_prepare_variant(
     state: Rc<RefCell<OpState>>,
     module: u32,
+    #[serde]
+    options: InstantiateOptions,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::module_prepare_metered(state, module).await
+    crate::ops::module_prepare_variant(state, module, options).await
 }
 
 /// Start instantiating a module whose imports include host functions (`imports`, in the order of the JS side's function list). Returns a hosted call id: drive it with `op_wasm_function_host_step` and collect the new instance handle with `op_wasm_instance_host_created`. Fails at once with 5001 listing every import that nothing provides.
@@ -669,7 +671,7 @@ pub fn op_wasm_memory_host_size(
         op_wasm_instance_global_set,
         op_wasm_instance_global_set_sync,
         op_wasm_module_imports,
-        op_wasm_module_prepare_metered,
+        op_wasm_module_prepare_variant,
         op_wasm_instance_create_hosted,
         op_wasm_function_call_hosted,
         op_wasm_instance_run_hosted,

@@ -1019,8 +1019,11 @@
     });
     const names = given.map(({ module, name }) => `${module}.${name}`);
     const host = new HostState(functions, names, resultCounts, slotCount, rest.timeoutMs);
-    // An instance with fuel runs metered code, compiled for it on first use, off this thread.
-    if (rest.fuel !== undefined) await invoke(ops.op_wasm_module_prepare_metered, handle);
+    // An instance with fuel (or without epoch checks) runs code of another engine kind,
+    // compiled for it on first use, off this thread.
+    if (rest.fuel !== undefined || rest.interruptible === false) {
+      await invoke(ops.op_wasm_module_prepare_variant, handle, rest);
+    }
     let call;
     try {
       call = ops.op_wasm_instance_create_hosted(handle, rest, given);

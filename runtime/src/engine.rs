@@ -1,12 +1,13 @@
 //! The Wasmtime engines of a runtime and the linker that provides WASI preview 1 to the
 //! modules that import it.
 //!
-//! Code is compiled per engine, and fuel metering is compiled into the code: metered
-//! code runs about a third slower on real, branchy programs. So a runtime has a plain
-//! engine, used for every module and instance, and a metered one, made the first time an
-//! instance asks for fuel; a module is compiled for it only then (`CompiledModule::metered`).
-//! Both have epoch interruption, which timeouts and the "start on the JS thread, move to
-//! a worker after a tick" model need.
+//! Code is compiled per engine, and what an engine instruments is compiled into the code:
+//! fuel metering (for fuel budgets) and epoch checks (for timeouts, and for the "start on
+//! the JS thread, move to a worker after a tick" model) each cost real, branchy programs
+//! a good part of their speed. So a runtime has a plain engine (epoch checks, no fuel),
+//! used for every module and instance, and makes the other kinds (`EngineKind`) the first
+//! time an instance asks for one; a module is compiled for a kind only then
+//! (`CompiledModule::variant`).
 
 use std::sync::Arc;
 
@@ -17,20 +18,42 @@ use crate::compile_progress::ProgressReporter;
 use crate::error::WasmError;
 use crate::instance::StoreData;
 
+/// What an engine compiles into the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineKind {
+    /// Fuel metering: the instance has a fuel budget.
+    pub fuel: bool,
+    /// Epoch checks: the instance's calls can time out and start on the JS thread.
+    pub epochs: bool,
+}
+
+impl EngineKind {
+    /// The plain engine's kind.
+    pub const PLAIN: EngineKind = EngineKind { fuel: false, epochs: true };
+    /// How many kinds there are (`index` is below it).
+    pub const COUNT: usize = 4;
+
+    /// The kind an instance with these options needs.
+    pub fn of(options: &crate::generated::InstantiateOptions) -> Self {
+        EngineKind { fuel: options.fuel.is_some(), epochs: options.interruptible != Some(false) }
+    }
+
+    /// A small index for per-kind tables; `PLAIN` is 0.
+    pub fn index(self) -> usize {
+        usize::from(self.fuel) | (usize::from(!self.epochs) << 1)
+    }
+}
+
 /// The plain engine: epoch interruption, no fuel metering.
 pub fn new_engine() -> Result<Engine, WasmError> {
-    engine_with(false)
+    new_engine_of(EngineKind::PLAIN)
 }
 
-/// The engine for instances with a fuel budget.
-pub fn new_metered_engine() -> Result<Engine, WasmError> {
-    engine_with(true)
-}
-
-fn engine_with(fuel: bool) -> Result<Engine, WasmError> {
+/// An engine of `kind`.
+pub fn new_engine_of(kind: EngineKind) -> Result<Engine, WasmError> {
     let mut config = Config::new();
-    config.consume_fuel(fuel);
-    config.epoch_interruption(true);
+    config.consume_fuel(kind.fuel);
+    config.epoch_interruption(kind.epochs);
     Engine::new(&config).map_err(|e| WasmError::bug(format!("engine: {e:#}")))
 }
 
@@ -47,6 +70,7 @@ pub fn new_linker(engine: &Engine) -> Result<Linker<StoreData>, WasmError> {
 
 /// An engine with what belongs to it: the WASI linker and the module cache of its code.
 pub struct Profile {
+    pub kind: EngineKind,
     pub engine: Engine,
     pub linker: Linker<StoreData>,
     pub cache: Arc<ModuleCache>,
@@ -54,12 +78,13 @@ pub struct Profile {
 
 impl Profile {
     pub fn new(
-        engine: Engine,
+        kind: EngineKind,
         cache_dir: Option<std::path::PathBuf>,
         progress: Option<ProgressReporter>,
     ) -> Result<Self, WasmError> {
+        let engine = new_engine_of(kind)?;
         let linker = new_linker(&engine)?;
         let cache = Arc::new(ModuleCache::new(&engine, cache_dir).with_progress(progress));
-        Ok(Self { engine, linker, cache })
+        Ok(Self { kind, engine, linker, cache })
     }
 }

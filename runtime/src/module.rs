@@ -8,7 +8,7 @@ use wasmtime::{Engine, InstancePre, Linker, Module};
 
 use crate::cache::{content_hash, ContentHash, ModuleCache};
 use crate::compile_progress::CompileProgress;
-use crate::engine::Profile;
+use crate::engine::{EngineKind, Profile};
 use crate::error::{WasmError, WasmResult};
 use crate::file_identity::{read_settled, FileIdentity, PathRecord};
 use crate::instance::StoreData;
@@ -27,10 +27,11 @@ pub struct CompiledModule {
     pre: OnceLock<Result<InstancePre<StoreData>, String>>,
     /// Where the module came from, to compile it again for the metered engine.
     source: ModuleSource,
-    /// The module compiled with fuel metering, when an instance first asked for fuel,
-    /// and its form pre-linked with WASI.
-    metered: OnceLock<Result<Module, WasmError>>,
-    metered_pre: OnceLock<Result<InstancePre<StoreData>, WasmError>>,
+    /// The module compiled for the other engine kinds (`crate::engine::EngineKind`),
+    /// when an instance first asked for one, and its forms pre-linked with WASI; by
+    /// kind index (the plain kind's slots unused).
+    variants: [OnceLock<Result<Module, WasmError>>; EngineKind::COUNT],
+    variant_pres: [OnceLock<Result<InstancePre<StoreData>, WasmError>>; EngineKind::COUNT],
 }
 
 /// The input of a compiled module. Bytes given to `compile` are kept (they are needed
@@ -52,48 +53,55 @@ impl CompiledModule {
         )
     }
 
-    /// The module compiled for the metered engine: compiled (or loaded from that
+    /// The module compiled for `profile`'s engine: compiled (or loaded from that
     /// engine's cache) the first time. Compiling takes as long as the first compile:
     /// call it on a worker thread.
-    pub fn metered(&self, profile: &Profile) -> WasmResult<&Module> {
-        self.metered.get_or_init(|| self.compile_metered(profile)).as_ref().map_err(Clone::clone)
+    pub fn variant(&self, profile: &Profile) -> WasmResult<&Module> {
+        let slot = self.variants.get(profile.kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
+        slot.get_or_init(|| self.compile_for(profile)).as_ref().map_err(Clone::clone)
     }
 
-    /// `metered`, pre-linked with the metered engine's WASI linker (5001 when an import
-    /// cannot be satisfied).
-    pub fn metered_pre(&self, profile: &Profile) -> WasmResult<&InstancePre<StoreData>> {
-        let module = self.metered(profile)?;
-        self.metered_pre
-            .get_or_init(|| {
-                profile.linker.instantiate_pre(module).map_err(|e| {
-                    crate::host::missing_imports(module, &[])
-                        .unwrap_or_else(|| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))
-                })
+    /// `variant`, pre-linked with that engine's WASI linker (5001 when an import cannot
+    /// be satisfied).
+    pub fn variant_pre(&self, profile: &Profile) -> WasmResult<&InstancePre<StoreData>> {
+        let module = self.variant(profile)?;
+        let slot = self.variant_pres.get(profile.kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
+        slot.get_or_init(|| {
+            profile.linker.instantiate_pre(module).map_err(|e| {
+                crate::host::missing_imports(module, &[])
+                    .unwrap_or_else(|| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))
             })
-            .as_ref()
-            .map_err(Clone::clone)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
     }
 
-    fn compile_metered(&self, profile: &Profile) -> WasmResult<Module> {
+    fn compile_for(&self, profile: &Profile) -> WasmResult<Module> {
         let bytes = match &self.source {
             ModuleSource::Bytes(bytes) => bytes.to_vec(),
             ModuleSource::File(path) => std::fs::read(path).map_err(|e| {
-                WasmError::io(format!("cannot read \"{}\" again to compile it with fuel metering: {e}", path.display()))
+                WasmError::io(format!(
+                    "cannot read \"{}\" again to compile it for {:?}: {e}",
+                    path.display(),
+                    profile.kind
+                ))
             })?,
         };
         if content_hash(&bytes) != self.hash {
-            return Err(WasmError::compile("the module file changed since compileFile: compile it again to use fuel"));
+            return Err(WasmError::compile(
+                "the module file changed since compileFile: compile it again to use it with `fuel` or `interruptible`",
+            ));
         }
         let binary = wat::parse_bytes(&bytes).map_err(|e| WasmError::compile(e.to_string()))?;
-        profile
-            .cache
-            .get_or_compile(&profile.engine, self.hash, || Module::new(&profile.engine, &binary))
-            .map_err(|e| WasmError::compile(format!("compiling with fuel metering: {}", describe_compile_error(&e))))
+        profile.cache.get_or_compile(&profile.engine, self.hash, || Module::new(&profile.engine, &binary)).map_err(
+            |e| WasmError::compile(format!("compiling for {:?}: {}", profile.kind, describe_compile_error(&e))),
+        )
     }
 
-    /// Whether a metered form was compiled (it holds a reference in that engine's cache).
-    pub fn has_metered(&self) -> bool {
-        matches!(self.metered.get(), Some(Ok(_)))
+    /// Whether a form for `kind` was compiled (it holds a reference in that engine's
+    /// cache).
+    pub fn has_variant(&self, kind: EngineKind) -> bool {
+        matches!(self.variants.get(kind.index()).and_then(OnceLock::get), Some(Ok(_)))
     }
 }
 
@@ -135,8 +143,8 @@ pub async fn compile_file(
                 has_start,
                 pre: OnceLock::new(),
                 source,
-                metered: OnceLock::new(),
-                metered_pre: OnceLock::new(),
+                variants: Default::default(),
+                variant_pres: Default::default(),
             })
         };
         if let Some(compiled) = by_identity() {
@@ -182,8 +190,8 @@ fn compile_here(
             has_start,
             pre: OnceLock::new(),
             source,
-            metered: OnceLock::new(),
-            metered_pre: OnceLock::new(),
+            variants: Default::default(),
+            variant_pres: Default::default(),
         })
     })();
     compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use deno_core::{JsBuffer, OpState};
 
 use crate::config::WasmConfig;
+use crate::engine::EngineKind;
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{
     CallArg, CallOptions, ExportInfo, FunctionInfo, GlobalInfo, HostImport, ImportInfo, InstantiateOptions,
@@ -69,12 +70,13 @@ pub async fn instance_create(state: Rc<RefCell<OpState>>, module: u32, options: 
     let wasm = wasm(&state)?;
     let compiled = wasm.module(module)?;
     wasm.check_instance_capacity()?;
-    let instance = if options.fuel.is_some() {
-        // Code with fuel metering, compiled for it on first use (on a worker: it takes as
-        // long as the first compile).
-        let metered = wasm.metered()?;
+    let kind = EngineKind::of(&options);
+    let instance = if kind != EngineKind::PLAIN {
+        // Code of another kind (fuel metering, no epoch checks), compiled for it on first
+        // use (on a worker: it takes as long as the first compile).
+        let profile = wasm.profile(kind)?;
         let has_start = compiled.has_start;
-        let pre = crate::worker::run(move || compiled.metered_pre(&metered).cloned()).await?;
+        let pre = crate::worker::run(move || compiled.variant_pre(&profile).cloned()).await?;
         crate::instance::create(&wasm.instance_env, &pre, has_start, Some(&options)).await?
     } else {
         let pre = compiled.instance_pre(&wasm.linker)?;
@@ -249,13 +251,21 @@ pub fn module_imports(state: &mut OpState, module: u32) -> WasmResult<Vec<Import
     Ok(crate::host::describe_imports(&wasm_of(state)?.module(module)?.module))
 }
 
-/// Compile the module with fuel metering now, on a worker, so that a later sync op can
-/// use it without compiling on the JS thread.
-pub async fn module_prepare_metered(state: Rc<RefCell<OpState>>, module: u32) -> WasmResult<()> {
+/// Compile the module for the engine kind `options` need (fuel metering, no epoch
+/// checks) now, on a worker, so that a later sync op can use it without compiling on the
+/// JS thread.
+pub async fn module_prepare_variant(
+    state: Rc<RefCell<OpState>>,
+    module: u32,
+    options: InstantiateOptions,
+) -> WasmResult<()> {
+    if EngineKind::of(&options) == EngineKind::PLAIN {
+        return Ok(());
+    }
     let wasm = wasm(&state)?;
     let compiled = wasm.module(module)?;
-    let metered = wasm.metered()?;
-    crate::worker::run(move || compiled.metered(&metered).map(drop)).await
+    let profile = wasm.profile(EngineKind::of(&options))?;
+    crate::worker::run(move || compiled.variant(&profile).map(drop)).await
 }
 
 pub fn instance_create_hosted(
@@ -267,17 +277,18 @@ pub fn instance_create_hosted(
     let wasm = wasm_of(state)?;
     let compiled = wasm.module(module)?;
     wasm.check_instance_capacity()?;
-    let (pre, link) = if options.fuel.is_some() {
-        // Compiled by `module_prepare_metered`, which the JS side awaits first.
-        let metered = wasm.metered()?;
-        let module = compiled.metered(&metered)?;
-        crate::host::link_with_host_functions(&metered.linker, module, &imports)?
+    let kind = EngineKind::of(&options);
+    let (pre, link) = if kind != EngineKind::PLAIN {
+        // Compiled by `module_prepare_variant`, which the JS side awaits first.
+        let profile = wasm.profile(kind)?;
+        let module = compiled.variant(&profile)?;
+        crate::host::link_with_host_functions(&profile.linker, module, &imports)?
     } else {
         crate::host::link_with_host_functions(&wasm.linker, &compiled.module, &imports)?
     };
     let making = crate::instance::create_hosted(&wasm.instance_env, pre, Some(&options), link.clone())?;
     let work = Box::pin(async move { Ok(crate::host::Finished::Made(making.await?)) });
-    wasm.hosted.park(crate::host::HostedCall::new(work, link, false, None))
+    wasm.hosted.park(crate::host::HostedCall::new(work, link, false, None).away_only(!kind.epochs))
 }
 
 #[allow(clippy::too_many_arguments)]

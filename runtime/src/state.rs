@@ -14,7 +14,7 @@ use wasmtime::{Engine, Linker};
 use crate::cache::ModuleCache;
 use crate::compile_progress::ProgressReporter;
 use crate::config::WasmConfig;
-use crate::engine::Profile;
+use crate::engine::{EngineKind, Profile};
 use crate::error::{WasmError, WasmResult};
 use crate::host::HostedCalls;
 use crate::instance::{Instance, InstanceEnv, StoreData};
@@ -31,9 +31,10 @@ pub struct WasmState {
     pub instance_env: InstanceEnv,
     /// Owns the epoch thread; stores only hold its `Clock`.
     ticker: Ticker,
-    /// The engine for instances with a fuel budget, made when the first one is asked
-    /// for (`crate::engine`).
-    metered: OnceLock<Result<Arc<Profile>, WasmError>>,
+    /// The engines of the other kinds (fuel metering, no epoch checks), each made when
+    /// the first instance asks for it (`crate::engine`); by `EngineKind::index`, the
+    /// plain kind's slot unused.
+    profiles: [OnceLock<Result<Arc<Profile>, WasmError>>; EngineKind::COUNT],
     compile_cache_dir: Option<PathBuf>,
     compile_progress: Option<ProgressReporter>,
     max_modules: Option<usize>,
@@ -62,7 +63,7 @@ impl WasmState {
             engine,
             linker,
             ticker,
-            metered: OnceLock::new(),
+            profiles: Default::default(),
             compile_cache_dir: config.compile_cache_dir.clone(),
             compile_progress,
             max_modules: config.max_modules,
@@ -73,16 +74,18 @@ impl WasmState {
         })
     }
 
-    /// The metered engine, its linker and module cache, made on first use.
-    pub fn metered(&self) -> WasmResult<Arc<Profile>> {
-        self.metered
-            .get_or_init(|| {
-                let engine = crate::engine::new_metered_engine()?;
-                let profile = Profile::new(engine, self.compile_cache_dir.clone(), self.compile_progress.clone())?;
+    /// The engine of `kind` (not the plain one, which is `engine`), its linker and
+    /// module cache, made on first use.
+    pub fn profile(&self, kind: EngineKind) -> WasmResult<Arc<Profile>> {
+        let slot = self.profiles.get(kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
+        slot.get_or_init(|| {
+            let profile = Profile::new(kind, self.compile_cache_dir.clone(), self.compile_progress.clone())?;
+            if kind.epochs {
                 self.ticker.add_engine(&profile.engine);
-                Ok(Arc::new(profile))
-            })
-            .clone()
+            }
+            Ok(Arc::new(profile))
+        })
+        .clone()
     }
 
     /// Register a compiled module; on failure its module-cache reference is given back.
@@ -107,9 +110,9 @@ impl WasmState {
     pub fn remove_module(&self, handle: u32) -> WasmResult<()> {
         let compiled = self.modules.lock().remove(handle).ok_or_else(|| WasmError::invalid_module(handle))?;
         self.module_cache.release(&compiled.hash);
-        if compiled.has_metered() {
-            if let Some(Ok(metered)) = self.metered.get() {
-                metered.cache.release(&compiled.hash);
+        for profile in self.profiles.iter().filter_map(|slot| slot.get()).flatten() {
+            if compiled.has_variant(profile.kind) {
+                profile.cache.release(&compiled.hash);
             }
         }
         Ok(())

@@ -76,13 +76,14 @@ pub fn hosted_call(
     let function = instance.function(index)?;
     let calls = batch_params(&function, count, slots)?;
     let lock = Lock::of(&instance, blocking, what)?;
+    let interruptible = instance.interruptible;
     let call = Call { index: index as usize, function, options };
     let work = Box::pin(async move {
         let mut store = lock.take().await;
         let out = run_calls_paced(&mut store, &call, &calls, pace(blocking)).await?;
         Ok(Finished::Results(out))
     });
-    Ok(HostedCall::new(work, link, blocking, Some(handle)))
+    Ok(HostedCall::new(work, link, blocking, Some(handle)).away_only(!interruptible))
 }
 
 /// `run()` of a WASI command with host functions.
@@ -91,6 +92,7 @@ pub fn hosted_run(instance: Arc<Instance>, handle: u32, options: CallOptions) ->
     instance.not_in_host_call("run")?;
     super::check_command(&instance)?;
     let lock = Lock::of(&instance, false, "run")?;
+    let interruptible = instance.interruptible;
     let work = Box::pin(async move {
         let mut guard = lock.take().await;
         let store = &mut *guard;
@@ -106,7 +108,7 @@ pub fn hosted_run(instance: Arc<Instance>, handle: u32, options: CallOptions) ->
             },
         }
     });
-    Ok(HostedCall::new(work, link, false, Some(handle)))
+    Ok(HostedCall::new(work, link, false, Some(handle)).away_only(!interruptible))
 }
 
 fn not_hosted(what: &str) -> WasmError {

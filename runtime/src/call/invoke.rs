@@ -124,7 +124,8 @@ fn finish(function: &FunctionHandle, outcome: wasmtime::Result<()>, results: &[V
 pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>) -> WasmResult<Vec<u8>> {
     let result_bytes = call.function.results.len() * SLOT;
     let mut out = vec![0u8; result_bytes * calls.len()];
-    let free = if call.function.runs_long() { None } else { instance.try_lock() };
+    // Code without epoch checks could not leave the JS thread part-way: straight to a worker.
+    let free = if call.function.runs_long() || !instance.interruptible { None } else { instance.try_lock() };
     if let Some(mut store) = free {
         return crate::worker::start_here(async move {
             let started = Instant::now();

@@ -69,6 +69,15 @@ fn begin_call(store: &mut InstanceStore, options: &CallOptions, pace: Pace) -> W
         }
         None => None,
     };
+    if !store.limits.interruptible {
+        if options.timeout_ms.is_some() {
+            return Err(WasmError::type_mismatch(
+                "a call's `timeoutMs`: this instance was created with `interruptible: false`, so its code has no epoch \
+                 checks and cannot be stopped",
+            ));
+        }
+        return Ok(CallScope { saved_fuel });
+    }
     let timeout = options.timeout_ms.or(store.limits.timeout_ms);
     match pace {
         Pace::ToTheEnd => crate::timeout::arm(&mut store.store, timeout),

@@ -53,11 +53,20 @@ pub struct HostedCall {
     /// The instance's handle (`None` for an instantiation), so that dropping the instance
     /// drops its calls.
     instance: Option<u32>,
+    /// Never polled on the JS thread: the code has no epoch checks, so it could not
+    /// leave the thread part-way (`interruptible: false`). Each step runs on a thread.
+    away_only: bool,
 }
 
 impl HostedCall {
     pub fn new(work: Work, link: Arc<HostLink>, blocking: bool, instance: Option<u32>) -> Self {
-        Self { work, link, blocking, instance }
+        Self { work, link, blocking, instance, away_only: false }
+    }
+
+    /// The call runs code without epoch checks: async steps never run on the JS thread.
+    pub fn away_only(mut self, yes: bool) -> Self {
+        self.away_only = yes && !self.blocking;
+        self
     }
 }
 
@@ -284,6 +293,9 @@ fn write_request(link: &HostLink, exchange: &mut [u8]) -> WasmResult<u32> {
 
 /// Poll the call once on this thread (a blocking call: to the end or to a request).
 fn poll_here(call: &mut HostedCall) -> Outcome {
+    if call.away_only {
+        return Outcome::Moved;
+    }
     let first = {
         let _io = crate::worker::enter_io();
         call.work.as_mut().poll(&mut Context::from_waker(Waker::noop()))

@@ -61,14 +61,17 @@ pub fn create_hosted(
             store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
         }
         // The start function yields at epoch ticks, so that it can leave the JS thread.
-        crate::timeout::arm_slices(&mut store, limits.timeout_ms);
+        if limits.calls.interruptible {
+            crate::timeout::arm_slices(&mut store, limits.timeout_ms);
+        }
         let instance = pre.instantiate_async(&mut store).await.map_err(instantiate_error)?;
         crate::timeout::disarm(&mut store);
+        let setup_limits = limits.calls;
         let store = InstanceStore {
             store,
             instance,
             fuel_limited,
-            limits: CallLimits { timeout_ms: limits.timeout_ms },
+            limits: setup_limits,
             sync_calls: false,
             func_cache: Vec::new(),
         };
@@ -97,6 +100,12 @@ impl InstanceSetup {
     fn new(env: &InstanceEnv, module: &wasmtime::Module, options: Option<&InstantiateOptions>) -> WasmResult<Self> {
         let no_options = InstantiateOptions::default();
         let given = options.unwrap_or(&no_options);
+        let interruptible = given.interruptible != Some(false);
+        if !interruptible && given.timeout_ms.is_some() {
+            return Err(WasmError::wasi(
+                "instantiate: `timeoutMs` needs epoch checks in the code, which `interruptible: false` leaves out",
+            ));
+        }
         // A module without imports cannot reach WASI: without options (which must still be
         // checked when given), its context is not built.
         let (wasi, stdout, stderr) = if module.imports().len() == 0 && options.is_none() {
@@ -116,7 +125,7 @@ impl InstanceSetup {
                 env.memory_budget.clone(),
             ),
             fuel: given.fuel,
-            limits: CallLimits { timeout_ms: given.timeout_ms },
+            limits: CallLimits { timeout_ms: given.timeout_ms, interruptible },
         })
     }
 
@@ -131,7 +140,8 @@ impl InstanceSetup {
         let mut store = Store::new(pre.module().engine(), data);
         store.limiter(|data| &mut data.limiter);
         crate::timeout::install(&mut store);
-        let limits = StoreLimits { fuel: self.fuel.unwrap_or(0), timeout_ms: self.limits.timeout_ms };
+        let limits =
+            StoreLimits { fuel: self.fuel.unwrap_or(0), timeout_ms: self.limits.timeout_ms, calls: self.limits };
         (store, self.fuel.is_some(), limits, CapturedStreams::new(self.stdout, self.stderr))
     }
 
@@ -143,7 +153,9 @@ impl InstanceSetup {
             store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
         }
         // The start function runs during instantiation: it gets the instance's timeout.
-        crate::timeout::arm(&mut store, limits.timeout_ms);
+        if limits.calls.interruptible {
+            crate::timeout::arm(&mut store, limits.timeout_ms);
+        }
         // WASI's host functions are async: a module that imports them is instantiated
         // with the async call; one without imports takes the sync one, without a fiber.
         let sync_calls = module.imports().len() == 0;
@@ -154,14 +166,9 @@ impl InstanceSetup {
         }
         .map_err(instantiate_error)?;
         crate::timeout::disarm(&mut store);
-        let store = InstanceStore {
-            store,
-            instance,
-            fuel_limited,
-            limits: CallLimits { timeout_ms: limits.timeout_ms },
-            sync_calls,
-            func_cache: Vec::new(),
-        };
+        let setup_limits = limits.calls;
+        let store =
+            InstanceStore { store, instance, fuel_limited, limits: setup_limits, sync_calls, func_cache: Vec::new() };
         Ok(Instance::new(module.clone(), store, streams))
     }
 }
@@ -170,6 +177,7 @@ impl InstanceSetup {
 struct StoreLimits {
     fuel: u64,
     timeout_ms: Option<u64>,
+    calls: CallLimits,
 }
 
 fn saturating_usize(n: u64) -> usize {

@@ -46,6 +46,8 @@ pub struct Instance {
     /// For an instance with host functions: the link its calls ask JS through, which
     /// also gives access to its memory while a host function runs.
     pub host: Option<Arc<HostLink>>,
+    /// Its code has epoch checks (see `CallLimits::interruptible`).
+    pub interruptible: bool,
 }
 
 /// A place in line for an instance's store (`Instance::queue`). Dropping it unused gives
@@ -93,6 +95,7 @@ impl FunctionHandle {
 impl Instance {
     pub fn new(module: wasmtime::Module, store: InstanceStore, streams: CapturedStreams) -> Self {
         Self {
+            interruptible: store.limits.interruptible,
             module,
             store: Arc::new(Mutex::new(store)),
             turns: Arc::default(),

@@ -47,9 +47,12 @@ impl HasDeadline for StoreData {
 }
 
 /// Limits an instance applies to each call unless the call overrides them.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct CallLimits {
     pub timeout_ms: Option<u64>,
+    /// The code has epoch checks (`interruptible`, the default): calls can time out and
+    /// can start on the JS thread. Without them every async call runs on a worker.
+    pub interruptible: bool,
 }
 
 /// The part of an instance that calls need exclusive access to.
