@@ -868,7 +868,7 @@ declare module "runtime:wasm" {
     /**
      * 5010: WASI configuration error
      *
-     * The WASI options are invalid: a preopened host directory that does not exist, a guest path that is not absolute, an environment variable name containing `=`.
+     * The WASI options are invalid: a preopened host directory that does not exist, a guest path that is empty or holds a NUL or `..` (or two names for one guest directory), an environment variable name containing `=`.
      */
     readonly WasiError: 5010;
     /**
@@ -1020,7 +1020,7 @@ declare module "runtime:wasm" {
     imports?: Record<string, Record<string, HostFunction>>;
 
     /**
-     * Guest path (absolute, e.g. `/data`) to host directory. The guest can reach these directories and nothing else.
+     * Guest path to host directory. The guest can reach these directories and nothing else. Guest paths mean what wasi-libc (C, C++ and Rust programs for wasm32-wasip1) makes of them: `.` (as in Wasmtime's `--dir .`) and `/` are the guest's root, which relative paths such as `open("input.v")` resolve against (the guest's working directory is `/`); `data`, `./data` and `/data` name one directory, which `data/x` and `/data/x` reach; where names nest, the longest match wins. The guest sees each name as given. Refused with 5010: an empty name, a NUL, a `..` component, an empty or `.` component inside the name (`a//b`, `a/./b`), and two names for one directory (`.` and `/`, `data` and `/data`).
      */
     preopens?: Record<string, Preopen>;
 

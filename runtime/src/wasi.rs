@@ -47,7 +47,17 @@ pub fn build_context(
     configure_stdin(&mut builder, options)?;
     let stdout = configure_output(&mut builder, "stdout", options.stdout, options.inherit_stdout)?;
     let stderr = configure_output(&mut builder, "stderr", options.stderr, options.inherit_stderr)?;
+    // Guest names by the directory wasi-libc takes them for, to refuse two for one.
+    let mut named: Vec<(&str, &str)> = Vec::new();
     for (guest, preopen) in options.preopens.iter().flatten() {
+        let prefix = guest_prefix(guest).map_err(WasmError::wasi)?;
+        if let Some((other, _)) = named.iter().find(|(_, p)| *p == prefix) {
+            return Err(WasmError::wasi(format!(
+                "preopens: \"{other}\" and \"{guest}\" name the same guest directory (\"/{prefix}\"), so which one a \
+                 path reaches would depend on their order; give one of them"
+            )));
+        }
+        named.push((guest, prefix));
         let (host, readonly) = match preopen {
             Preopen::Path(path) => (path.as_str(), false),
             Preopen::Options(o) => (o.path.as_str(), o.readonly == Some(true)),
@@ -143,6 +153,48 @@ fn capitalize(name: &str) -> String {
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
+/// The directory a preopen's guest name stands for, as wasi-libc (and so C, C++ and
+/// Rust programs for wasm32-wasip1) matches paths against it: without leading `/` and
+/// `./` and without trailing `/`, so `/data`, `data` and `./data` are one directory,
+/// and `.`, `./` and `/` are the root (`""`), which every relative path falls under
+/// because the guest's working directory is `/`. The guest still sees the name as given
+/// (`fd_prestat_dir_name`), as with Wasmtime's `--dir HOST::GUEST`.
+///
+/// Refused, with the reason: an empty name, a NUL, a `..` component (wasi-libc does not
+/// resolve it, so the name would match no path or read as an escape), and an empty or
+/// `.` component inside the name (`a//b`, `a/./b`), which paths never match as written.
+pub(crate) fn guest_prefix(guest: &str) -> Result<&str, String> {
+    let refuse = |why: &str| Err(format!("preopens: guest path {guest:?} {why}"));
+    if guest.is_empty() {
+        return refuse("is empty; use \"/\" or \".\" for the guest's root and working directory");
+    }
+    if guest.contains('\0') {
+        return refuse("contains a NUL character");
+    }
+    let mut rest = guest;
+    loop {
+        if let Some(r) = rest.strip_prefix('/').or_else(|| rest.strip_prefix("./")) {
+            rest = r;
+        } else if rest == "." {
+            rest = "";
+        } else {
+            break;
+        }
+    }
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty() {
+        return Ok(rest);
+    }
+    for component in rest.split('/') {
+        match component {
+            ".." => return refuse("contains `..`; name the directory as the guest should see it, e.g. \"/data\""),
+            "" | "." => return refuse("has an empty or `.` component; write it as \"a/b\" or \"/a/b\""),
+            _ => {}
+        }
+    }
+    Ok(rest)
+}
+
 fn add_preopen(
     permissions: &dyn PermissionPolicy,
     builder: &mut WasiCtxBuilder,
@@ -150,11 +202,6 @@ fn add_preopen(
     host: &str,
     readonly: bool,
 ) -> WasmResult<()> {
-    if !guest.starts_with('/') {
-        return Err(WasmError::wasi(format!(
-            "preopens: guest path \"{guest}\" must be absolute (start with '/'), e.g. \"/data\""
-        )));
-    }
     let access = if readonly { Access::Read } else { Access::Write };
     let canonical = match check_path(permissions, Path::new(host), access, "instantiate (preopens)")? {
         Checked::Found(canonical) => canonical,
@@ -409,8 +456,55 @@ mod tests {
         assert_eq!(preopen("/r", &readable, Some(true)), None);
         assert_eq!(preopen("/r", &readable, None), Some(ErrorCode::PermissionDenied));
         assert_eq!(preopen("/r", &readable, Some(false)), Some(ErrorCode::PermissionDenied));
-        assert_eq!(preopen("w", &writable, None), Some(ErrorCode::WasiError), "a relative guest path");
+        assert_eq!(preopen("w", &writable, None), None, "a relative guest path");
+        assert_eq!(preopen(".", &writable, None), None, "the working directory");
+        assert_eq!(preopen("../w", &writable, None), Some(ErrorCode::WasiError), "an escape");
         assert_eq!(preopen("/w", &writable.join("file"), None), Some(ErrorCode::WasiError), "not a directory");
         assert_eq!(preopen("/w", &writable.join("missing"), None), Some(ErrorCode::WasiError), "missing");
+    }
+
+    #[test]
+    fn guest_paths_mean_what_wasi_libc_makes_of_them() {
+        // The root, and so the directory relative paths resolve against.
+        for root in [".", "./", "/", "//", "/.", "./.", "/./"] {
+            assert_eq!(guest_prefix(root), Ok(""), "{root:?}");
+        }
+        // One directory however it is spelled.
+        for data in ["/data", "data", "./data", "data/", "/data/", ".//data", "/./data"] {
+            assert_eq!(guest_prefix(data), Ok("data"), "{data:?}");
+        }
+        assert_eq!(guest_prefix("/a/b"), Ok("a/b"));
+        assert_eq!(guest_prefix("a/b/"), Ok("a/b"));
+        assert_eq!(guest_prefix("...."), Ok("...."), "dots that are a name");
+        assert_eq!(guest_prefix(".config"), Ok(".config"));
+        assert_eq!(guest_prefix("dir with space"), Ok("dir with space"));
+        for refused in
+            ["", "a\0b", "\0", "..", "../x", "/..", "./..", "a/..", "a/../b", "/a/../../etc", "a//b", "a/./b", "a/."]
+        {
+            let message = guest_prefix(refused).expect_err(refused);
+            assert!(message.starts_with("preopens: guest path"), "{refused:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn two_names_for_one_guest_directory_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut policy = PathPolicy::default();
+        policy.allow_write(dir.path());
+        let wasm = state(policy);
+        let host = dir.path().to_string_lossy().into_owned();
+        let build = |guests: &[&str]| {
+            let options = InstantiateOptions {
+                preopens: Some(guests.iter().map(|g| (g.to_string(), Preopen::Path(host.clone()))).collect()),
+                ..Default::default()
+            };
+            build_context(&*wasm.instance_env.permissions, "p", &options).err().map(|e| (e.code, e.message))
+        };
+        assert_eq!(build(&[".", "data", "/other"]), None);
+        for pair in [[".", "/"], ["data", "/data"], ["./data", "data/"]] {
+            let (code, message) = build(&pair).expect("refused");
+            assert_eq!(code, ErrorCode::WasiError);
+            assert!(message.contains(pair[0]) && message.contains(pair[1]), "{message}");
+        }
     }
 }
