@@ -13,16 +13,9 @@ use wasmtime::{Val, ValType};
 use crate::error::{WasmError, WasmResult};
 use crate::values::{convert, type_name, value_type, Arg, SLOT};
 
-/// One host-import request: the import's index in the instance's host-function list and
-/// its arguments.
-pub struct Request {
-    pub import: u32,
-    pub args: Vec<Val>,
-}
-
 /// What the host function gave back: its results (already converted by the import's
 /// result types), or the error the wasm call fails with.
-pub type Answer = Result<Vec<Val>, WasmError>;
+pub type Answer = Result<(), WasmError>;
 
 /// The caller's linear memory while a request is outstanding.
 #[derive(Clone, Copy)]
@@ -31,13 +24,19 @@ struct MemoryWindow {
     len: usize,
 }
 
+/// One exchange at a time per store: a trampoline posts, the driver answers. The value
+/// buffers are kept from call to call, so a host call allocates nothing.
 #[derive(Default)]
 struct Exchange {
-    /// Posted by a trampoline, taken by the driver to hand to JS.
-    request: Option<Request>,
+    /// A trampoline posted a request that the driver has not yet handed to JS.
+    posted: bool,
     /// The import whose host function is running (or awaited) in JS.
     outstanding: Option<u32>,
+    /// The request's arguments.
+    args: Vec<Val>,
+    /// The answer, once the driver has put it: `Ok` with the results in `results`.
     answer: Option<Answer>,
+    results: Vec<Val>,
     window: Option<MemoryWindow>,
 }
 
@@ -57,9 +56,40 @@ impl HostLink {
         Self { exchange: Mutex::default(), names, results }
     }
 
-    /// Convert the `count` result slots JS wrote for host import `import` by its declared
-    /// result types: 5007 naming the import when they do not fit.
-    pub fn results_from_slots(&self, import: u32, count: usize, slots: &[u8]) -> Answer {
+    /// Answer the outstanding request with the `count` result slots JS wrote, converted
+    /// by the import's declared result types: 5007 naming the import when they do not
+    /// fit (the wasm call then fails with it).
+    pub fn answer_with_slots(&self, count: usize, slots: &[u8]) -> WasmResult<()> {
+        let mut exchange = self.exchange.lock();
+        let import = exchange.outstanding.ok_or_else(|| WasmError::bug("an answer without an outstanding request"))?;
+        let mut results = std::mem::take(&mut exchange.results);
+        results.clear();
+        let converted = self.convert_results(import, count, slots, &mut results);
+        exchange.results = results;
+        Self::close(&mut exchange, converted);
+        Ok(())
+    }
+
+    /// Answer the outstanding request with a failure.
+    pub fn answer_with_error(&self, error: WasmError) -> WasmResult<()> {
+        let mut exchange = self.exchange.lock();
+        if exchange.outstanding.is_none() {
+            return Err(WasmError::bug("an answer without an outstanding request"));
+        }
+        Self::close(&mut exchange, Err(error));
+        Ok(())
+    }
+
+    /// Put the answer. The memory window closes first: once the call is polled again,
+    /// wasm may grow or use its memory.
+    fn close(exchange: &mut Exchange, answer: Answer) {
+        exchange.window = None;
+        exchange.outstanding = None;
+        exchange.posted = false;
+        exchange.answer = Some(answer);
+    }
+
+    fn convert_results(&self, import: u32, count: usize, slots: &[u8], out: &mut Vec<Val>) -> Answer {
         let name = self.name(import);
         let types = self.results.get(import as usize).map_or(&[][..], Vec::as_slice);
         if count != types.len() {
@@ -72,16 +102,12 @@ impl HostLink {
         if slots.len() < count * SLOT {
             return Err(WasmError::bug("the exchange buffer is shorter than the results"));
         }
-        types
-            .iter()
-            .zip(slots.chunks_exact(SLOT))
-            .enumerate()
-            .map(|(i, (ty, slot))| {
-                convert(ty, &Arg::from_slot(slot), || {
-                    format!("result {i} of host function \"{name}\" ({})", type_name(value_type(ty)))
-                })
-            })
-            .collect()
+        for (i, (ty, slot)) in types.iter().zip(slots.chunks_exact(SLOT)).enumerate() {
+            out.push(convert(ty, &Arg::from_slot(slot), || {
+                format!("result {i} of host function \"{name}\" ({})", type_name(value_type(ty)))
+            })?);
+        }
+        Ok(())
     }
 
     /// `module.name` of host import `import`.
@@ -91,42 +117,49 @@ impl HostLink {
 
     /// Post a request from a trampoline. `memory` is the caller's memory (`data_ptr`,
     /// `data_size`), when it has one.
-    pub fn post(&self, import: u32, args: Vec<Val>, memory: Option<(*mut u8, usize)>) {
+    pub fn post(&self, import: u32, args: &[Val], memory: Option<(*mut u8, usize)>) {
         let mut exchange = self.exchange.lock();
-        exchange.request = Some(Request { import, args });
+        exchange.args.clear();
+        exchange.args.extend_from_slice(args);
+        exchange.posted = true;
         exchange.outstanding = Some(import);
         exchange.answer = None;
         exchange.window = memory.map(|(base, len)| MemoryWindow { base: base as usize, len });
     }
 
-    /// The answer for the trampoline, once the driver has put it.
-    pub fn take_answer(&self) -> Option<Answer> {
-        self.exchange.lock().answer.take()
+    /// For the trampoline: copy the answer's results into `results` once the driver has
+    /// put it (`None` until then).
+    pub fn take_answer(&self, results: &mut [Val]) -> Option<WasmResult<()>> {
+        let mut exchange = self.exchange.lock();
+        let answer = exchange.answer.take()?;
+        Some(answer.and_then(|()| {
+            let given = exchange.results.get(..results.len()).filter(|_| exchange.results.len() == results.len());
+            let given = given.ok_or_else(|| WasmError::bug("a host answer with the wrong number of results"))?;
+            results.copy_from_slice(given);
+            Ok(())
+        }))
     }
 
-    /// Whether a request was posted and not yet taken by the driver.
+    /// Whether a request was posted and not yet handed to JS.
     pub fn has_request(&self) -> bool {
-        self.exchange.lock().request.is_some()
+        self.exchange.lock().posted
     }
 
-    /// The posted request, for JS. It stays outstanding until answered.
-    pub fn take_request(&self) -> Option<Request> {
-        self.exchange.lock().request.take()
+    /// Hand the posted request to `write` (import index, arguments); it stays
+    /// outstanding until answered.
+    pub fn take_request<T>(&self, write: impl FnOnce(u32, &[Val]) -> T) -> Option<T> {
+        let mut exchange = self.exchange.lock();
+        if !exchange.posted {
+            return None;
+        }
+        exchange.posted = false;
+        let import = exchange.outstanding?;
+        Some(write(import, &exchange.args))
     }
 
     /// The import JS is running for this store, if any.
     pub fn outstanding(&self) -> Option<u32> {
         self.exchange.lock().outstanding
-    }
-
-    /// Answer the outstanding request. The memory window closes first: once the call is
-    /// polled again, wasm may grow or use its memory.
-    pub fn answer(&self, answer: Answer) {
-        let mut exchange = self.exchange.lock();
-        exchange.window = None;
-        exchange.outstanding = None;
-        exchange.request = None;
-        exchange.answer = Some(answer);
     }
 
     /// An error for an operation that would have to wait for the suspended call (`what`
@@ -258,14 +291,14 @@ mod tests {
         let mut memory = vec![0u8; 65536];
         let mut target = [0u8; 2];
         assert!(link.read(0, &mut target).is_none(), "no window before a request");
-        link.post(0, vec![], Some((memory.as_mut_ptr(), memory.len())));
+        link.post(0, &[], Some((memory.as_mut_ptr(), memory.len())));
         link.write(10, &[7, 8]).unwrap().unwrap();
         link.read(10, &mut target).unwrap().unwrap();
         assert_eq!(target, [7, 8]);
         assert_eq!(link.pages().unwrap().unwrap(), 1);
         assert!(link.read(65535, &mut target).unwrap().is_err(), "bounds are checked");
         assert!(link.busy("call").unwrap().message.contains("env.f"));
-        link.answer(Ok(vec![]));
+        link.answer_with_slots(0, &[]).unwrap();
         assert!(link.read(10, &mut target).is_none(), "the answer closes the window");
         assert!(link.busy("call").is_none());
         assert_eq!(memory[10..12], [7, 8]);

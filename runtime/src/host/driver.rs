@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::future::{poll_fn, Future};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -28,7 +29,7 @@ use crate::error::{WasmError, WasmResult};
 use crate::instance::Instance;
 use crate::values::{write_slot, SLOT};
 
-use crate::host_link::{Answer, HostLink};
+use crate::host_link::HostLink;
 
 /// What a finished hosted call produced.
 pub enum Finished {
@@ -101,8 +102,27 @@ pub enum Reply {
 /// The runtime's hosted calls, by id.
 #[derive(Default)]
 pub struct HostedCalls {
-    entries: Mutex<HashMap<u32, Entry>>,
+    entries: Mutex<HashMap<u32, Entry, BuildHasherDefault<IdHasher>>>,
     next: Mutex<u32>,
+}
+
+/// Ids are small counters: a multiply spreads them well enough, at a fraction of the
+/// default hasher's cost (a lookup happens on every host call).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(*byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// Bytes of the exchange buffer before the first slot.
@@ -122,12 +142,47 @@ impl HostedCalls {
 
     /// Answer the call's request (if `reply` has one) and run it on this thread until it
     /// finishes, asks for a host function (written to `exchange`) or moves.
+    ///
+    /// The call is polled where it lies in the table (no other thread uses the table
+    /// while this one polls: calls away on threads hand themselves back by channel).
     pub fn step(&self, id: u32, reply: Reply, exchange: &mut [u8]) -> WasmResult<u32> {
-        let mut call = self.take_parked(id)?;
-        // A call that cannot take its answer is dropped.
-        answer(&call.link, reply, exchange)?;
-        let outcome = poll_here(&mut call);
-        self.settle(id, call, outcome, Some(exchange))
+        let mut entries = self.entries.lock();
+        let call = match entries.get_mut(&id) {
+            Some(Entry::Parked(call)) => call,
+            Some(_) => return Err(WasmError::bug(format!("hosted call {id} is not waiting for a step"))),
+            None => return Err(gone(id)),
+        };
+        let outcome = match answer(&call.link, reply, exchange) {
+            Ok(()) => poll_here(call),
+            // A call that cannot take its answer is dropped.
+            Err(error) => Outcome::Finished(Err(error)),
+        };
+        match outcome {
+            Outcome::Request => {
+                let written = write_request(&call.link, exchange);
+                if written.is_err() {
+                    entries.remove(&id);
+                }
+                written.map(|_| Progress::Request as u32)
+            }
+            Outcome::Finished(Ok(finished)) => {
+                entries.insert(id, Entry::Done(finished));
+                Ok(Progress::Finished as u32)
+            }
+            Outcome::Finished(Err(error)) => {
+                entries.remove(&id);
+                Err(error)
+            }
+            Outcome::Moved => match entries.remove(&id) {
+                Some(Entry::Parked(call)) => {
+                    let instance = call.instance;
+                    let receiver = move_to_thread(call)?;
+                    entries.insert(id, Entry::Away(instance, receiver));
+                    Ok(Progress::Moved as u32)
+                }
+                _ => Err(WasmError::bug(format!("hosted call {id} vanished while it was polled"))),
+            },
+        }
     }
 
     /// Wait for a call that moved: resolves when it finished (`Finished`) or asks for a
@@ -206,18 +261,6 @@ impl HostedCalls {
         drop(removed);
     }
 
-    fn take_parked(&self, id: u32) -> WasmResult<HostedCall> {
-        let mut entries = self.entries.lock();
-        match entries.remove(&id) {
-            Some(Entry::Parked(call)) => Ok(call),
-            Some(other) => {
-                entries.insert(id, other);
-                Err(WasmError::bug(format!("hosted call {id} is not waiting for a step")))
-            }
-            None => Err(gone(id)),
-        }
-    }
-
     /// Put the call where its outcome says, and tell JS.
     fn settle(&self, id: u32, call: HostedCall, outcome: Outcome, exchange: Option<&mut [u8]>) -> WasmResult<u32> {
         match outcome {
@@ -258,37 +301,40 @@ fn gone(id: u32) -> WasmError {
 
 /// Give the trampoline JS's answer.
 fn answer(link: &HostLink, reply: Reply, exchange: &[u8]) -> WasmResult<()> {
-    let import = link.outstanding();
-    let answer: Answer = match (reply, import) {
-        (Reply::Nothing, None) => return Ok(()),
-        (Reply::Nothing, Some(_)) => return Err(WasmError::bug("a step without an answer for an outstanding request")),
-        (_, None) => return Err(WasmError::bug("an answer without an outstanding request")),
-        (Reply::Slots, Some(import)) => {
-            let count = exchange.get(4..8).map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])) as usize;
-            link.results_from_slots(import, count, exchange.get(HEADER..).unwrap_or(&[]))
+    match reply {
+        Reply::Nothing if link.outstanding().is_some() => {
+            Err(WasmError::bug("a step without an answer for an outstanding request"))
         }
-        (Reply::Failure(error), Some(_)) => Err(error),
-    };
-    link.answer(answer);
-    Ok(())
+        Reply::Nothing => Ok(()),
+        Reply::Slots => {
+            let count = exchange.get(4..8).map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])) as usize;
+            link.answer_with_slots(count, exchange.get(HEADER..).unwrap_or(&[]))
+        }
+        Reply::Failure(error) => link.answer_with_error(error),
+    }
 }
 
 /// Write the posted request: import index at bytes 0-3, argument count at 4-7, argument
 /// slots from byte 16.
 fn write_request(link: &HostLink, exchange: &mut [u8]) -> WasmResult<u32> {
-    let request = link.take_request().ok_or_else(|| WasmError::bug("no host request to write"))?;
-    let name = link.name(request.import);
-    let need = HEADER + request.args.len() * SLOT;
-    if exchange.len() < need {
-        return Err(WasmError::bug(format!("the exchange buffer holds {} bytes, {need} are needed", exchange.len())));
-    }
-    exchange[0..4].copy_from_slice(&request.import.to_ne_bytes());
-    exchange[4..8].copy_from_slice(&(request.args.len() as u32).to_ne_bytes());
-    for (i, value) in request.args.iter().enumerate() {
-        let at = HEADER + i * SLOT;
-        write_slot(name, i, value, &mut exchange[at..at + SLOT])?;
-    }
-    Ok(request.import)
+    link.take_request(|import, args| {
+        let name = link.name(import);
+        let need = HEADER + args.len() * SLOT;
+        if exchange.len() < need {
+            return Err(WasmError::bug(format!(
+                "the exchange buffer holds {} bytes, {need} are needed",
+                exchange.len()
+            )));
+        }
+        exchange[0..4].copy_from_slice(&import.to_ne_bytes());
+        exchange[4..8].copy_from_slice(&(args.len() as u32).to_ne_bytes());
+        for (i, value) in args.iter().enumerate() {
+            let at = HEADER + i * SLOT;
+            write_slot(name, i, value, &mut exchange[at..at + SLOT])?;
+        }
+        Ok(import)
+    })
+    .ok_or_else(|| WasmError::bug("no host request to write"))?
 }
 
 /// Poll the call once on this thread (a blocking call: to the end or to a request).

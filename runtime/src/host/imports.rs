@@ -140,17 +140,11 @@ fn define_trampoline(
                     }
                 };
                 let memory = memory.map(|memory| (memory.data_ptr(&caller), memory.data_size(&caller)));
-                link.post(index, params.to_vec(), memory);
+                link.post(index, params, memory);
                 // Pending until the driver answers; it polls again right after, so no
                 // waker is needed (see `driver.rs`).
-                let answer = poll_fn(|_| link.take_answer().map_or(Poll::Pending, Poll::Ready)).await;
-                let values = answer.map_err(|error| wasmtime::Error::new(HostFailure(error)))?;
-                if values.len() != results.len() {
-                    let message = format!("host function \"{}\": wrong number of results", link.name(index));
-                    return Err(wasmtime::Error::new(HostFailure(WasmError::bug(message))));
-                }
-                results.copy_from_slice(&values);
-                Ok(())
+                let answer = poll_fn(|_| link.take_answer(results).map_or(Poll::Pending, Poll::Ready)).await;
+                answer.map_err(|error| wasmtime::Error::new(HostFailure(error)))
             })
         })
         .map(drop)
