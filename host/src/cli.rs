@@ -28,6 +28,10 @@ OPTIONS (before SCRIPT):
 
 By default the current working directory tree is readable and writable and nothing else
 is. ARGS are available to the script as Deno.args.
+
+RUST_LOG turns on logging to stderr, e.g. RUST_LOG=ext_wasm=debug for runtime:wasm's
+compiles (cache hit or miss, time), instances, calls moved to workers, timeouts and
+preopens. Without it nothing is logged.
 ";
 
 pub struct RunOptions {

@@ -13,6 +13,7 @@ mod run;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    init_logging();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match cli::parse(&args) {
         Ok(cli::Command::Help) => {
@@ -28,5 +29,23 @@ fn main() -> ExitCode {
             eprintln!("error: {message}\n\nRun `forge-wasm --help` for usage.");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Log to stderr what `RUST_LOG` selects (`RUST_LOG=ext_wasm=debug`: runtime:wasm's debug
+/// events); without it no subscriber is installed and nothing is logged.
+fn init_logging() {
+    if std::env::var_os("RUST_LOG").is_none() {
+        return;
+    }
+    match tracing_subscriber::EnvFilter::try_from_default_env() {
+        Ok(filter) => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .try_init();
+        }
+        Err(e) => eprintln!("warning: RUST_LOG is not a valid filter, nothing is logged: {e}"),
     }
 }

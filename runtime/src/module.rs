@@ -93,9 +93,24 @@ impl CompiledModule {
             ));
         }
         let binary = wat::parse_bytes(&bytes).map_err(|e| WasmError::compile(e.to_string()))?;
-        profile.cache.get_or_compile(&profile.engine, self.hash, || Module::new(&profile.engine, &binary)).map_err(
-            |e| WasmError::compile(format!("compiling for {:?}: {}", profile.kind, describe_compile_error(&e))),
-        )
+        let (started, mut compiled_now) = (std::time::Instant::now(), false);
+        let module = profile
+            .cache
+            .get_or_compile(&profile.engine, self.hash, || {
+                compiled_now = true;
+                Module::new(&profile.engine, &binary)
+            })
+            .map_err(|e| {
+                WasmError::compile(format!("compiling for {:?}: {}", profile.kind, describe_compile_error(&e)))
+            })?;
+        tracing::debug!(
+            engine = ?profile.kind,
+            bytes = bytes.len(),
+            cache = if compiled_now { "miss" } else { "hit" },
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "compile for another engine kind"
+        );
+        Ok(module)
     }
 
     /// Whether a form for `kind` was compiled (it holds a reference in that engine's
@@ -148,6 +163,7 @@ pub async fn compile_file(
             })
         };
         if let Some(compiled) = by_identity() {
+            tracing::debug!(module = %path, cache = "hit", by = "file identity", "compile");
             return Ok(compiled);
         }
         let (bytes, identity) =
@@ -180,10 +196,20 @@ fn compile_here(
             Some(path) => Path::new(path).file_name().map_or_else(|| path.into(), |n| n.to_string_lossy().into()),
             None => what.to_string(),
         };
-        let progress = || CompileProgress { name, bytes: bytes.len() as u64, cached: cache.has_disk() };
+        let started = std::time::Instant::now();
+        let mut compiled_now = false;
+        let progress = || CompileProgress { name: name.clone(), bytes: bytes.len() as u64, cached: cache.has_disk() };
         let module = cache.get_or_compile(engine, hash, || {
+            compiled_now = true;
             crate::compile_progress::watch(cache.progress(), progress, || Module::new(engine, &binary))
         })?;
+        tracing::debug!(
+            module = %name,
+            bytes = bytes.len(),
+            cache = if compiled_now { "miss" } else { "hit" },
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "compile"
+        );
         Ok(CompiledModule {
             module,
             hash,

@@ -215,6 +215,7 @@ fn add_preopen(
         return Err(WasmError::wasi(format!("preopens: host path \"{host}\" for \"{guest}\" is not a directory")));
     }
     let perms = if readonly { FsPerms::ReadOnly } else { FsPerms::ReadWrite };
+    tracing::debug!(guest, host = %canonical.display(), readonly, "preopen");
     builder
         .preopened_dir(&canonical, guest, perms)
         .map_err(|e| WasmError::wasi(format!("preopens: cannot open \"{host}\" for \"{guest}\": {e:#}")))?;

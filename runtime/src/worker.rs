@@ -79,6 +79,7 @@ where
     if let Poll::Ready(result) = first {
         return result;
     }
+    tracing::debug!("call still running after its first slice on the JS thread: moving it to a thread of its own");
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("ext_wasm-call".into())

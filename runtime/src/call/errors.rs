@@ -22,10 +22,13 @@ pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
             ErrorCode::FuelExhausted,
             format!("\"{name}\" used up its fuel budget; give the instance more with instance.setFuel(n){backtrace}"),
         ),
-        Some(Trap::Interrupt) => WasmError::new(
-            ErrorCode::Timeout,
-            format!("\"{name}\" ran past its timeout and was stopped; the instance stays usable{backtrace}"),
-        ),
+        Some(Trap::Interrupt) => {
+            tracing::debug!(function = name, "call timed out");
+            WasmError::new(
+                ErrorCode::Timeout,
+                format!("\"{name}\" ran past its timeout and was stopped; the instance stays usable{backtrace}"),
+            )
+        }
         Some(trap) => WasmError::call(format!("\"{name}\" trapped: {} ({trap}){backtrace}", trap_kind(*trap))),
         None => WasmError::call(format!("\"{name}\" failed: {error:#}")),
     }

@@ -145,6 +145,17 @@ pub async fn run_calls(instance: Arc<Instance>, call: Call, calls: Vec<Vec<Val>>
         })
         .await;
     }
+    tracing::debug!(
+        function = %call.function.name,
+        why = if !instance.interruptible {
+            "not interruptible"
+        } else if call.function.runs_long() {
+            "its last calls ran long"
+        } else {
+            "the instance is busy"
+        },
+        "call runs on a worker"
+    );
     let turn = instance.queue()?;
     crate::worker::run(move || {
         let mut store = turn.lock();

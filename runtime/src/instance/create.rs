@@ -64,9 +64,19 @@ pub fn create_hosted(
         if limits.calls.interruptible {
             crate::timeout::arm_slices(&mut store, limits.timeout_ms);
         }
+        let started = std::time::Instant::now();
         let instance = pre.instantiate_async(&mut store).await.map_err(instantiate_error)?;
         crate::timeout::disarm(&mut store);
         let setup_limits = limits.calls;
+        tracing::debug!(
+            module = pre.module().name().unwrap_or("-"),
+            host_functions = true,
+            fuel = fuel_limited,
+            timeout_ms = ?setup_limits.timeout_ms,
+            interruptible = setup_limits.interruptible,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "instantiate"
+        );
         let store = InstanceStore {
             store,
             instance,
@@ -148,6 +158,8 @@ impl InstanceSetup {
     /// Create the store and instantiate (running the start function, if any).
     fn make(self, pre: &InstancePre<StoreData>, clock: Clock) -> WasmResult<Instance> {
         let module = pre.module();
+        let started = std::time::Instant::now();
+        let wasi = self.wasi.is_some();
         let (mut store, fuel_limited, limits, streams) = self.store(pre, clock);
         if fuel_limited {
             store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
@@ -169,6 +181,15 @@ impl InstanceSetup {
         let setup_limits = limits.calls;
         let store =
             InstanceStore { store, instance, fuel_limited, limits: setup_limits, sync_calls, func_cache: Vec::new() };
+        tracing::debug!(
+            module = module.name().unwrap_or("-"),
+            wasi,
+            fuel = fuel_limited,
+            timeout_ms = ?setup_limits.timeout_ms,
+            interruptible = setup_limits.interruptible,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "instantiate"
+        );
         Ok(Instance::new(module.clone(), store, streams))
     }
 }
@@ -190,7 +211,10 @@ fn instantiate_error(error: wasmtime::Error) -> WasmError {
     }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(ErrorCode::FuelExhausted, "the start function used up the instance's fuel budget"),
-        Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, "the start function ran past the instance's timeout"),
+        Some(Trap::Interrupt) => {
+            tracing::debug!("the start function timed out");
+            WasmError::new(ErrorCode::Timeout, "the start function ran past the instance's timeout")
+        }
         _ => WasmError::instantiate(format!(
             "instantiation failed: {error:#} (an import that cannot be satisfied, a trap in the start function, or an initial memory or table past a limit)"
         )),
