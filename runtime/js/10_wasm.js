@@ -440,7 +440,8 @@
   function driveSync(host, call) {
     const caller = new HostCaller(call, host);
     const step = ops.op_wasm_function_host_step;
-    const { bytes, f64 } = host.exchange;
+    const { bytes, f64, i64 } = host.exchange;
+    const { functions, resultCounts } = host;
     const words = host.exchangeWords;
     let thrown = NO_THROW;
     try {
@@ -452,8 +453,18 @@
         let failure = 0, message = "";
         let value;
         try {
-          value = callHost(host, caller, imported);
-          if (typeof value === "number" && host.resultCounts[imported] === 1) {
+          // One argument, the commonest case, is passed here without a helper call.
+          if (words[1] === 1 && nesting < MAX_NESTING) {
+            nesting++;
+            try {
+              value = functions[imported].call(caller, bytes[16] === 1 ? i64[3] : f64[3]);
+            } finally {
+              nesting--;
+            }
+          } else {
+            value = callHost(host, caller, imported);
+          }
+          if (typeof value === "number" && resultCounts[imported] === 1) {
             // The commonest answer, one number for one result, written inline.
             bytes[16] = 0;
             bytes[17] = 0;
