@@ -9,6 +9,7 @@
 
 pub mod diag;
 pub mod emit;
+pub mod guides;
 pub mod model;
 pub mod names;
 pub mod parse;
@@ -26,17 +27,26 @@ pub use write::write_or_check;
 /// The spec's path relative to the repository root.
 pub const SPEC_PATH: &str = "spec/runtime-wasm.kdl";
 
-/// Parse and validate the spec at `path`, reporting every problem at once.
+/// The guides' folder beside the spec, as generated files name it.
+pub const GUIDES_DIR: &str = "spec/guides";
+
+/// Parse and validate the spec at `path`, reporting every problem at once, then load the
+/// guides in `guides/` beside it ([`guides`]).
 pub fn load(path: &Path) -> Result<Model, Diagnostics> {
     let file = display_name(path);
-    match std::fs::read_to_string(path) {
-        Ok(source) => load_str(&file, &source),
-        Err(err) => Err(Diagnostics {
-            file: file.clone(),
-            source: String::new(),
-            errors: vec![SpecError::new(SpecErrorKind::Io(format!("{file}: {err}")), Span::default())],
-        }),
-    }
+    let mut model = match std::fs::read_to_string(path) {
+        Ok(source) => load_str(&file, &source)?,
+        Err(err) => {
+            return Err(Diagnostics {
+                file: file.clone(),
+                source: String::new(),
+                errors: vec![SpecError::new(SpecErrorKind::Io(format!("{file}: {err}")), Span::default())],
+            })
+        }
+    };
+    let dir = path.parent().unwrap_or(Path::new(".")).join("guides");
+    model.guides = guides::load_dir(&dir, GUIDES_DIR, &model)?;
+    Ok(model)
 }
 
 /// Parse and validate spec text; `file` names it in diagnostics and in generated preambles.

@@ -23,6 +23,37 @@ pub struct Model {
     pub functions: Vec<Function>,
     pub classes: Vec<Class>,
     pub namespaces: Vec<Namespace>,
+    /// The guides (`spec/guides/*.md`), in file-name order; empty for a spec loaded from text.
+    #[serde(default)]
+    pub guides: Vec<Guide>,
+}
+
+/// A guide page: Markdown from `spec/guides/<NN>-<slug>.md` (see `crate::guides`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Guide {
+    /// The file name without its order prefix and extension: `host-functions`.
+    pub slug: String,
+    /// The path shown in diagnostics and in generated tests, e.g. `spec/guides/04-host-functions.md`.
+    pub file: String,
+    /// The text of the first `# ` heading.
+    pub title: String,
+    /// The first paragraph after the title, as Markdown.
+    pub summary: String,
+    /// The body after the title, with every `@example` line replaced by the spec example it
+    /// names (a `ts` block and its `output` block).
+    pub markdown: String,
+    /// The guide's own `ts test` blocks, in order: each becomes a generated test.
+    pub examples: Vec<GuideExample>,
+}
+
+/// A `ts test` code block of a guide and the `output` block after it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GuideExample {
+    /// 1-based line of the code block's opening fence in the guide.
+    pub line: usize,
+    pub code: String,
+    /// Exactly what the program prints (the `output` block's text, ending in a newline).
+    pub stdout: String,
 }
 
 /// `module "<specifier>" { title; summary; doc }`.

@@ -1,13 +1,20 @@
 //! `generated/site/`: the static HTML API reference (askama templates under
 //! `templates/site/`, inline CSS, no external assets): `index.html` with the overview, links
-//! to every page and the error table, and one page per function, class, namespace and type.
+//! to every page and the error table, one page per guide (`guide.<slug>.html`, from
+//! `spec/guides/`), and one page per function, class, namespace and type.
 //! Type names in signatures and item names in doc text link to their pages.
+//!
+//! Search runs in the browser: `search-index.js` holds one entry per item (every page, member,
+//! guide, guide section and error code), `search.js` (copied from `templates/site/`) ranks
+//! them for the search box of every page and for `search.html`.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 
-use crate::emit::markdown::{escape, to_html};
+use serde::Serialize;
+
+use crate::emit::markdown::{escape, guide_html, plain_text, to_html};
 use crate::emit::surface::{class_page, Item, Kind, Surface};
 use crate::emit::ts::error_class;
 use crate::emit::{preamble, render, EmitError, Files};
@@ -42,6 +49,51 @@ struct PageTemplate<'a> {
     title: String,
     main: Entry,
     members: Vec<Entry>,
+}
+
+#[derive(Template)]
+#[template(path = "site/guide.html")]
+struct GuideTemplate<'a> {
+    current: String,
+    preamble: String,
+    site_title: String,
+    nav: &'a [NavGroup],
+    title: String,
+    /// HTML.
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/search.html")]
+struct SearchTemplate<'a> {
+    current: String,
+    preamble: String,
+    site_title: String,
+    nav: &'a [NavGroup],
+}
+
+/// The hand-written search script, emitted as `search.js`.
+const SEARCH_JS: &str = include_str!("../../templates/site/search.js");
+
+/// The file the search script loads its entries from.
+pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// What `search-index.js` assigns its entries to.
+pub const SEARCH_INDEX_GLOBAL: &str = "window.SEARCH_INDEX";
+
+/// One entry of the search index (short keys keep the file small).
+#[derive(Serialize)]
+pub struct SearchEntry {
+    /// The name shown and ranked first.
+    pub n: String,
+    /// The kind: `function`, `method`, `guide`, `error 5002`, ...
+    pub k: String,
+    /// The page (and anchor) it links to.
+    pub u: String,
+    /// Names of its members, parameters and fields, ranked below the name.
+    pub w: String,
+    /// Its doc text, plain, ranked last.
+    pub t: String,
 }
 
 struct NavGroup {
@@ -134,6 +186,11 @@ impl Links {
         Links { types, all }
     }
 
+    /// A guide's body as HTML, and its sections for the search index.
+    fn guide(&self, md: &str) -> (String, Vec<crate::emit::markdown::GuideSection>) {
+        guide_html(md.trim(), &|code: &str| self.all.get(code.trim_end_matches("()")).cloned())
+    }
+
     fn doc(&self, md: &str) -> String {
         to_html(md.trim(), &|code: &str| self.all.get(code.trim_end_matches("()")).cloned())
     }
@@ -223,21 +280,44 @@ fn first_sentence(doc: &str) -> String {
 pub fn emit(model: &Model) -> Result<Files, EmitError> {
     let surface = Surface::new(model);
     let links = Links::new(model, &surface);
-    let nav: Vec<NavGroup> = surface
-        .sections
+    let guides: Vec<(String, String, Vec<crate::emit::markdown::GuideSection>)> = model
+        .guides
         .iter()
-        .map(|s| NavGroup {
-            title: s.title.to_string(),
-            links: s
-                .pages
-                .iter()
-                .map(|p| NavLink {
-                    href: p.file.clone(),
-                    text: p.item.name.clone(),
-                    summary: links.inline_doc(&first_sentence(p.item.doc)),
-                })
-                .collect(),
+        .map(|g| {
+            let (body, sections) = links.guide(&g.markdown);
+            (format!("guide.{}.html", g.slug), body, sections)
         })
+        .collect();
+    let guide_group = NavGroup {
+        title: "Guides".into(),
+        links: model
+            .guides
+            .iter()
+            .zip(&guides)
+            .map(|(g, (file, _, _))| NavLink {
+                href: file.clone(),
+                text: g.title.clone(),
+                summary: links.inline_doc(&first_sentence(&g.summary)),
+            })
+            .collect(),
+    };
+    let nav: Vec<NavGroup> = (!model.guides.is_empty())
+        .then_some(guide_group)
+        .into_iter()
+        .chain(surface.sections.iter().map(|s| {
+            NavGroup {
+                title: s.title.to_string(),
+                links: s
+                    .pages
+                    .iter()
+                    .map(|p| NavLink {
+                        href: p.file.clone(),
+                        text: p.item.name.clone(),
+                        summary: links.inline_doc(&first_sentence(p.item.doc)),
+                    })
+                    .collect(),
+            }
+        }))
         .collect();
     let mut pages: Vec<(String, String)> = Vec::new();
 
@@ -268,6 +348,26 @@ pub fn emit(model: &Model) -> Result<Files, EmitError> {
     };
     pages.push(("index.html".into(), render(&format!("{DIR}/index.html"), &index)?));
 
+    for (g, (file, body, _)) in model.guides.iter().zip(&guides) {
+        let template = GuideTemplate {
+            current: file.clone(),
+            preamble: preamble(model),
+            site_title: model.module.title.clone(),
+            nav: &nav,
+            title: g.title.clone(),
+            body: body.clone(),
+        };
+        pages.push((file.clone(), render(&format!("{DIR}/{file}"), &template)?));
+    }
+
+    let search = SearchTemplate {
+        current: "search.html".into(),
+        preamble: preamble(model),
+        site_title: model.module.title.clone(),
+        nav: &nav,
+    };
+    pages.push(("search.html".into(), render(&format!("{DIR}/search.html"), &search)?));
+
     for page in surface.pages() {
         let template = PageTemplate {
             current: page.file.clone(),
@@ -282,6 +382,12 @@ pub fn emit(model: &Model) -> Result<Files, EmitError> {
         pages.push((page.file.clone(), render(&path, &template)?));
     }
 
+    pages.push((
+        "search.js".into(),
+        format!("// {}\n// Copied from codegen/templates/site/search.js.\n{SEARCH_JS}", preamble(model)),
+    ));
+    pages.push((SEARCH_INDEX.into(), search_index(model, &surface, &guides)));
+
     Ok(pages
         .into_iter()
         .map(|(name, text)| {
@@ -290,6 +396,50 @@ pub fn emit(model: &Model) -> Result<Files, EmitError> {
             (format!("{DIR}/{name}"), text)
         })
         .collect())
+}
+
+/// `search-index.js`: one entry per guide, guide section, page, member and error code, one
+/// entry a line.
+fn search_index(
+    model: &Model,
+    surface: &Surface,
+    guides: &[(String, String, Vec<crate::emit::markdown::GuideSection>)],
+) -> String {
+    let mut entries = Vec::new();
+    for (g, (file, _, sections)) in model.guides.iter().zip(guides) {
+        for s in sections {
+            let (n, u) = if s.id.is_empty() {
+                (g.title.clone(), file.clone())
+            } else {
+                (format!("{}: {}", g.title, s.heading), format!("{file}#{}", s.id))
+            };
+            entries.push(SearchEntry { n, k: "guide".into(), u, w: String::new(), t: s.text.clone() });
+        }
+    }
+    let item_entry = |it: &Item, u: String, extra: &[&str]| {
+        let mut w: Vec<&str> = it.rows.iter().map(|r| r.name.trim_start_matches("...").trim_end_matches('?')).collect();
+        w.extend_from_slice(extra);
+        SearchEntry { n: it.name.clone(), k: it.kind.label().into(), u, w: w.join(" "), t: plain_text(it.doc) }
+    };
+    for page in surface.pages() {
+        let members: Vec<&str> = page.members.iter().map(|m| m.short.as_str()).collect();
+        entries.push(item_entry(&page.item, page.file.clone(), &members));
+        for m in &page.members {
+            entries.push(item_entry(m, format!("{}#{}", page.file, m.id), &[]));
+        }
+    }
+    for e in &model.errors {
+        entries.push(SearchEntry {
+            n: e.name.clone(),
+            k: format!("error {}", e.code),
+            u: format!("index.html#error-{}", e.code),
+            w: e.code.to_string(),
+            t: plain_text(&format!("{}. {}", e.meaning.trim_end_matches('.'), e.doc)),
+        });
+    }
+    let lines: Vec<String> =
+        entries.iter().map(|e| serde_json::to_string(e).unwrap_or_else(|_| "null".into())).collect();
+    format!("// {}\n{SEARCH_INDEX_GLOBAL} = [\n{}\n];\n", preamble(model), lines.join(",\n"))
 }
 
 #[cfg(test)]
@@ -318,6 +468,37 @@ mod tests {
         assert!(!names.iter().any(|n| n.contains("Wire")));
         let problems = check_links(&files);
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn guides_and_search() {
+        let mut model = test_spec::model();
+        let source = "# Demo guide\n\nMake things with `make`.\n\n## Boxes\n\nA `Bin` holds them.\n";
+        model.guides = vec![crate::guides::parse("spec/guides/01-demo.md", "01-demo.md", source, &model).unwrap()];
+        let files = emit(&model).expect("the demo spec renders");
+        let guide = test_spec::file(&files, "generated/site/guide.demo.html");
+        assert!(guide.contains("<h2 id=\"boxes\">Boxes</h2>"), "{guide}");
+        assert!(guide.contains("<a href=\"class.Bin.html\"><code>Bin</code></a>"), "{guide}");
+        for page in ["index.html", "function.make.html", "search.html"] {
+            let text = test_spec::file(&files, &format!("generated/site/{page}"));
+            assert!(text.contains("<a href=\"guide.demo.html\""), "{page} does not link the guide");
+            assert!(text.contains("id=\"search-input\""), "{page} has no search box");
+            assert!(text.contains("<script src=\"search.js\"></script>"), "{page} has no search script");
+        }
+        let js = test_spec::file(&files, "generated/site/search.js");
+        assert!(js.starts_with("// Generated by `cargo xtask codegen`"), "{js}");
+        assert!(!js.contains("http"), "no network: {js}");
+        let index = test_spec::file(&files, "generated/site/search-index.js");
+        for entry in [
+            r#"{"n":"Demo guide","k":"guide","u":"guide.demo.html","w":"","t":"Make things with make."}"#,
+            r#"{"n":"Demo guide: Boxes","k":"guide","u":"guide.demo.html#boxes","w":"","t":"A Bin holds them."}"#,
+            r#"{"n":"Bin","k":"class","u":"class.Bin.html","w":"label size","t":"A box."}"#,
+            r#"{"n":"Bin.size","k":"method","u":"class.Bin.html#method.size","w":"extra","t":"The size; see make."}"#,
+            r#"{"n":"BadThing","k":"error 7000","u":"index.html#error-7000","w":"7000","t":"Bad thing happened. It was bad."}"#,
+        ] {
+            assert!(index.contains(entry), "{entry} missing from\n{index}");
+        }
+        assert!(check_links(&files).is_empty(), "{:#?}", check_links(&files));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The generated site's self-check: every page's tags are balanced and every relative link
-//! resolves to a generated page and, with a `#fragment`, to an element `id` on it.
+//! resolves to a generated page and, with a `#fragment`, to an element `id` on it; so does
+//! every link of the search index.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,12 @@ pub fn check_links(files: &Files) -> Vec<String> {
             Err(e) => problems.push(format!("{name}: {e}")),
         }
     }
+    if let Some((_, index)) = files.iter().find(|(p, _)| *p == format!("{DIR}/{}", crate::emit::site::SEARCH_INDEX)) {
+        match search_index_links(index) {
+            Ok(links) => hrefs.extend(links.into_iter().map(|h| (crate::emit::site::SEARCH_INDEX, h))),
+            Err(e) => problems.push(format!("{}: {e}", crate::emit::site::SEARCH_INDEX)),
+        }
+    }
     for (page, href) in hrefs {
         if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("mailto:") {
             continue;
@@ -47,6 +54,18 @@ pub fn check_links(files: &Files) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The `u` of every entry of `search-index.js`.
+fn search_index_links(text: &str) -> Result<Vec<String>, String> {
+    let json = text.find('[').and_then(|start| text.rfind(']').map(|end| &text[start..=end])).ok_or("no entry list")?;
+    let entries: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+    entries
+        .iter()
+        .map(|e| {
+            e.get("u").and_then(|u| u.as_str()).map(str::to_string).ok_or_else(|| format!("an entry without `u`: {e}"))
+        })
+        .collect()
 }
 
 mod html_check {
@@ -155,5 +174,13 @@ mod tests {
         ];
         let problems = check_links(&files);
         assert_eq!(problems.len(), 3, "{problems:#?}");
+        let with_index: Files = vec![
+            (format!("{DIR}/index.html"), "<p id=\"here\">x</p>".into()),
+            (
+                format!("{DIR}/search-index.js"),
+                "// x\nwindow.SEARCH_INDEX = [\n{\"u\":\"index.html#here\"},\n{\"u\":\"index.html#gone\"}\n];\n".into(),
+            ),
+        ];
+        assert_eq!(check_links(&with_index), ["search-index.js: link to missing anchor `index.html#gone`"]);
     }
 }

@@ -1,0 +1,4 @@
+;; A plugin of the plugins guide (spec/guides/02-plugins.md): doubles its task.
+(module
+  (func (export "execute") (param $task i32) (result i32)
+    (i32.mul (local.get $task) (i32.const 2))))
