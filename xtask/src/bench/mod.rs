@@ -39,6 +39,7 @@ mod build;
 mod machine;
 mod options;
 mod programs;
+mod real;
 mod report;
 mod results;
 mod sections;
@@ -148,6 +149,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             Err(why) => sections.skip("deno", why),
         }
     };
+    util::step("bench: real programs from package registries (bench/real)");
+    let real = sections.run_if(only(Section::Real), "real programs", || real::run(&programs));
     let _ = std::fs::remove_dir_all(&programs.cache_dir);
     let _ = std::fs::remove_file(out_dir.join("bench-raw.cwasm"));
 
@@ -182,6 +185,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     };
     let results = report.write(&out_dir)?;
     report.print(&results);
+    if let Some(real) = real.ok() {
+        real.print();
+        eprintln!("bench: real programs written to {}", real.write(&out_dir)?.display());
+    }
     let failed: Vec<&str> = sections.failures().map(|(section, _)| section).collect();
     if !failed.is_empty() {
         anyhow::bail!("{} section(s) failed: {} (the errors are above)", failed.len(), failed.join(", "));

@@ -19,7 +19,8 @@ all measured in this run. Table on stdout, JSON in $CARGO_TARGET_DIR/bench/resul
   --no-deno          skip the Deno peer (host calls; installed with npm into
                      $EXT_WASM_DOWNLOADS/deno, default ~/.cache/ext_wasm-downloads/deno)
   --only=S[,S...]    run only these sections: raw (with the raw first-process compile),
-                     call, kernel, instantiate, memory, compile, host, node, deno; the
+                     call, kernel, instantiate, memory, compile, host, node, deno, real
+                     (real programs from package registries: CPython, Boolector); the
                      other rows read n/a, e.g. --only=call,host,node,deno for the
                      host-call figure with all its baselines
   --wait-quiet[=MIN] before measuring, wait up to MIN minutes (default 10) until the
@@ -53,10 +54,11 @@ pub enum Section {
     Host,
     Node,
     Deno,
+    Real,
 }
 
 impl Section {
-    const ALL: [(&'static str, Section); 9] = [
+    const ALL: [(&'static str, Section); 10] = [
         ("raw", Section::Raw),
         ("call", Section::Call),
         ("kernel", Section::Kernel),
@@ -66,6 +68,7 @@ impl Section {
         ("host", Section::Host),
         ("node", Section::Node),
         ("deno", Section::Deno),
+        ("real", Section::Real),
     ];
 
     fn parse(name: &str) -> anyhow::Result<Self> {
