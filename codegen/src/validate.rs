@@ -714,7 +714,9 @@ impl<'m> Validator<'m> {
 
     fn function(&mut self, f: &Function, what: &str, needs_example: bool) {
         let what = if what == "function" { format!("function `{}`", f.name) } else { what.to_string() };
-        if !names::is_js_ident(&f.name) || !f.name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        // Methods may also be the well-known symbols of explicit resource management.
+        let symbol = matches!(f.name.as_str(), "[Symbol.asyncDispose]" | "[Symbol.dispose]");
+        if !symbol && (!names::is_js_ident(&f.name) || !f.name.starts_with(|c: char| c.is_ascii_lowercase())) {
             self.push(
                 SpecErrorKind::WrongValue {
                     what: format!("the name of {what}"),

@@ -367,6 +367,29 @@ declare module "runtime:wasm" {
     drop(): Promise<void>;
 
     /**
+     * `drop`, for `await using`: the instance is dropped when the scope ends, whether it ends normally or by a throw. Does nothing if the instance was already dropped.
+     *
+     * @example Drop at the end of a scope
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const moduleId = await compile(`(module (func (export "answer") (result i32) i32.const 42))`);
+     * let kept;
+     * {
+     *   await using instance = await instantiate(moduleId);
+     *   kept = instance;
+     *   console.log(await instance.call("answer"));
+     * }
+     * try {
+     *   await kept.call("answer");
+     * } catch (error) {
+     *   console.log("after the scope:", (error as { code: number }).code);
+     * }
+     * ```
+     * @category Classes
+     */
+    [Symbol.asyncDispose](): Promise<void>;
+
+    /**
      * Resolve an exported global to a `WasmGlobal` that reads it and, when wasm declared it `mut`, writes it. Each call returns a new handle; every handle of one export reads and writes the same global. Only exported globals are reachable: globals imported from JS are not supported.
      *
      * @param name The export name.

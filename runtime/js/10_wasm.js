@@ -1143,6 +1143,7 @@
     #parts;
     /** HostState for an instance with host functions. */
     #host;
+    #dropped = false;
     constructor(id, host) {
       this.#host = host instanceof HostState ? host : undefined;
       // Handles are whole numbers from 1; anything else (a forged 1.5, 2^32 + 1, "3")
@@ -1243,7 +1244,13 @@
     async getFuel() {
       return await invoke(ops.op_wasm_instance_get_fuel, this.#id);
     }
+    /** `await using instance = ...`: dropped when the scope ends (once). */
+    [Symbol.asyncDispose]() {
+      if (this.#dropped) return Promise.resolve();
+      return this.drop();
+    }
     drop() {
+      this.#dropped = true;
       // Forget resolved functions, so getFunction after drop asks the runtime (5005).
       this.#parts?.functions.clear();
       this.#parts?.syncCalls.clear();
