@@ -462,10 +462,10 @@ pub fn op_wasm_instance_create_hosted(
     crate::ops::instance_create_hosted(state, module, options, imports)
 }
 
-/// Start `count` calls of a resolved function of an instance with host imports (argument slots as for `op_wasm_function_call_batch`), under `options`. With `blocking`, the call runs on the JS thread to the end (callSync) and a host function that returns a promise fails it; without, it may move to a worker between host calls. Returns a hosted call id for `op_wasm_function_host_step`; the results come from `op_wasm_function_host_results`.
+/// Start `count` calls of a resolved function of an instance with host imports (argument slots as for `op_wasm_function_call_batch`), with `fuel` and `timeout_ms` for this call (negative: the instance's own; the numbers of `CallOptions`, passed as plain numbers so that the op needs no object). With `blocking`, the call runs on the JS thread to the end (callSync) and a host function that returns a promise fails it; without, it may move to a worker between host calls. Returns a hosted call id for `op_wasm_function_host_step`; the results come back in the exchange buffer when they fit there (step result 3), else from `op_wasm_function_host_results`.
 ///
 /// Raises: 5002, 5005, 5007.
-#[::deno_core::op2]
+#[::deno_core::op2(fast)]
 pub fn op_wasm_function_call_hosted(
     state: &mut OpState,
     instance: u32,
@@ -473,8 +473,8 @@ pub fn op_wasm_function_call_hosted(
     count: u32,
     #[buffer]
     slots: &mut [u8],
-    #[serde]
-    options: CallOptions,
+    fuel: f64,
+    timeout_ms: f64,
     blocking: bool,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
     crate::ops::function_call_hosted(
@@ -483,7 +483,8 @@ pub fn op_wasm_function_call_hosted(
         index,
         count,
         slots,
-        options,
+        fuel,
+        timeout_ms,
         blocking,
     )
 }
@@ -501,7 +502,7 @@ pub fn op_wasm_instance_run_hosted(
     crate::ops::instance_run_hosted(state, instance, options)
 }
 
-/// Run a hosted call on the JS thread until it finishes (returns 0), asks for a host function (returns 1; `exchange` then holds the import index at bytes 0-3, the argument count at 4-7 and the argument slots from byte 16) or moves to a worker (returns 2; wait with `op_wasm_function_host_wait`). With `answer` 1 the call first gets the results of the host function it asked for, as slots from byte 16 of `exchange` (the count at bytes 4-7); with 0 it gets nothing (the first step). A failed call raises its error and is forgotten.
+/// Run a hosted call on the JS thread until it finishes (returns 0, or 3 when its result slots are in `exchange` from byte 16, their count at bytes 4-7, and the call is forgotten), asks for a host function (returns 1; `exchange` then holds the import index at bytes 0-3, the argument count at 4-7 and the argument slots from byte 16) or moves to a worker (returns 2; wait with `op_wasm_function_host_wait`). With `answer` 1 the call first gets the results of the host function it asked for, as slots from byte 16 of `exchange` (the count at bytes 4-7); with 0 it gets nothing (the first step). A failed call raises its error and is forgotten.
 ///
 /// Raises: 5001, 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2(fast)]

@@ -272,6 +272,8 @@
   const STEP_FINISHED = 0;
   const STEP_REQUEST = 1;
   const STEP_MOVED = 2;
+  /** Finished, with the result slots in the exchange buffer from slot 1. */
+  const STEP_FINISHED_IN_EXCHANGE = 3;
   // How a host request failed (op_wasm_function_host_fail's `kind`).
   const FAIL_THREW = 1;
   const FAIL_BAD_RESULT = 2;
@@ -438,7 +440,8 @@
    * with the thrown value as `cause`.
    */
   function driveSync(host, call) {
-    const caller = new HostCaller(call, host);
+    // Made when a host function first runs: most calls never need it.
+    let caller;
     const step = ops.op_wasm_function_host_step;
     const { bytes, f64, i64 } = host.exchange;
     const { functions, resultCounts } = host;
@@ -446,12 +449,13 @@
     let thrown = NO_THROW;
     try {
       let status = step(call, 0, bytes);
-      while (status !== STEP_FINISHED) {
+      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) {
         const imported = words[0];
         // What the host function did, worked out without any op: its own code (and a
         // hostile return value's getters or traps) can throw anywhere in here.
         let failure = 0, message = "";
         let value;
+        caller ??= new HostCaller(call, host);
         try {
           // One argument, the commonest case, is passed here without a helper call.
           if (words[1] === 1 && nesting < MAX_NESTING) {
@@ -486,6 +490,7 @@
         }
         status = failure === 0 ? step(call, 1, bytes) : fail(call, host, failure, message);
       }
+      return status;
     } catch (error) {
       throw failedCall(call, error, thrown);
     }
@@ -530,9 +535,9 @@
   async function drive(host, call, deadline) {
     let thrown = NO_THROW;
     try {
-      const caller = new HostCaller(call, host);
+      let caller;
       let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
-      while (status !== STEP_FINISHED) {
+      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) {
         if (status === STEP_MOVED) {
           status = await ops.op_wasm_function_host_wait(call);
           if (status === STEP_FINISHED) break;
@@ -542,6 +547,7 @@
         const name = host.names[imported];
         let failure = 0, message = "";
         let value;
+        caller ??= new HostCaller(call, host);
         try {
           value = callHost(host, caller, imported);
           if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host);
@@ -560,6 +566,10 @@
         }
         status = failure === 0 ? ops.op_wasm_function_host_step(call, 1, host.exchange.bytes) : fail(call, host, failure, message);
       }
+      // Results in the exchange buffer are copied out now: once this async function
+      // returns, other calls of the instance may use the buffer before the caller resumes.
+      if (status === STEP_FINISHED_IN_EXCHANGE) return host.exchange.bytes.slice(SLOT, SLOT * (1 + host.exchangeWords[1]));
+      return null;
     } catch (error) {
       throw failedCall(call, error, thrown);
     }
@@ -638,8 +648,8 @@
     #hostedSync(args) {
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
-      const call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, {}, true);
-      driveSync(this.#host, call);
+      const call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, -1, -1, true);
+      if (driveSync(this.#host, call) === STEP_FINISHED_IN_EXCHANGE) return this.#decode(this.#host.exchange, 1);
       return this.#decode(slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call))), 0);
     }
 
@@ -649,12 +659,14 @@
       if (batch === undefined) {
         const bytes = this.#encode(args);
         if (bytes === null) throw this.#argumentError(args);
-        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, options ?? {}, false);
+        const fuel = options?.fuel ?? -1, timeoutMs = options?.timeoutMs ?? -1;
+        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, fuel, timeoutMs, false);
       } else {
-        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, batch.count, batch.bytes, {}, false);
+        call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, batch.count, batch.bytes, -1, -1, false);
       }
-      await drive(this.#host, call, deadlineOf(options?.timeoutMs ?? this.#host.timeoutMs));
-      const out = slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call)));
+      // Results that fit come back from the exchange buffer (copied), others by an op.
+      const copied = await drive(this.#host, call, deadlineOf(options?.timeoutMs ?? this.#host.timeoutMs));
+      const out = slotViews(copied ?? new Uint8Array(callOp(ops.op_wasm_function_host_results, call)));
       if (batch === undefined) return this.#decode(out, 0);
       const resultWidth = this.results.length;
       return Array.from({ length: batch.count }, (_, i) => this.#decode(out, i * resultWidth));

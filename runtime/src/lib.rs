@@ -34,6 +34,7 @@ mod config;
 mod engine;
 pub mod error;
 mod file_identity;
+pub mod forge;
 mod fuel;
 mod globals;
 mod host;
@@ -56,6 +57,9 @@ pub use cache::default_dir as default_compile_cache_dir;
 pub use compile_progress::{CompileProgress, CompileProgressFn};
 pub use config::WasmConfig;
 pub use error::{ErrorCode, WasmError};
+#[cfg(feature = "deno")]
+pub use forge::{init_wasm_state, wasm_extension};
+pub use forge::{PermissiveWasmChecker, WasmCapabilityChecker};
 pub use generated::{ExportInfo, InstantiateOptions, EXPORT_NAMES, MODULE_SPECIFIER};
 #[cfg(feature = "deno")]
 pub use generated_ops::runtime_wasm;

@@ -298,12 +298,27 @@ pub fn function_call_hosted(
     index: u32,
     count: u32,
     slots: &mut [u8],
-    options: CallOptions,
+    fuel: f64,
+    timeout_ms: f64,
     blocking: bool,
 ) -> WasmResult<u32> {
     let wasm = wasm_of(state)?;
+    let options =
+        CallOptions { fuel: option_number("fuel", fuel)?, timeout_ms: option_number("timeoutMs", timeout_ms)? };
     let call = crate::call::hosted_call(wasm.instance(instance)?, instance, index, count, slots, options, blocking)?;
     wasm.hosted.park(call)
+}
+
+/// A `CallOptions` number passed as a plain number: negative for absent, else a whole
+/// number below 2^64 (the JS side checked the option already; a forged one is 5007).
+fn option_number(what: &str, value: f64) -> WasmResult<Option<u64>> {
+    if value < 0.0 {
+        return Ok(None);
+    }
+    if value.fract() != 0.0 || !value.is_finite() || value >= 2f64.powi(64) {
+        return Err(WasmError::type_mismatch(format!("{what} must be a non-negative whole number, got {value}")));
+    }
+    Ok(Some(value as u64))
 }
 
 pub fn instance_run_hosted(state: &mut OpState, instance: u32, options: CallOptions) -> WasmResult<u32> {

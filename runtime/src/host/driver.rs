@@ -76,6 +76,8 @@ pub enum Progress {
     Finished = 0,
     Request = 1,
     Moved = 2,
+    /// Finished, and its result slots are in the exchange buffer (the call is forgotten).
+    FinishedInExchange = 3,
 }
 
 /// Where a hosted call is between two ops.
@@ -164,6 +166,13 @@ impl HostedCalls {
                     entries.remove(&id);
                 }
                 written.map(|_| Progress::Request as u32)
+            }
+            Outcome::Finished(Ok(Finished::Results(slots))) if HEADER + slots.len() <= exchange.len() => {
+                // Results that fit go back in the exchange buffer: no op and no buffer more.
+                entries.remove(&id);
+                exchange[HEADER..HEADER + slots.len()].copy_from_slice(&slots);
+                exchange[4..8].copy_from_slice(&((slots.len() / SLOT) as u32).to_ne_bytes());
+                Ok(Progress::FinishedInExchange as u32)
             }
             Outcome::Finished(Ok(finished)) => {
                 entries.insert(id, Entry::Done(finished));
