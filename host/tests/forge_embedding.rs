@@ -9,7 +9,7 @@
 //! the instance limit (5001 past it; 10 when the manifest gives none), what no checker
 //! means (the working directory tree only) and the state phase (ops before it fail, a later
 //! call keeps the state and swaps the checker). The last test checks that every Rust
-//! example of `docs/embedding.md` and the README's "Embedding" section is code of this file.
+//! example of `spec/guides/06-embedding.md` and the README's "Embedding" section is code of this file.
 //!
 //! The host's module loader (TypeScript) and its `Deno.*` globals are `forge-wasm`'s own
 //! (`host/src/loader.rs`, `host/src/host_ops.rs`). Every test sets the working directory to
@@ -415,7 +415,7 @@ await wasm.compileFile("tests/fixtures/process.wasm");
     tokio.block_on(run_module(&mut js, &inline_specifier("after"), Some(format!("{PRELUDE}{after}")), false)).unwrap();
 }
 
-/// The single-phase embedding of any deno_core runtime, as `docs/embedding.md` shows it.
+/// The single-phase embedding of any deno_core runtime, as `spec/guides/06-embedding.md` shows it.
 #[test]
 fn any_deno_core_runtime_with_runtime_wasm_init() {
     let root = at_root();
@@ -433,7 +433,7 @@ fn any_deno_core_runtime_with_runtime_wasm_init() {
     block_on(run_module(&mut js, &quick_start, None, true)).unwrap();
 }
 
-/// The two-phase calls exactly as `docs/embedding.md` shows them.
+/// The two-phase calls exactly as `spec/guides/06-embedding.md` shows them.
 #[test]
 fn the_documented_two_phase_calls() {
     let root = at_root();
@@ -469,7 +469,7 @@ fn rust_blocks(markdown: &str) -> Vec<Vec<String>> {
     blocks
 }
 
-/// The Rust examples of `docs/embedding.md` and of the README's "Embedding" section are
+/// The Rust examples of `spec/guides/06-embedding.md` and of the README's "Embedding" section are
 /// code of this file (lines trimmed, blank lines ignored), so they compile and run here.
 #[test]
 fn the_embedding_docs_show_tested_code() {
@@ -479,9 +479,9 @@ fn the_embedding_docs_show_tested_code() {
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
     let embedding = readme.split("\n## Embedding").nth(1).expect("the README has an Embedding section");
     let section = embedding.split("\n## ").next().unwrap_or_default();
-    let page = std::fs::read_to_string(root.join("docs/embedding.md")).expect("docs/embedding.md");
+    let page = std::fs::read_to_string(root.join("spec/guides/06-embedding.md")).expect("spec/guides/06-embedding.md");
     let mut count = 0;
-    for (doc, text) in [("docs/embedding.md", page.as_str()), ("README.md", section)] {
+    for (doc, text) in [("spec/guides/06-embedding.md", page.as_str()), ("README.md", section)] {
         for block in rust_blocks(text) {
             count += 1;
             let found = lines.windows(block.len()).any(|window| window.iter().zip(&block).all(|(a, b)| a == b));
