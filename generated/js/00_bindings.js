@@ -43,6 +43,7 @@
       op_wasm_function_call_hosted: ops.op_wasm_function_call_hosted,
       op_wasm_instance_run_hosted: ops.op_wasm_instance_run_hosted,
       op_wasm_function_host_step: ops.op_wasm_function_host_step,
+      op_wasm_function_host_reenter: ops.op_wasm_function_host_reenter,
       op_wasm_function_host_fail: ops.op_wasm_function_host_fail,
       op_wasm_function_host_wait: ops.op_wasm_function_host_wait,
       op_wasm_function_host_request: ops.op_wasm_function_host_request,

@@ -516,6 +516,23 @@ pub fn op_wasm_function_host_step(
     crate::ops::function_host_step(state, call, answer, exchange)
 }
 
+/// From inside a host function of hosted call `call`: call function handle `index` of the same instance (argument slots as for `op_wasm_function_call_sync`) on the suspended call's store, on the JS thread. Returns 4 when it is over (its result slots in `exchange` from byte 16, the count at bytes 4-7) or 1 when it asks for a host function (answered with `op_wasm_function_host_step` on `call`, as usual; the last step then returns 4). Its failure is this op's error; the suspended call goes on.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_function_host_reenter(
+    state: &mut OpState,
+    call: u32,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    slots: &mut [u8],
+    #[buffer]
+    exchange: &mut [u8],
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::function_host_reenter(state, call, instance, index, slots, exchange)
+}
+
 /// Answer a hosted call's host request with a failure and step on, as `op_wasm_function_host_step`: `kind` 1 the host function threw (5002), 2 its result does not fit (5007), 3 it returned a promise under callSync (5002), 4 the call's timeout passed while it waited (5012). `message` describes it, in UTF-8.
 ///
 /// Raises: 5001, 5002, 5005, 5007, 5011, 5012.
@@ -677,6 +694,7 @@ pub fn op_wasm_memory_host_size(
         op_wasm_function_call_hosted,
         op_wasm_instance_run_hosted,
         op_wasm_function_host_step,
+        op_wasm_function_host_reenter,
         op_wasm_function_host_fail,
         op_wasm_function_host_wait,
         op_wasm_function_host_request,

@@ -101,8 +101,13 @@ declare module "runtime:wasm" {
    *   fails it with 5002; use `Instance.call` for such functions.
    * - **Re-entrancy.** While a call waits in a host function, the instance's memory can be
    *   read and written through `this.memory` (synchronous, `HostMemory`) and through
-   *   `Instance.memory` (answered at once). Any other operation on that same instance issued
-   *   while the host function is outstanding (a call, `Instance.callSync`, a global,
+   *   `Instance.memory` (answered at once). A call into the same instance made while the host
+   *   function itself runs (before it returns, or before its first `await`), e.g. to the
+   *   guest's allocator, is re-entrant, as in Node: it runs at once on the suspended call's
+   *   store and returns its result (`Instance.call` gives it as a resolved promise), its own
+   *   host functions nest inside it and must not return promises, and its failure is thrown
+   *   to the host function while the outer call goes on. Any other operation on that instance
+   *   while the host function is outstanding (a call after its `await`, a global,
    *   `Memory.grow`) fails at once with a `WasmError` (5002 for calls) instead of waiting: it
    *   would wait for itself. Other instances are not affected.
    * - **Limits.** `timeoutMs` (of the instance or of the call) is wall-clock time and includes

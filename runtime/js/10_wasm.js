@@ -274,6 +274,8 @@
   const STEP_MOVED = 2;
   /** Finished, with the result slots in the exchange buffer from slot 1. */
   const STEP_FINISHED_IN_EXCHANGE = 3;
+  /** A re-entrant call is over, its result slots in the exchange buffer from slot 1. */
+  const STEP_REENTERED = 4;
   // How a host request failed (op_wasm_function_host_fail's `kind`).
   const FAIL_THREW = 1;
   const FAIL_BAD_RESULT = 2;
@@ -295,6 +297,9 @@
       this.timeoutMs = timeoutMs;
       /** The Instance, once instantiate has made it. */
       this.instance = undefined;
+      /** Hosted calls whose host function is running on the JS stack now, innermost
+       * last: a call into the instance made meanwhile is re-entrant. */
+      this.running = [];
       /** Rejecters of host promises being awaited, called when the instance is dropped. */
       this.waiting = new Set();
     }
@@ -440,65 +445,95 @@
    * with the thrown value as `cause`.
    */
   function driveSync(host, call) {
-    // Made when a host function first runs: most calls never need it.
-    let caller;
-    const step = ops.op_wasm_function_host_step;
-    const { bytes, f64, i64 } = host.exchange;
-    const { functions, resultCounts } = host;
-    const words = host.exchangeWords;
-    let thrown = NO_THROW;
+    const drive = new SyncDrive(host, call);
     try {
-      let status = step(call, 0, bytes);
-      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) {
-        const imported = words[0];
-        // What the host function did, worked out without any op: its own code (and a
-        // hostile return value's getters or traps) can throw anywhere in here.
-        let failure = 0, message = "";
-        let value;
-        caller ??= new HostCaller(call, host);
-        try {
-          // One argument, the commonest case, is passed here without a helper call.
-          if (words[1] === 1 && nesting < MAX_NESTING) {
-            nesting++;
-            try {
-              value = functions[imported].call(caller, bytes[16] === 1 ? i64[3] : f64[3]);
-            } finally {
-              nesting--;
-            }
-          } else {
-            value = callHost(host, caller, imported);
-          }
-          if (typeof value === "number" && resultCounts[imported] === 1) {
-            // The commonest answer, one number for one result, written inline.
-            bytes[16] = 0;
-            bytes[17] = 0;
-            f64[3] = value;
-            words[1] = 1;
-          } else if (isThenable(value)) {
-            // Nothing will wait for it: keep a later rejection from being reported as unhandled.
-            Promise.resolve(value).catch(() => {});
-            failure = FAIL_PROMISE_IN_SYNC;
-            message = `host function "${host.names[imported]}" returned a promise; callSync cannot wait for it (use call())`;
-          } else {
-            const problem = writeAnswer(host, imported, value);
-            if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
-          }
-        } catch (error) {
-          forget(value);
-          thrown = error;
-          [failure, message] = [FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`];
-        }
-        status = failure === 0 ? step(call, 1, bytes) : fail(call, host, failure, message);
-      }
+      let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
+      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) status = drive.answer();
       return status;
     } catch (error) {
-      throw failedCall(call, error, thrown);
+      throw failedCall(call, error, drive.thrown);
+    }
+  }
+
+  /**
+   * Finish a re-entrant call (a call into the instance from inside one of its host
+   * functions, `op_wasm_function_host_reenter`): answer the host functions it asks for,
+   * sync, until it is over; its results are then in the exchange buffer from slot 1. Its
+   * failure is thrown to the host function that made it; the suspended call goes on.
+   */
+  function driveReentry(host, call, status) {
+    const drive = new SyncDrive(host, call);
+    try {
+      while (status === STEP_REQUEST) status = drive.answer();
+    } catch (error) {
+      throw withCause(named(error), drive.thrown);
+    }
+    if (status !== STEP_REENTERED) throw wasmError(ErrorCode.InternalError, `a re-entrant call ended with status ${status}`);
+  }
+
+  /** Host requests of one hosted call answered synchronously (callSync and re-entrant
+   * calls): a host function that returns a promise fails the call. */
+  class SyncDrive {
+    constructor(host, call) {
+      this.host = host;
+      this.call = call;
+      /** Made when a host function first runs: most calls never need it. */
+      this.caller = undefined;
+      this.thrown = NO_THROW;
+    }
+
+    /** Run the host function the call asks for and answer it; returns the next status. */
+    answer() {
+      const { host, call } = this;
+      const { bytes, f64, i64 } = host.exchange;
+      const words = host.exchangeWords;
+      const imported = words[0];
+      // What the host function did, worked out without any op: its own code (and a
+      // hostile return value's getters or traps) can throw anywhere in here.
+      let failure = 0, message = "";
+      let value;
+      const caller = (this.caller ??= new HostCaller(call, host));
+      try {
+        // One argument, the commonest case, is passed here without a helper call.
+        if (words[1] === 1 && nesting < MAX_NESTING) {
+          nesting++;
+          host.running.push(call);
+          try {
+            value = host.functions[imported].call(caller, bytes[16] === 1 ? i64[3] : f64[3]);
+          } finally {
+            nesting--;
+            host.running.pop();
+          }
+        } else {
+          value = callHost(host, caller, imported, call);
+        }
+        if (typeof value === "number" && host.resultCounts[imported] === 1) {
+          // The commonest answer, one number for one result, written inline.
+          bytes[16] = 0;
+          bytes[17] = 0;
+          f64[3] = value;
+          words[1] = 1;
+        } else if (isThenable(value)) {
+          // Nothing will wait for it: keep a later rejection from being reported as unhandled.
+          Promise.resolve(value).catch(() => {});
+          failure = FAIL_PROMISE_IN_SYNC;
+          message = `host function "${host.names[imported]}" returned a promise; callSync (and a call made from inside a host function) cannot wait for it (use call())`;
+        } else {
+          const problem = writeAnswer(host, imported, value);
+          if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
+        }
+      } catch (error) {
+        forget(value);
+        this.thrown = error;
+        [failure, message] = [FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`];
+      }
+      return failure === 0 ? ops.op_wasm_function_host_step(call, 1, bytes) : fail(call, host, failure, message);
     }
   }
 
   /** Run host function `imported` with the request's arguments (one argument without
    * building an array, the commonest case). */
-  function callHost(host, caller, imported) {
+  function callHost(host, caller, imported, call) {
     const fn = host.functions[imported];
     const count = host.exchangeWords[1];
     const x = host.exchange;
@@ -506,12 +541,15 @@
       throw wasmError(ErrorCode.CallError, `host functions nest more than ${MAX_NESTING} deep (wasm -> JS -> wasm -> ...); the JS stack would run out`);
     }
     nesting++;
+    // While it runs, calls into the instance are re-entrant: made on this call's store.
+    host.running.push(call);
     try {
       if (count === 1) return fn.call(caller, x.bytes[16] === 1 ? x.i64[3] : x.f64[3]);
       if (count === 0) return fn.call(caller);
       return fn.apply(caller, decodeResults(x, 1, count));
     } finally {
       nesting--;
+      host.running.pop();
     }
   }
 
@@ -549,7 +587,7 @@
         let value;
         caller ??= new HostCaller(call, host);
         try {
-          value = callHost(host, caller, imported);
+          value = callHost(host, caller, imported, call);
           if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host);
           const problem = writeAnswer(host, imported, value);
           if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
@@ -646,6 +684,7 @@
 
     /** callSync of an instance with host functions: driven here, to the end. */
     #hostedSync(args) {
+      if (this.#host.running.length > 0) return this.#reenter(args);
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       const call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, -1, -1, true);
@@ -653,8 +692,28 @@
       return this.#decode(slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call))), 0);
     }
 
+    /**
+     * A call made from inside one of the instance's host functions, while its call is
+     * suspended there: run on that call's store, to the end (its own host functions
+     * must not return promises), nested in it.
+     */
+    #reenter(args) {
+      const host = this.#host;
+      const bytes = this.#encode(args);
+      if (bytes === null) throw this.#argumentError(args);
+      const parent = host.running[host.running.length - 1];
+      const status = callOp(ops.op_wasm_function_host_reenter, parent, this.#id, this.#index, bytes, host.exchange.bytes);
+      driveReentry(host, parent, status);
+      return this.#decode(host.exchange, 1);
+    }
+
     /** An async call (or a batch) of an instance with host functions. */
     async #hosted(args, options, batch) {
+      if (this.#host.running.length > 0) {
+        // From inside a host function: re-entrant, so run now (a batch call by call).
+        if (batch === undefined) return this.#reenter(args);
+        return batch.argsList.map((each) => this.#reenter(each));
+      }
       let call;
       if (batch === undefined) {
         const bytes = this.#encode(args);
@@ -811,7 +870,9 @@
           throw this.#argumentError(args);
         }
       }
-      if (this.#host !== undefined) return await this.#hosted(undefined, undefined, { count: argsList.length, bytes: views.bytes });
+      if (this.#host !== undefined) {
+        return await this.#hosted(undefined, undefined, { count: argsList.length, bytes: views.bytes, argsList });
+      }
       const out = await invoke(ops.op_wasm_function_call_batch, this.#id, this.#index, argsList.length, views.bytes);
       const outViews = slotViews(out);
       const resultWidth = this.results.length;

@@ -30,14 +30,31 @@ struct MemoryWindow {
 struct Exchange {
     /// A trampoline posted a request that the driver has not yet handed to JS.
     posted: bool,
-    /// The import whose host function is running (or awaited) in JS.
-    outstanding: Option<u32>,
+    /// The imports whose host functions are running (or awaited) in JS, innermost last:
+    /// a host function may call back into its instance (`Reentry`), whose own host
+    /// functions then nest on top.
+    outstanding: Vec<u32>,
     /// The request's arguments.
     args: Vec<Val>,
     /// The answer, once the driver has put it: `Ok` with the results in `results`.
     answer: Option<Answer>,
     results: Vec<Val>,
-    window: Option<MemoryWindow>,
+    /// The caller's memory for each outstanding request, innermost last.
+    windows: Vec<Option<MemoryWindow>>,
+    /// A call of an export asked for by JS from inside the innermost host function,
+    /// for its trampoline to run, and then its outcome.
+    reentry: Option<Reentry>,
+    reentry_running: bool,
+    reentered: Option<WasmResult<Vec<Val>>>,
+}
+
+/// A call of the instance's export `export` made from inside one of its host functions:
+/// the suspended trampoline runs it with its `Caller`, since the store is the suspended
+/// call's.
+pub struct Reentry {
+    pub export: String,
+    pub params: Vec<Val>,
+    pub results: usize,
 }
 
 /// Shared by a store's data (for its trampolines) and its `Instance` (for memory access
@@ -61,7 +78,8 @@ impl HostLink {
     /// fit (the wasm call then fails with it).
     pub fn answer_with_slots(&self, count: usize, slots: &[u8]) -> WasmResult<()> {
         let mut exchange = self.exchange.lock();
-        let import = exchange.outstanding.ok_or_else(|| WasmError::bug("an answer without an outstanding request"))?;
+        let import =
+            *exchange.outstanding.last().ok_or_else(|| WasmError::bug("an answer without an outstanding request"))?;
         let mut results = std::mem::take(&mut exchange.results);
         results.clear();
         let converted = self.convert_results(import, count, slots, &mut results);
@@ -73,7 +91,7 @@ impl HostLink {
     /// Answer the outstanding request with a failure.
     pub fn answer_with_error(&self, error: WasmError) -> WasmResult<()> {
         let mut exchange = self.exchange.lock();
-        if exchange.outstanding.is_none() {
+        if exchange.outstanding.is_empty() {
             return Err(WasmError::bug("an answer without an outstanding request"));
         }
         Self::close(&mut exchange, Err(error));
@@ -83,8 +101,8 @@ impl HostLink {
     /// Put the answer. The memory window closes first: once the call is polled again,
     /// wasm may grow or use its memory.
     fn close(exchange: &mut Exchange, answer: Answer) {
-        exchange.window = None;
-        exchange.outstanding = None;
+        exchange.windows.pop();
+        exchange.outstanding.pop();
         exchange.posted = false;
         exchange.answer = Some(answer);
     }
@@ -122,9 +140,9 @@ impl HostLink {
         exchange.args.clear();
         exchange.args.extend_from_slice(args);
         exchange.posted = true;
-        exchange.outstanding = Some(import);
+        exchange.outstanding.push(import);
         exchange.answer = None;
-        exchange.window = memory.map(|(base, len)| MemoryWindow { base: base as usize, len });
+        exchange.windows.push(memory.map(|(base, len)| MemoryWindow { base: base as usize, len }));
     }
 
     /// For the trampoline: copy the answer's results into `results` once the driver has
@@ -153,13 +171,59 @@ impl HostLink {
             return None;
         }
         exchange.posted = false;
-        let import = exchange.outstanding?;
+        let import = *exchange.outstanding.last()?;
         Some(write(import, &exchange.args))
     }
 
     /// The import JS is running for this store, if any.
     pub fn outstanding(&self) -> Option<u32> {
-        self.exchange.lock().outstanding
+        self.exchange.lock().outstanding.last().copied()
+    }
+
+    /// Ask the innermost suspended trampoline to call `reentry` (JS called an export of
+    /// the instance from inside a host function).
+    pub fn post_reentry(&self, reentry: Reentry) -> WasmResult<()> {
+        let mut exchange = self.exchange.lock();
+        if exchange.outstanding.is_empty() || exchange.reentry.is_some() || exchange.reentered.is_some() {
+            return Err(WasmError::bug("a re-entrant call without a host function to run it in"));
+        }
+        exchange.reentry = Some(reentry);
+        Ok(())
+    }
+
+    /// For the trampoline: the call JS asked for, if any.
+    pub fn take_reentry(&self) -> Option<Reentry> {
+        self.exchange.lock().reentry.take()
+    }
+
+    /// For the trampoline: the re-entrant call is over. `memory` is the caller's memory
+    /// now (the call may have grown it), for the window of the host function's request.
+    pub fn finish_reentry(&self, outcome: WasmResult<Vec<Val>>, memory: Option<(*mut u8, usize)>) {
+        let mut exchange = self.exchange.lock();
+        if let Some(top) = exchange.windows.last_mut() {
+            *top = memory.map(|(base, len)| MemoryWindow { base: base as usize, len });
+        }
+        exchange.reentered = Some(outcome);
+    }
+
+    /// Whether a re-entrant call is asked for or running.
+    pub fn reentering(&self) -> bool {
+        let exchange = self.exchange.lock();
+        exchange.reentry.is_some() || exchange.reentered.is_some() || exchange.reentry_running
+    }
+
+    /// Whether a re-entrant call is over (its outcome waits for `take_reentered`).
+    pub fn has_reentered(&self) -> bool {
+        self.exchange.lock().reentered.is_some()
+    }
+
+    pub fn take_reentered(&self) -> Option<WasmResult<Vec<Val>>> {
+        self.exchange.lock().reentered.take()
+    }
+
+    /// For the trampoline: a re-entrant call it took is running.
+    pub fn set_reentry_running(&self, running: bool) {
+        self.exchange.lock().reentry_running = running;
     }
 
     /// An error for an operation that would have to wait for the suspended call (`what`
@@ -167,9 +231,9 @@ impl HostLink {
     pub fn busy(&self, what: &str) -> Option<WasmError> {
         self.outstanding().map(|import| {
             WasmError::call(format!(
-                "{what}: the instance is suspended in host function \"{}\"; while it runs (or its promise is pending) only \
-                 its memory can be used (this.memory or instance.memory); calls, globals and memory.grow would wait for \
-                 themselves",
+                "{what}: the instance is suspended in host function \"{}\", waiting for its promise; until it settles \
+                 only its memory can be used (this.memory or instance.memory): calls (other than those made while the host \
+                 function itself runs), globals and memory.grow would wait for themselves",
                 self.name(import)
             ))
         })
@@ -179,8 +243,8 @@ impl HostLink {
     /// function is outstanding.
     pub fn read(&self, offset: usize, target: &mut [u8]) -> Option<WasmResult<()>> {
         let exchange = self.exchange.lock();
-        exchange.outstanding?;
-        Some(window_range(exchange.window, offset, target.len()).map(|(base, _)| {
+        exchange.outstanding.last()?;
+        Some(window_range(top_window(&exchange), offset, target.len()).map(|(base, _)| {
             // SAFETY: the window is the caller's linear memory as the trampoline saw it,
             // and stays valid while the request is outstanding: the wasm stack is
             // suspended in the trampoline and nothing polls the call (the driver answers
@@ -197,8 +261,8 @@ impl HostLink {
     pub fn read_vec(&self, offset: usize, length: usize) -> Option<WasmResult<Vec<u8>>> {
         {
             let exchange = self.exchange.lock();
-            exchange.outstanding?;
-            if let Err(error) = window_range(exchange.window, offset, length) {
+            exchange.outstanding.last()?;
+            if let Err(error) = window_range(top_window(&exchange), offset, length) {
                 return Some(Err(error));
             }
         }
@@ -210,8 +274,8 @@ impl HostLink {
     /// outstanding.
     pub fn write(&self, offset: usize, bytes: &[u8]) -> Option<WasmResult<()>> {
         let exchange = self.exchange.lock();
-        exchange.outstanding?;
-        Some(window_range(exchange.window, offset, bytes.len()).map(|(base, _)| {
+        exchange.outstanding.last()?;
+        Some(window_range(top_window(&exchange), offset, bytes.len()).map(|(base, _)| {
             // SAFETY: as in `read`: the memory is not used by wasm while the request is
             // outstanding, and the range is in bounds.
             let target = unsafe { std::slice::from_raw_parts_mut(base as *mut u8, bytes.len()) };
@@ -223,8 +287,8 @@ impl HostLink {
     /// is outstanding.
     pub fn pages(&self) -> Option<WasmResult<u32>> {
         let exchange = self.exchange.lock();
-        exchange.outstanding?;
-        Some(match exchange.window {
+        exchange.outstanding.last()?;
+        Some(match top_window(&exchange) {
             Some(window) => Ok((window.len / 65536) as u32),
             None => Err(no_memory()),
         })
@@ -263,6 +327,11 @@ impl HostFailure {
         }
         WasmError::new(self.0.code, format!("\"{name}\": {message}"))
     }
+}
+
+/// The memory window of the innermost outstanding request.
+fn top_window(exchange: &Exchange) -> Option<MemoryWindow> {
+    exchange.windows.last().copied().flatten()
 }
 
 fn no_memory() -> WasmError {

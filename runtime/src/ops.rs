@@ -332,6 +332,19 @@ pub fn function_host_step(state: &mut OpState, call: u32, answer: u32, exchange:
     wasm_of(state)?.hosted.step(call, reply, exchange)
 }
 
+pub fn function_host_reenter(
+    state: &mut OpState,
+    call: u32,
+    instance: u32,
+    index: u32,
+    slots: &mut [u8],
+    exchange: &mut [u8],
+) -> WasmResult<u32> {
+    let wasm = wasm_of(state)?;
+    let reentry = crate::call::reentry(&*wasm.instance(instance)?, index, slots)?;
+    wasm.hosted.reenter(call, reentry, exchange)
+}
+
 pub fn function_host_fail(
     state: &mut OpState,
     call: u32,

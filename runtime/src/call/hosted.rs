@@ -9,6 +9,7 @@ use wasmtime_wasi::I32Exit;
 use crate::error::{WasmError, WasmResult};
 use crate::generated::CallOptions;
 use crate::host::{Finished, HostedCall};
+use crate::host_link::Reentry;
 use crate::instance::{Instance, StoreGuard, StoreTurn};
 
 use super::errors::call_error;
@@ -109,6 +110,14 @@ pub fn hosted_run(instance: Arc<Instance>, handle: u32, options: CallOptions) ->
         }
     });
     Ok(HostedCall::new(work, link, false, Some(handle)).away_only(!interruptible))
+}
+
+/// A call of function handle `index` made from inside one of the instance's host
+/// functions (`crate::host::HostedCalls::reenter` runs it on the suspended call's store).
+pub fn reentry(instance: &Instance, index: u32, slots: &[u8]) -> WasmResult<Reentry> {
+    let function = instance.function(index)?;
+    let params = super::slots::params_from_slots(&function, slots)?;
+    Ok(Reentry { export: function.name.clone(), params, results: function.results.len() })
 }
 
 fn not_hosted(what: &str) -> WasmError {

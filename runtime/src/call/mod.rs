@@ -22,7 +22,7 @@ use crate::generated::{CallArg, CallOptions};
 use crate::instance::Instance;
 use crate::values::{to_val, Arg, SLOT};
 
-pub use hosted::{hosted_call, hosted_run};
+pub use hosted::{hosted_call, hosted_run, reentry};
 pub use numbers::MAX_NUMBER_ARGS;
 
 use errors::call_error;

@@ -29,7 +29,7 @@ use crate::error::{WasmError, WasmResult};
 use crate::instance::Instance;
 use crate::values::{write_slot, SLOT};
 
-use crate::host_link::HostLink;
+use crate::host_link::{HostLink, Reentry};
 
 /// What a finished hosted call produced.
 pub enum Finished {
@@ -78,6 +78,8 @@ pub enum Progress {
     Moved = 2,
     /// Finished, and its result slots are in the exchange buffer (the call is forgotten).
     FinishedInExchange = 3,
+    /// A re-entrant call is over; its result slots are in the exchange buffer.
+    Reentered = 4,
 }
 
 /// Where a hosted call is between two ops.
@@ -167,6 +169,8 @@ impl HostedCalls {
                 }
                 written.map(|_| Progress::Request as u32)
             }
+            // The re-entrant call's failure is its own: the suspended call goes on.
+            Outcome::Reentered => write_reentered(&call.link, exchange),
             Outcome::Finished(Ok(Finished::Results(slots))) if HEADER + slots.len() <= exchange.len() => {
                 // Results that fit go back in the exchange buffer: no op and no buffer more.
                 entries.remove(&id);
@@ -191,6 +195,30 @@ impl HostedCalls {
                 }
                 _ => Err(WasmError::bug(format!("hosted call {id} vanished while it was polled"))),
             },
+        }
+    }
+
+    /// Call export `export` of the call's instance from inside the host function the call
+    /// waits on, on the JS thread: returns when that call is over (`Reentered`, results in
+    /// `exchange`) or one of its own host functions is asked for (`Request`, answered by
+    /// `step` as usual). Its failure is an error of this op; the suspended call goes on.
+    pub fn reenter(&self, id: u32, reentry: Reentry, exchange: &mut [u8]) -> WasmResult<u32> {
+        let mut entries = self.entries.lock();
+        let call = match entries.get_mut(&id) {
+            Some(Entry::Parked(call)) => call,
+            _ => return Err(WasmError::call("a re-entrant call needs its instance's host function to be running")),
+        };
+        call.link.post_reentry(reentry)?;
+        match poll_here(call) {
+            Outcome::Request => write_request(&call.link, exchange).map(|_| Progress::Request as u32),
+            Outcome::Reentered => write_reentered(&call.link, exchange),
+            Outcome::Finished(Ok(_)) | Outcome::Moved => {
+                Err(WasmError::bug("a suspended call finished or moved during a re-entrant call"))
+            }
+            Outcome::Finished(Err(error)) => {
+                entries.remove(&id);
+                Err(error)
+            }
         }
     }
 
@@ -290,6 +318,10 @@ impl HostedCalls {
                 self.entries.lock().insert(id, Entry::Away(instance, receiver));
                 Ok(Progress::Moved as u32)
             }
+            Outcome::Reentered => {
+                self.entries.lock().insert(id, Entry::Parked(call));
+                Err(WasmError::bug("a re-entrant call ended on a thread"))
+            }
         }
     }
 }
@@ -299,6 +331,8 @@ enum Outcome {
     Finished(WasmResult<Finished>),
     Request,
     Moved,
+    /// A re-entrant call (`HostedCalls::reenter`) is over.
+    Reentered,
 }
 
 fn gone(id: u32) -> WasmError {
@@ -321,6 +355,22 @@ fn answer(link: &HostLink, reply: Reply, exchange: &[u8]) -> WasmResult<()> {
         }
         Reply::Failure(error) => link.answer_with_error(error),
     }
+}
+
+/// Write a finished re-entrant call's results like a request's arguments (count at
+/// bytes 4-7, slots from byte 16), or give its error.
+fn write_reentered(link: &HostLink, exchange: &mut [u8]) -> WasmResult<u32> {
+    let values = link.take_reentered().ok_or_else(|| WasmError::bug("no re-entrant call outcome"))??;
+    let need = HEADER + values.len() * SLOT;
+    if exchange.len() < need {
+        return Err(WasmError::bug(format!("the exchange buffer holds {} bytes, {need} are needed", exchange.len())));
+    }
+    exchange[4..8].copy_from_slice(&(values.len() as u32).to_ne_bytes());
+    for (i, value) in values.iter().enumerate() {
+        let at = HEADER + i * SLOT;
+        write_slot("re-entrant call", i, value, &mut exchange[at..at + SLOT])?;
+    }
+    Ok(Progress::Reentered as u32)
 }
 
 /// Write the posted request: import index at bytes 0-3, argument count at 4-7, argument
@@ -348,7 +398,9 @@ fn write_request(link: &HostLink, exchange: &mut [u8]) -> WasmResult<u32> {
 
 /// Poll the call once on this thread (a blocking call: to the end or to a request).
 fn poll_here(call: &mut HostedCall) -> Outcome {
-    if call.away_only {
+    // A re-entrant call is answered before the op returns: it never moves.
+    let reentering = call.link.reentering();
+    if call.away_only && !reentering {
         return Outcome::Moved;
     }
     let first = {
@@ -358,9 +410,11 @@ fn poll_here(call: &mut HostedCall) -> Outcome {
     match first {
         Poll::Ready(result) => Outcome::Finished(result),
         Poll::Pending if call.link.has_request() => Outcome::Request,
-        Poll::Pending if call.blocking => match crate::worker::block_on(until_request(call)) {
+        Poll::Pending if call.link.has_reentered() => Outcome::Reentered,
+        Poll::Pending if call.blocking || reentering => match crate::worker::block_on(until_request(call)) {
             Some(result) => Outcome::Finished(result),
-            None => Outcome::Request,
+            None if call.link.has_request() => Outcome::Request,
+            None => Outcome::Reentered,
         },
         Poll::Pending => Outcome::Moved,
     }
@@ -370,7 +424,7 @@ fn poll_here(call: &mut HostedCall) -> Outcome {
 async fn until_request(call: &mut HostedCall) -> Option<WasmResult<Finished>> {
     poll_fn(|cx| match call.work.as_mut().poll(cx) {
         Poll::Ready(result) => Poll::Ready(Some(result)),
-        Poll::Pending if call.link.has_request() => Poll::Ready(None),
+        Poll::Pending if call.link.has_request() || call.link.has_reentered() => Poll::Ready(None),
         Poll::Pending => Poll::Pending,
     })
     .await

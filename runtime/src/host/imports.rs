@@ -6,14 +6,14 @@ use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::Poll;
 
-use wasmtime::{Extern, ExternType, FuncType, InstancePre, Linker, Module};
+use wasmtime::{Caller, Extern, ExternType, FuncType, InstancePre, Linker, Module, Trap, Val};
 
-use crate::error::{WasmError, WasmResult};
+use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::generated::{ExportKind, HostImport, ImportInfo};
 use crate::instance::StoreData;
 use crate::values::{type_name, value_type};
 
-use crate::host_link::{HostFailure, HostLink};
+use crate::host_link::{HostFailure, HostLink, Reentry};
 
 /// The WASI preview 1 module name, which the runtime's linker provides.
 const WASI: &str = "wasi_snapshot_preview1";
@@ -128,27 +128,87 @@ fn define_trampoline(
                 };
                 // The memory export is looked up once per store (by name, on every call,
                 // it would cost a hash lookup per host call).
-                let memory = match caller.data().host_memory {
-                    Some(memory) => memory,
-                    None => {
-                        let memory = match caller.get_export("memory") {
-                            Some(Extern::Memory(memory)) => Some(memory),
-                            _ => None,
-                        };
-                        caller.data_mut().host_memory = Some(memory);
-                        memory
-                    }
-                };
-                let memory = memory.map(|memory| (memory.data_ptr(&caller), memory.data_size(&caller)));
+                let memory = memory_window(&mut caller);
                 link.post(index, params, memory);
-                // Pending until the driver answers; it polls again right after, so no
-                // waker is needed (see `driver.rs`).
-                let answer = poll_fn(|_| link.take_answer(results).map_or(Poll::Pending, Poll::Ready)).await;
-                answer.map_err(|error| wasmtime::Error::new(HostFailure(error)))
+                loop {
+                    // Pending until the driver answers, or JS calls back into the
+                    // instance; it polls again right after, so no waker is needed.
+                    let next = poll_fn(|_| {
+                        if let Some(answer) = link.take_answer(results) {
+                            return Poll::Ready(Next::Answer(answer));
+                        }
+                        link.take_reentry().map_or(Poll::Pending, |reentry| Poll::Ready(Next::Reenter(reentry)))
+                    })
+                    .await;
+                    match next {
+                        Next::Answer(answer) => {
+                            return answer.map_err(|error| wasmtime::Error::new(HostFailure(error)))
+                        }
+                        Next::Reenter(reentry) => {
+                            link.set_reentry_running(true);
+                            let outcome = reenter(&mut caller, reentry).await;
+                            link.set_reentry_running(false);
+                            let memory = memory_window(&mut caller);
+                            link.finish_reentry(outcome, memory);
+                        }
+                    }
+                }
             })
         })
         .map(drop)
         .map_err(|e| WasmError::bug(format!("defining host import {module}.{name}: {e:#}")))
+}
+
+/// What a suspended trampoline is woken for.
+enum Next {
+    Answer(WasmResult<()>),
+    Reenter(Reentry),
+}
+
+/// The caller's `memory` export (looked up once per store: by name on every call it
+/// would cost a hash lookup per host call), as a base pointer and length.
+fn memory_window(caller: &mut Caller<'_, StoreData>) -> Option<(*mut u8, usize)> {
+    let memory = match caller.data().host_memory {
+        Some(memory) => memory,
+        None => {
+            let memory = match caller.get_export("memory") {
+                Some(Extern::Memory(memory)) => Some(memory),
+                _ => None,
+            };
+            caller.data_mut().host_memory = Some(memory);
+            memory
+        }
+    };
+    memory.map(|memory| (memory.data_ptr(&*caller), memory.data_size(&*caller)))
+}
+
+/// Run a call of the instance's export from inside one of its host functions, on the
+/// suspended call's store. Its own host functions nest on top of the waiting one.
+async fn reenter(caller: &mut Caller<'_, StoreData>, reentry: Reentry) -> WasmResult<Vec<Val>> {
+    let func = match caller.get_export(&reentry.export) {
+        Some(Extern::Func(func)) => func,
+        _ => return Err(WasmError::export_not_found(format!("the instance has no function \"{}\"", reentry.export))),
+    };
+    let mut results = vec![Val::I32(0); reentry.results];
+    match func.call_async(&mut *caller, &reentry.params, &mut results).await {
+        Ok(()) => Ok(results),
+        Err(error) => Err(nested_error(&reentry.export, error)),
+    }
+}
+
+/// The error of a failed re-entrant call (the call layer maps the outer call's).
+fn nested_error(name: &str, error: wasmtime::Error) -> WasmError {
+    if let Some(failure) = error.downcast_ref::<HostFailure>() {
+        return failure.report(name);
+    }
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => {
+            WasmError::new(ErrorCode::FuelExhausted, format!("\"{name}\" used up its fuel budget"))
+        }
+        Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, format!("\"{name}\" ran past its timeout")),
+        Some(trap) => WasmError::call(format!("\"{name}\" trapped: {trap}")),
+        None => WasmError::call(format!("\"{name}\" failed: {error:#}")),
+    }
 }
 
 fn kind_name(ty: &ExternType) -> &'static str {
