@@ -43,6 +43,18 @@ pub enum ModuleSource {
 }
 
 impl CompiledModule {
+    fn new(module: Module, hash: ContentHash, has_start: bool, source: ModuleSource) -> Self {
+        Self {
+            module,
+            hash,
+            has_start,
+            pre: OnceLock::new(),
+            source,
+            variants: Default::default(),
+            variant_pres: Default::default(),
+        }
+    }
+
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
     pub fn instance_pre(&self, linker: &Linker<StoreData>) -> WasmResult<&InstancePre<StoreData>> {
         self.pre.get_or_init(|| linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}"))).as_ref().map_err(
@@ -152,15 +164,7 @@ pub async fn compile_file(
                 cache.remember_path(&resolved, PathRecord { entry, ..record.clone() });
             }
             let (hash, has_start, source) = (record.hash, record.has_start, ModuleSource::File(resolved.clone()));
-            Some(CompiledModule {
-                module,
-                hash,
-                has_start,
-                pre: OnceLock::new(),
-                source,
-                variants: Default::default(),
-                variant_pres: Default::default(),
-            })
+            Some(CompiledModule::new(module, hash, has_start, source))
         };
         if let Some(compiled) = by_identity() {
             tracing::debug!(module = %path, cache = "hit", by = "file identity", "compile");
@@ -210,15 +214,7 @@ fn compile_here(
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "compile"
         );
-        Ok(CompiledModule {
-            module,
-            hash,
-            has_start,
-            pre: OnceLock::new(),
-            source,
-            variants: Default::default(),
-            variant_pres: Default::default(),
-        })
+        Ok(CompiledModule::new(module, hash, has_start, source))
     })();
     compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))
 }
