@@ -1113,7 +1113,7 @@ declare module "runtime:wasm" {
     maxTableElements?: number;
 
     /**
-     * Default true. With false, the instance runs code without epoch checks, for trusted compute: real code runs faster (measured: CPython for WASI ran a pure-Python loop at 1.40x raw Wasmtime's time with epoch checks and 1.00x without; a C solver, Boolector, showed no difference; docs/BENCHMARKS.md), but its calls cannot time out (`timeoutMs` is refused with 5010 here and 5007 on a call), and since a call can no longer leave the JS thread part-way, every async call runs on a worker thread (a call with host functions hops back to the JS thread for each of them). `callSync` still runs on the JS thread, to the end.
+     * Default true. With false, the instance runs code without epoch checks, for trusted compute: real code runs faster (measured against raw Wasmtime: CPython for WASI running a pure-Python loop 1.41x with epoch checks, 1.04x without; the C solver Boolector 1.17x and 1.03x; docs/BENCHMARKS.md), but its calls cannot time out (`timeoutMs` is refused with 5010 here and 5007 on a call), and since a call can no longer leave the JS thread part-way, every async call runs on a worker thread (a call with host functions hops back to the JS thread for each of them). `callSync` still runs on the JS thread, to the end.
      */
     interruptible?: boolean;
   }
