@@ -298,8 +298,10 @@
       /** The Instance, once instantiate has made it. */
       this.instance = undefined;
       /** Hosted calls whose host function is running on the JS stack now, innermost
-       * last: a call into the instance made meanwhile is re-entrant. */
+       * last (`running[depth - 1]`): a call into the instance made meanwhile is
+       * re-entrant. A depth counter instead of push and pop: cheaper per host call. */
       this.running = [];
+      this.depth = 0;
       /** Rejecters of host promises being awaited, called when the instance is dropped. */
       this.waiting = new Set();
     }
@@ -445,13 +447,13 @@
    * with the thrown value as `cause`.
    */
   function driveSync(host, call) {
-    const drive = new SyncDrive(host, call);
+    const answer = syncAnswerer(host, call);
     try {
       let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
-      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) status = drive.answer();
+      while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) status = answer();
       return status;
     } catch (error) {
-      throw failedCall(call, error, drive.thrown);
+      throw failedCall(call, error, answer.thrown);
     }
   }
 
@@ -462,52 +464,53 @@
    * failure is thrown to the host function that made it; the suspended call goes on.
    */
   function driveReentry(host, call, status) {
-    const drive = new SyncDrive(host, call);
+    const answer = syncAnswerer(host, call);
     try {
-      while (status === STEP_REQUEST) status = drive.answer();
+      while (status === STEP_REQUEST) status = answer();
     } catch (error) {
-      throw withCause(named(error), drive.thrown);
+      throw withCause(named(error), answer.thrown);
     }
     if (status !== STEP_REENTERED) throw wasmError(ErrorCode.InternalError, `a re-entrant call ended with status ${status}`);
   }
 
-  /** Host requests of one hosted call answered synchronously (callSync and re-entrant
-   * calls): a host function that returns a promise fails the call. */
-  class SyncDrive {
-    constructor(host, call) {
-      this.host = host;
-      this.call = call;
-      /** Made when a host function first runs: most calls never need it. */
-      this.caller = undefined;
-      this.thrown = NO_THROW;
-    }
-
-    /** Run the host function the call asks for and answer it; returns the next status. */
-    answer() {
-      const { host, call } = this;
-      const { bytes, f64, i64 } = host.exchange;
-      const words = host.exchangeWords;
+  /**
+   * The answerer of one hosted call's host requests, synchronously (callSync and
+   * re-entrant calls; a host function that returns a promise fails the call): a function
+   * that runs the host function asked for, answers it and returns the next status. What
+   * it needs is in closure variables, which the interpreter reads faster than properties;
+   * `answer.thrown` is what the last failing host function threw.
+   */
+  function syncAnswerer(host, call) {
+    const { bytes, f64, i64 } = host.exchange;
+    const words = host.exchangeWords;
+    const { functions, resultCounts } = host;
+    const step = ops.op_wasm_function_host_step;
+    // Made when a host function first runs: most calls never need it.
+    let caller;
+    const answer = () => {
       const imported = words[0];
       // What the host function did, worked out without any op: its own code (and a
       // hostile return value's getters or traps) can throw anywhere in here.
       let failure = 0, message = "";
       let value;
-      const caller = (this.caller ??= new HostCaller(call, host));
+      caller ??= new HostCaller(call, host);
       try {
         // One argument, the commonest case, is passed here without a helper call.
         if (words[1] === 1 && nesting < MAX_NESTING) {
+          const depth = host.depth;
+          host.running[depth] = call;
+          host.depth = depth + 1;
           nesting++;
-          host.running.push(call);
           try {
-            value = host.functions[imported].call(caller, bytes[16] === 1 ? i64[3] : f64[3]);
+            value = functions[imported].call(caller, bytes[16] === 1 ? i64[3] : f64[3]);
           } finally {
             nesting--;
-            host.running.pop();
+            host.depth = depth;
           }
         } else {
           value = callHost(host, caller, imported, call);
         }
-        if (typeof value === "number" && host.resultCounts[imported] === 1) {
+        if (typeof value === "number" && resultCounts[imported] === 1) {
           // The commonest answer, one number for one result, written inline.
           bytes[16] = 0;
           bytes[17] = 0;
@@ -524,11 +527,13 @@
         }
       } catch (error) {
         forget(value);
-        this.thrown = error;
+        answer.thrown = error;
         [failure, message] = [FAIL_THREW, `host function "${host.names[imported]}" threw: ${describeThrown(error)}`];
       }
-      return failure === 0 ? ops.op_wasm_function_host_step(call, 1, bytes) : fail(call, host, failure, message);
-    }
+      return failure === 0 ? step(call, 1, bytes) : fail(call, host, failure, message);
+    };
+    answer.thrown = NO_THROW;
+    return answer;
   }
 
   /** Run host function `imported` with the request's arguments (one argument without
@@ -542,14 +547,16 @@
     }
     nesting++;
     // While it runs, calls into the instance are re-entrant: made on this call's store.
-    host.running.push(call);
+    const depth = host.depth;
+    host.running[depth] = call;
+    host.depth = depth + 1;
     try {
       if (count === 1) return fn.call(caller, x.bytes[16] === 1 ? x.i64[3] : x.f64[3]);
       if (count === 0) return fn.call(caller);
       return fn.apply(caller, decodeResults(x, 1, count));
     } finally {
       nesting--;
-      host.running.pop();
+      host.depth = depth;
     }
   }
 
@@ -570,11 +577,24 @@
     }
   }
 
-  async function drive(host, call, deadline) {
+  function drive(host, call, deadline, decode) {
+    // The first step runs here: a call that finishes at once (no host function, no
+    // long run) then costs no async function and no promise of its own.
+    let status;
+    try {
+      status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
+    } catch (error) {
+      throw failedCall(call, error, NO_THROW);
+    }
+    if (status === STEP_FINISHED_IN_EXCHANGE) return decode(host.exchange, 1);
+    return driveOn(host, call, deadline, decode, status);
+  }
+
+  async function driveOn(host, call, deadline, decode, first) {
     let thrown = NO_THROW;
     try {
       let caller;
-      let status = ops.op_wasm_function_host_step(call, 0, host.exchange.bytes);
+      let status = first;
       while (status !== STEP_FINISHED && status !== STEP_FINISHED_IN_EXCHANGE) {
         if (status === STEP_MOVED) {
           status = await ops.op_wasm_function_host_wait(call);
@@ -604,10 +624,10 @@
         }
         status = failure === 0 ? ops.op_wasm_function_host_step(call, 1, host.exchange.bytes) : fail(call, host, failure, message);
       }
-      // Results in the exchange buffer are copied out now: once this async function
-      // returns, other calls of the instance may use the buffer before the caller resumes.
-      if (status === STEP_FINISHED_IN_EXCHANGE) return host.exchange.bytes.slice(SLOT, SLOT * (1 + host.exchangeWords[1]));
-      return null;
+      // Results in the exchange buffer are decoded now: once this async function returns,
+      // other calls of the instance may use the buffer before the caller resumes.
+      if (status === STEP_FINISHED_IN_EXCHANGE) return decode(host.exchange, 1);
+      return undefined;
     } catch (error) {
       throw failedCall(call, error, thrown);
     }
@@ -684,7 +704,7 @@
 
     /** callSync of an instance with host functions: driven here, to the end. */
     #hostedSync(args) {
-      if (this.#host.running.length > 0) return this.#reenter(args);
+      if (this.#host.depth > 0) return this.#reenter(args);
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
       const call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, 1, bytes, -1, -1, true);
@@ -701,7 +721,7 @@
       const host = this.#host;
       const bytes = this.#encode(args);
       if (bytes === null) throw this.#argumentError(args);
-      const parent = host.running[host.running.length - 1];
+      const parent = host.running[host.depth - 1];
       const status = callOp(ops.op_wasm_function_host_reenter, parent, this.#id, this.#index, bytes, host.exchange.bytes);
       driveReentry(host, parent, status);
       return this.#decode(host.exchange, 1);
@@ -709,7 +729,7 @@
 
     /** An async call (or a batch) of an instance with host functions. */
     async #hosted(args, options, batch) {
-      if (this.#host.running.length > 0) {
+      if (this.#host.depth > 0) {
         // From inside a host function: re-entrant, so run now (a batch call by call).
         if (batch === undefined) return this.#reenter(args);
         return batch.argsList.map((each) => this.#reenter(each));
@@ -723,12 +743,14 @@
       } else {
         call = callOp(ops.op_wasm_function_call_hosted, this.#id, this.#index, batch.count, batch.bytes, -1, -1, false);
       }
-      // Results that fit come back from the exchange buffer (copied), others by an op.
-      const copied = await drive(this.#host, call, deadlineOf(options?.timeoutMs ?? this.#host.timeoutMs));
-      const out = slotViews(copied ?? new Uint8Array(callOp(ops.op_wasm_function_host_results, call)));
-      if (batch === undefined) return this.#decode(out, 0);
+      // Results that fit come back decoded from the exchange buffer, others by an op.
       const resultWidth = this.results.length;
-      return Array.from({ length: batch.count }, (_, i) => this.#decode(out, i * resultWidth));
+      const decode = batch === undefined
+        ? (views, first) => this.#decode(views, first)
+        : (views, first) => Array.from({ length: batch.count }, (_, i) => this.#decode(views, first + i * resultWidth));
+      const done = await drive(this.#host, call, deadlineOf(options?.timeoutMs ?? this.#host.timeoutMs), decode);
+      if (done !== undefined) return done;
+      return decode(slotViews(new Uint8Array(callOp(ops.op_wasm_function_host_results, call))), 0);
     }
 
     /**
