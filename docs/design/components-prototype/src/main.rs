@@ -266,7 +266,11 @@ fn print_item(engine: &Engine, name: &str, item: &ComponentItem, indent: &str) {
 }
 
 async fn testsuite() -> Result<()> {
-    let dir = "/work/shared/wasi-testsuite/tests/rust/testsuite/wasm32-wasip3";
+    // The suite's wasip3 components: `WASIP3_DIR`, else where `cargo xtask wasi-testsuite`
+    // looks for the suite by default, relative to the repository root.
+    let dir = std::env::var("WASIP3_DIR")
+        .unwrap_or_else(|_| "../shared/wasi-testsuite/tests/rust/testsuite/wasm32-wasip3".to_string());
+    let dir = dir.as_str();
     let mut config = Config::new();
     config.wasm_component_model(true).wasm_component_model_async(true);
     let engine = Engine::new(&config)?;
