@@ -30,19 +30,43 @@ fn build_component() -> Result<Vec<u8>> {
 
 fn ty_str(t: &Type) -> String {
     match t {
-        Type::Bool => "bool".into(), Type::S8 => "s8".into(), Type::U8 => "u8".into(),
-        Type::S16 => "s16".into(), Type::U16 => "u16".into(), Type::S32 => "s32".into(),
-        Type::U32 => "u32".into(), Type::S64 => "s64".into(), Type::U64 => "u64".into(),
-        Type::Float32 => "f32".into(), Type::Float64 => "f64".into(), Type::Char => "char".into(),
+        Type::Bool => "bool".into(),
+        Type::S8 => "s8".into(),
+        Type::U8 => "u8".into(),
+        Type::S16 => "s16".into(),
+        Type::U16 => "u16".into(),
+        Type::S32 => "s32".into(),
+        Type::U32 => "u32".into(),
+        Type::S64 => "s64".into(),
+        Type::U64 => "u64".into(),
+        Type::Float32 => "f32".into(),
+        Type::Float64 => "f64".into(),
+        Type::Char => "char".into(),
         Type::String => "string".into(),
         Type::List(l) => format!("list<{}>", ty_str(&l.ty())),
-        Type::Record(r) => format!("record {{ {} }}", r.fields().map(|f| format!("{}: {}", f.name, ty_str(&f.ty))).collect::<Vec<_>>().join(", ")),
+        Type::Record(r) => format!(
+            "record {{ {} }}",
+            r.fields().map(|f| format!("{}: {}", f.name, ty_str(&f.ty))).collect::<Vec<_>>().join(", ")
+        ),
         Type::Tuple(t) => format!("tuple<{}>", t.types().map(|t| ty_str(&t)).collect::<Vec<_>>().join(", ")),
-        Type::Variant(v) => format!("variant {{ {} }}", v.cases().map(|c| match c.ty { Some(t) => format!("{}({})", c.name, ty_str(&t)), None => c.name.to_string() }).collect::<Vec<_>>().join(", ")),
+        Type::Variant(v) => format!(
+            "variant {{ {} }}",
+            v.cases()
+                .map(|c| match c.ty {
+                    Some(t) => format!("{}({})", c.name, ty_str(&t)),
+                    None => c.name.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Type::Enum(e) => format!("enum {{ {} }}", e.names().collect::<Vec<_>>().join(", ")),
         Type::Flags(f) => format!("flags {{ {} }}", f.names().collect::<Vec<_>>().join(", ")),
         Type::Option(o) => format!("option<{}>", ty_str(&o.ty())),
-        Type::Result(r) => format!("result<{}, {}>", r.ok().map(|t| ty_str(&t)).unwrap_or("_".into()), r.err().map(|t| ty_str(&t)).unwrap_or("_".into())),
+        Type::Result(r) => format!(
+            "result<{}, {}>",
+            r.ok().map(|t| ty_str(&t)).unwrap_or("_".into()),
+            r.err().map(|t| ty_str(&t)).unwrap_or("_".into())
+        ),
         Type::Own(_) => "own<resource>".into(),
         Type::Borrow(_) => "borrow<resource>".into(),
         other => format!("{other:?}"),
@@ -53,7 +77,14 @@ fn camel(kebab: &str) -> String {
     let mut out = String::new();
     let mut up = false;
     for c in kebab.chars() {
-        if c == '-' { up = true } else if up { out.extend(c.to_uppercase()); up = false } else { out.push(c) }
+        if c == '-' {
+            up = true
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false
+        } else {
+            out.push(c)
+        }
     }
     out
 }
@@ -73,27 +104,44 @@ fn to_val(t: &Type, v: &J, path: &str) -> Result<Val> {
         Type::Char => {
             let s = v.as_str().ok_or_else(bad)?;
             let mut cs = s.chars();
-            match (cs.next(), cs.next()) { (Some(c), None) => Val::Char(c), _ => bail!(bad()) }
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => Val::Char(c),
+                _ => bail!(bad()),
+            }
         }
         Type::String => Val::String(v.as_str().ok_or_else(bad)?.to_string()),
-        Type::List(l) => Val::List(v.as_array().ok_or_else(bad)?.iter().enumerate()
-            .map(|(i, e)| to_val(&l.ty(), e, &format!("{path}[{i}]"))).collect::<Result<_>>()?),
+        Type::List(l) => Val::List(
+            v.as_array()
+                .ok_or_else(bad)?
+                .iter()
+                .enumerate()
+                .map(|(i, e)| to_val(&l.ty(), e, &format!("{path}[{i}]")))
+                .collect::<Result<_>>()?,
+        ),
         Type::Record(r) => {
             let o = v.as_object().ok_or_else(bad)?;
-            Val::Record(r.fields().map(|f| {
-                let k = camel(f.name);
-                let e = o.get(&k).ok_or_else(|| anyhow!("5007: {path}.{k}: missing field"))?;
-                Ok((f.name.to_string(), to_val(&f.ty, e, &format!("{path}.{k}"))?))
-            }).collect::<Result<_>>()?)
+            Val::Record(
+                r.fields()
+                    .map(|f| {
+                        let k = camel(f.name);
+                        let e = o.get(&k).ok_or_else(|| anyhow!("5007: {path}.{k}: missing field"))?;
+                        Ok((f.name.to_string(), to_val(&f.ty, e, &format!("{path}.{k}"))?))
+                    })
+                    .collect::<Result<_>>()?,
+            )
         }
         Type::Enum(e) => {
             let s = v.as_str().ok_or_else(bad)?;
-            if !e.names().any(|n| n == s) { bail!(bad()) }
+            if !e.names().any(|n| n == s) {
+                bail!(bad())
+            }
             Val::Enum(s.to_string())
         }
         Type::Flags(f) => {
             let o = v.as_object().ok_or_else(bad)?;
-            Val::Flags(f.names().filter(|n| o.get(&camel(n)).and_then(J::as_bool) == Some(true)).map(String::from).collect())
+            Val::Flags(
+                f.names().filter(|n| o.get(&camel(n)).and_then(J::as_bool) == Some(true)).map(String::from).collect(),
+            )
         }
         Type::Variant(var) => {
             let tag = v.get("tag").and_then(J::as_str).ok_or_else(bad)?;
@@ -116,19 +164,39 @@ fn to_val(t: &Type, v: &J, path: &str) -> Result<Val> {
 fn from_val(v: &Val) -> std::result::Result<J, J> {
     Ok(match v {
         Val::Bool(b) => json!(b),
-        Val::U8(n) => json!(n), Val::S32(n) => json!(n), Val::U32(n) => json!(n),
-        Val::S64(n) => json!(format!("{n}n")), Val::U64(n) => json!(format!("{n}n")),
-        Val::Float32(f) => json!(f), Val::Float64(f) => json!(f),
+        Val::U8(n) => json!(n),
+        Val::S32(n) => json!(n),
+        Val::U32(n) => json!(n),
+        Val::S64(n) => json!(format!("{n}n")),
+        Val::U64(n) => json!(format!("{n}n")),
+        Val::Float32(f) => json!(f),
+        Val::Float64(f) => json!(f),
         Val::Char(c) => json!(c.to_string()),
         Val::String(s) => json!(s),
         Val::List(l) => J::Array(l.iter().map(|e| from_val(e)).collect::<std::result::Result<_, _>>()?),
-        Val::Record(fs) => J::Object(fs.iter().map(|(k, v)| Ok((camel(k), from_val(v)?))).collect::<std::result::Result<Map<_, _>, J>>()?),
+        Val::Record(fs) => J::Object(
+            fs.iter().map(|(k, v)| Ok((camel(k), from_val(v)?))).collect::<std::result::Result<Map<_, _>, J>>()?,
+        ),
         Val::Enum(s) => json!(s),
         Val::Flags(names) => J::Object(names.iter().map(|n| (camel(n), json!(true))).collect()),
-        Val::Variant(tag, p) => match p { Some(p) => json!({"tag": tag, "val": from_val(p)?}), None => json!({"tag": tag}) },
-        Val::Option(o) => match o { Some(p) => from_val(p)?, None => J::Null },
-        Val::Result(Ok(p)) => match p { Some(p) => from_val(p)?, None => J::Null },
-        Val::Result(Err(p)) => return Err(match p { Some(p) => from_val(p)?, None => J::Null }),
+        Val::Variant(tag, p) => match p {
+            Some(p) => json!({"tag": tag, "val": from_val(p)?}),
+            None => json!({"tag": tag}),
+        },
+        Val::Option(o) => match o {
+            Some(p) => from_val(p)?,
+            None => J::Null,
+        },
+        Val::Result(Ok(p)) => match p {
+            Some(p) => from_val(p)?,
+            None => J::Null,
+        },
+        Val::Result(Err(p)) => {
+            return Err(match p {
+                Some(p) => from_val(p)?,
+                None => J::Null,
+            })
+        }
         Val::Resource(r) => json!(format!("<resource {:?}>", r.ty())),
         other => json!(format!("{other:?}")),
     })
@@ -140,19 +208,28 @@ fn wasi_store(engine: &Engine) -> Store<StoreData> {
 }
 
 async fn call_json(
-    store: &mut Store<StoreData>, inst: &wasmtime::component::Instance, iface: Option<&str>, name: &str, args: J,
+    store: &mut Store<StoreData>,
+    inst: &wasmtime::component::Instance,
+    iface: Option<&str>,
+    name: &str,
+    args: J,
 ) -> Result<std::result::Result<J, J>> {
     let parent = iface.map(|i| inst.get_export_index(&mut *store, None, i).expect("interface"));
     let idx = inst.get_export_index(&mut *store, parent.as_ref(), name).with_context(|| format!("no export {name}"))?;
     let func = inst.get_func(&mut *store, idx).context("not a func")?;
     let ty = func.ty(&*store);
     let args = args.as_array().cloned().unwrap_or_default();
-    let params = ty.params().zip(args.iter())
+    let params = ty
+        .params()
+        .zip(args.iter())
         .map(|((pname, pty), a)| to_val(&pty, a, &format!("{name}({})", camel(pname))))
         .collect::<Result<Vec<_>>>()?;
     let mut results = vec![Val::Bool(false); ty.results().len()];
     func.call_async(&mut *store, &params, &mut results).await?;
-    Ok(match results.first() { Some(v) => from_val(v), None => Ok(J::Null) })
+    Ok(match results.first() {
+        Some(v) => from_val(v),
+        None => Ok(J::Null),
+    })
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -164,14 +241,21 @@ async fn main() -> Result<()> {
     // 1. Build and compile; tell the kinds apart by the header.
     let bytes = build_component()?;
     println!("component: {} bytes, header {:02x?} (core module: 00 61 73 6d 01 00 00 00)", bytes.len(), &bytes[..8]);
-    println!("wasmparser::Parser::is_component = {}, is_core_wasm = {}",
-        wasmparser_is(&bytes, true), wasmparser_is(&bytes, false));
+    println!(
+        "wasmparser::Parser::is_component = {}, is_core_wasm = {}",
+        wasmparser_is(&bytes, true),
+        wasmparser_is(&bytes, false)
+    );
     let component = Component::new(&engine, &bytes)?;
 
     // 2. Enumerate imports and exports with their types, before instantiation.
     let cty = component.component_type();
-    for (name, _) in cty.imports(&engine) { println!("import {name}"); }
-    for (name, item) in cty.exports(&engine) { print_item(&engine, name, &item.ty, ""); }
+    for (name, _) in cty.imports(&engine) {
+        println!("import {name}");
+    }
+    for (name, item) in cty.exports(&engine) {
+        print_item(&engine, name, &item.ty, "");
+    }
 
     // 3. Link WASI p2 and instantiate.
     let mut linker: Linker<StoreData> = Linker::new(&engine);
@@ -202,7 +286,10 @@ async fn main() -> Result<()> {
         (api, "double", json!([300])),
     ];
     for (iface, name, args) in cases {
-        let label = match iface { Some(i) => format!("{i}#{name}"), None => name.to_string() };
+        let label = match iface {
+            Some(i) => format!("{i}#{name}"),
+            None => name.to_string(),
+        };
         match call_json(&mut store, &inst, iface, name, args.clone()).await {
             Ok(Ok(v)) => println!("call {label}{args} -> {v}"),
             Ok(Err(payload)) => println!("call {label}{args} -> throws WasmError, payload {payload}"),
@@ -257,7 +344,9 @@ fn print_item(engine: &Engine, name: &str, item: &ComponentItem, indent: &str) {
         }
         ComponentItem::ComponentInstance(i) => {
             println!("{indent}export instance {name}");
-            for (n, it) in i.exports(engine) { print_item(engine, n, &it.ty, &format!("{indent}  ")); }
+            for (n, it) in i.exports(engine) {
+                print_item(engine, n, &it.ty, &format!("{indent}  "));
+            }
         }
         ComponentItem::Type(t) => println!("{indent}export type {name} = {}", ty_str(t)),
         ComponentItem::Resource(_) => println!("{indent}export resource {name}"),
@@ -279,20 +368,31 @@ async fn testsuite() -> Result<()> {
     let mut p3: Linker<StoreData> = Linker::new(&engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut p3)?;
     wasmtime_wasi::p3::add_to_linker(&mut p3)?;
-    let mut names: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".wasm")).collect();
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".wasm"))
+        .collect();
     names.sort();
     for n in names {
         let c = match Component::from_file(&engine, format!("{dir}/{n}")) {
             Ok(c) => c,
-            Err(e) => { println!("{n}: compile error {e:#}"); continue; }
+            Err(e) => {
+                println!("{n}: compile error {e:#}");
+                continue;
+            }
         };
         let imports: Vec<String> = c.component_type().imports(&engine).map(|(i, _)| i.to_string()).collect();
         let exports: Vec<String> = c.component_type().exports(&engine).map(|(i, _)| i.to_string()).collect();
         let p2_ok = p2.instantiate_pre(&c).map(|_| ()).map_err(|e| format!("{e:#}"));
         let p3_ok = p3.instantiate_pre(&c).map(|_| ()).map_err(|e| format!("{e:#}"));
-        println!("{n}: exports {exports:?}; imports {} (first {:?}); p2 link: {}; p3 link: {}",
-            imports.len(), imports.first(), short(&p2_ok), short(&p3_ok));
+        println!(
+            "{n}: exports {exports:?}; imports {} (first {:?}); p2 link: {}; p3 link: {}",
+            imports.len(),
+            imports.first(),
+            short(&p2_ok),
+            short(&p3_ok)
+        );
     }
     // Run one p3 command end to end: wasi:cli/run@0.3.x#run via the p3 bindings.
     let c = Component::from_file(&engine, format!("{dir}/cli-exit.wasm"))?;
@@ -303,8 +403,11 @@ async fn testsuite() -> Result<()> {
             let r = store.run_concurrent(async |s| cmd.wasi_cli_run().call_run(s).await).await;
             match r {
                 Ok(Ok(v)) => println!("cli-exit.wasm via p3 Command: returned {v:?}"),
-                Ok(Err(e)) | Err(e) => println!("cli-exit.wasm via p3 Command: exit code {:?} ({})",
-                    e.downcast_ref::<wasmtime_wasi::I32Exit>().map(|x| x.0), e.root_cause()),
+                Ok(Err(e)) | Err(e) => println!(
+                    "cli-exit.wasm via p3 Command: exit code {:?} ({})",
+                    e.downcast_ref::<wasmtime_wasi::I32Exit>().map(|x| x.0),
+                    e.root_cause()
+                ),
             }
         }
         Err(e) => println!("cli-exit.wasm via p3 Command: instantiate error {e:#}"),
@@ -313,5 +416,8 @@ async fn testsuite() -> Result<()> {
 }
 
 fn short(r: &std::result::Result<(), String>) -> String {
-    match r { Ok(()) => "ok".into(), Err(e) => format!("FAILS ({})", e.chars().take(140).collect::<String>()) }
+    match r {
+        Ok(()) => "ok".into(),
+        Err(e) => format!("FAILS ({})", e.chars().take(140).collect::<String>()),
+    }
 }
