@@ -19,9 +19,9 @@
 //   out_ptr_ptr and out_len_ptr, and returns 0. -1 means "no host" (ConnectionRefusedError in
 //   Python), -2 "the host faulted" (OSError).
 //
-// A host function may not call back into its own instance while it runs, so the response
-// blocks are taken from `host_alloc` before each run or turn, and handed out by the import.
-import { compileFile, type HostCaller, type Instance, instantiate } from "runtime:wasm";
+// The response blocks come from the guest's own allocator, called re-entrantly from inside
+// `host.call` (`this.instance.callSync("host_alloc", n)`) while the guest waits in it.
+import { compileFile, type HostCaller, instantiate } from "runtime:wasm";
 import { assert, assertEquals } from "../js/_assert.ts";
 
 const [wasmPath, libDir] = Deno.args;
@@ -35,16 +35,15 @@ const BLOCK = 4096;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Response blocks from the guest's allocator, taken while no call runs in the instance. */
+/** What the host took from the guest's allocator, re-entrantly, for its responses. */
 class Blocks {
-  free: number[] = [];
-  instance?: Instance;
-  async fill(count: number) {
-    while (this.free.length < count) {
-      const [ptr] = await this.instance!.call("host_alloc", BLOCK);
-      assert(ptr !== 0, "host_alloc returned NULL");
-      this.free.push(ptr as number);
-    }
+  allocated = 0;
+  /** A block of `size` bytes from `host_alloc`, called from inside the host function. */
+  take(caller: HostCaller, size: number): number {
+    const [ptr] = caller.instance!.callSync("host_alloc", size) as number[];
+    assert(ptr !== 0, "host_alloc returned NULL");
+    this.allocated++;
+    return ptr;
   }
 }
 
@@ -56,9 +55,14 @@ function u32(value: number): Uint8Array {
 
 /** The host side of `host.call`: answers JSON requests, records each one. */
 function door(blocks: Blocks, requests: string[]) {
-  function answer(caller: HostCaller, outPtrPtr: number, outLenPtr: number, response: Uint8Array): number {
-    const ptr = blocks.free.pop();
-    if (ptr === undefined || response.length > BLOCK) {
+  function answer(
+    caller: HostCaller,
+    ptr: number,
+    outPtrPtr: number,
+    outLenPtr: number,
+    response: Uint8Array,
+  ): number {
+    if (response.length > BLOCK) {
       console.log(`FAIL: no response block for ${response.length} bytes`);
       return HOST_FAULT;
     }
@@ -75,13 +79,15 @@ function door(blocks: Blocks, requests: string[]) {
     const request = JSON.parse(text);
     if (request.op === "add") {
       const sum = request.args.reduce((a: number, b: number) => a + b, 0);
-      return answer(this, outPtrPtr, outLenPtr, encoder.encode(JSON.stringify({ result: sum })));
+      return answer(this, blocks.take(this, BLOCK), outPtrPtr, outLenPtr, encoder.encode(JSON.stringify({ result: sum })));
     }
     if (request.op === "later") {
-      // A promise: the guest waits, suspended, while timers run.
+      // A promise: the guest waits, suspended, while timers run. The block is taken now,
+      // while the host function runs: after it returns, the instance only lends its memory.
       const caller = this;
+      const ptr = blocks.take(this, BLOCK);
       return new Promise<number>((resolve) =>
-        setTimeout(() => resolve(answer(caller, outPtrPtr, outLenPtr, encoder.encode(request.text.toUpperCase()))), 5)
+        setTimeout(() => resolve(answer(caller, ptr, outPtrPtr, outLenPtr, encoder.encode(request.text.toUpperCase()))), 5)
       );
     }
     return HOST_FAULT;
@@ -102,7 +108,6 @@ async function python(args: string[], requests: string[]) {
     timeoutMs: 120_000,
     imports: { host: { call: door(blocks, requests) } },
   });
-  blocks.instance = instance;
   await instance.call("_initialize");
   return { instance, blocks };
 }
@@ -122,7 +127,6 @@ for frame, name in ((b"refuse", "refused"), (b"fault", "fault")):
 `;
 const runRequests: string[] = [];
 const { instance: runner, blocks: runBlocks } = await python(["-c", program], runRequests);
-await runBlocks.fill(2);
 assertEquals(await runner.call("run"), [0]);
 assertEquals(await runner.stderr.text(), "");
 assertEquals(
@@ -142,23 +146,24 @@ assertEquals(runRequests, [
   "refuse",
   "fault",
 ]);
-assertEquals(runBlocks.free.length, 0, "both response blocks were used");
+assertEquals(runBlocks.allocated, 2, "both responses were written into blocks from the guest's allocator");
 
 // 2. turn(): one interpreter kept across turns, each turn's source written into a
 // host_alloc block (the guest frees it).
 const turnRequests: string[] = [];
 const { instance: session, blocks: sessionBlocks } = await python([], turnRequests);
+const allocatedBefore = sessionBlocks.allocated;
 async function turn(source: string): Promise<number> {
   const bytes = encoder.encode(source);
   const [ptr] = await session.call("host_alloc", bytes.length);
   await session.memory.write(ptr as number, bytes);
-  await sessionBlocks.fill(1);
   const [status] = await session.call("turn", ptr, bytes.length);
   return status as number;
 }
 assertEquals(await turn("x = sum(i*i for i in range(10))"), 0);
 assertEquals(await turn("x"), 0); // a final expression is echoed
 assertEquals(await turn('import _host, json\nprint(_host.call(json.dumps({"op": "add", "args": [x, 1]}).encode()))'), 0);
+assertEquals(sessionBlocks.allocated, allocatedBefore + 1, "the turn's response block came from host_alloc, called re-entrantly");
 assertEquals(await turn("1/0"), 1);
 assertEquals(await turn("raise SystemExit(3)"), 3);
 assertEquals(await turn("print(x - 1)"), 0);
