@@ -49,6 +49,7 @@ pub mod permissions;
 mod state;
 mod stdio;
 mod timeout;
+mod traps;
 mod values;
 mod wasi;
 mod worker;

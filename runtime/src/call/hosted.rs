@@ -12,10 +12,10 @@ use crate::host::{Finished, HostedCall};
 use crate::host_link::Reentry;
 use crate::instance::{Instance, StoreGuard, StoreTurn};
 
-use super::errors::call_error;
 use super::invoke::{run_calls_paced, Call};
 use super::limits::{limited_call, Pace};
 use super::slots::batch_params;
+use crate::traps::call_error;
 
 /// The store now, or a place in line for it.
 enum Lock {

@@ -12,9 +12,9 @@ use crate::generated::CallOptions;
 use crate::instance::{FunctionHandle, Instance, InstanceStore};
 use crate::values::SLOT;
 
-use super::errors::call_error;
 use super::limits::{call_to_the_end, limited_call, Pace};
 use super::slots::{result_slots, write_results};
+use crate::traps::call_error;
 
 /// What one call (or batch) runs: which resolved function, under which limits.
 pub struct Call {

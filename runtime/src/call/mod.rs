@@ -1,11 +1,12 @@
 //! Calling into an instance: every call goes through a function handle
 //! (`Instance::resolve_function`). The entry points here take the instance the op layer
 //! looked up; the wire forms (`slots.rs`, `numbers.rs`), where a call runs
-//! (`invoke.rs`), its limits (`limits.rs`) and how failures are reported (`errors.rs`)
-//! each have a file of their own. `check_args` converts the record form (`CallArg`) with
+//! (`invoke.rs`) and its limits (`limits.rs`) each have a file of their own, and how
+//! failures are reported is `crate::traps` (shared with re-entrant calls of host
+//! functions). `hosted.rs` makes the hosted calls of instances with host functions.
+//! `check_args` converts the record form (`CallArg`) with
 //! the same converter, for values the slots cannot carry; `run` starts a WASI command.
 
-mod errors;
 mod hosted;
 mod invoke;
 mod limits;
@@ -25,7 +26,7 @@ use crate::values::{to_val, Arg, SLOT};
 pub use hosted::{hosted_call, hosted_run, reentry};
 pub use numbers::MAX_NUMBER_ARGS;
 
-use errors::call_error;
+use crate::traps::call_error;
 use invoke::{invoke, run_calls, Call};
 use limits::call_to_the_end;
 use numbers::{number_params, number_result};

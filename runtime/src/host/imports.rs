@@ -6,9 +6,9 @@ use std::future::poll_fn;
 use std::sync::Arc;
 use std::task::Poll;
 
-use wasmtime::{Caller, Extern, ExternType, FuncType, InstancePre, Linker, Module, Trap, Val};
+use wasmtime::{Caller, Extern, ExternType, FuncType, InstancePre, Linker, Module, Val};
 
-use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::error::{WasmError, WasmResult};
 use crate::generated::{ExportKind, HostImport, ImportInfo};
 use crate::instance::StoreData;
 use crate::values::{type_name, value_type};
@@ -192,22 +192,7 @@ async fn reenter(caller: &mut Caller<'_, StoreData>, reentry: Reentry) -> WasmRe
     let mut results = vec![Val::I32(0); reentry.results];
     match func.call_async(&mut *caller, &reentry.params, &mut results).await {
         Ok(()) => Ok(results),
-        Err(error) => Err(nested_error(&reentry.export, error)),
-    }
-}
-
-/// The error of a failed re-entrant call (the call layer maps the outer call's).
-fn nested_error(name: &str, error: wasmtime::Error) -> WasmError {
-    if let Some(failure) = error.downcast_ref::<HostFailure>() {
-        return failure.report(name);
-    }
-    match error.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => {
-            WasmError::new(ErrorCode::FuelExhausted, format!("\"{name}\" used up its fuel budget"))
-        }
-        Some(Trap::Interrupt) => WasmError::new(ErrorCode::Timeout, format!("\"{name}\" ran past its timeout")),
-        Some(trap) => WasmError::call(format!("\"{name}\" trapped: {trap}")),
-        None => WasmError::call(format!("\"{name}\" failed: {error:#}")),
+        Err(error) => Err(crate::traps::call_error(&reentry.export, error)),
     }
 }
 

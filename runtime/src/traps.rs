@@ -1,5 +1,6 @@
 //! How a failed call is reported: 5002 (trap or non-zero exit), 5011 (fuel) or 5012
-//! (timeout), with the trap's kind and the wasm backtrace.
+//! (timeout), with the trap's kind and the wasm backtrace. Below both the call layer and
+//! the host-function layer, whose re-entrant calls fail the same way.
 
 use wasmtime::{Trap, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
