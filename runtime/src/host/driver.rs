@@ -171,27 +171,11 @@ impl HostedCalls {
             }
             // The re-entrant call's failure is its own: the suspended call goes on.
             Outcome::Reentered => write_reentered(&call.link, exchange),
-            Outcome::Finished(Ok(Finished::Results(slots))) if HEADER + slots.len() <= exchange.len() => {
-                // Results that fit go back in the exchange buffer: no op and no buffer more.
-                entries.remove(&id);
-                exchange[HEADER..HEADER + slots.len()].copy_from_slice(&slots);
-                exchange[4..8].copy_from_slice(&((slots.len() / SLOT) as u32).to_ne_bytes());
-                Ok(Progress::FinishedInExchange as u32)
-            }
-            Outcome::Finished(Ok(finished)) => {
-                entries.insert(id, Entry::Done(finished));
-                Ok(Progress::Finished as u32)
-            }
-            Outcome::Finished(Err(error)) => {
-                entries.remove(&id);
-                Err(error)
-            }
-            Outcome::Moved => match entries.remove(&id) {
+            // Finished or moved: the call leaves its place.
+            outcome => match entries.remove(&id) {
                 Some(Entry::Parked(call)) => {
-                    let instance = call.instance;
-                    let receiver = move_to_thread(call)?;
-                    entries.insert(id, Entry::Away(instance, receiver));
-                    Ok(Progress::Moved as u32)
+                    drop(entries);
+                    self.settle(id, call, outcome, Some(exchange))
                 }
                 _ => Err(WasmError::bug(format!("hosted call {id} vanished while it was polled"))),
             },
@@ -298,27 +282,38 @@ impl HostedCalls {
         drop(removed);
     }
 
-    /// Put the call where its outcome says, and tell JS.
+    /// Put the call (taken out of the table) where its outcome says, and tell JS. With
+    /// `exchange` (a step on the JS thread), a request is written into it, and so are
+    /// results that fit there.
     fn settle(&self, id: u32, call: HostedCall, outcome: Outcome, exchange: Option<&mut [u8]>) -> WasmResult<u32> {
-        match outcome {
-            Outcome::Finished(Ok(finished)) => {
+        match (outcome, exchange) {
+            (Outcome::Finished(Ok(Finished::Results(slots))), Some(exchange))
+                if HEADER + slots.len() <= exchange.len() =>
+            {
+                // Results that fit go back in the exchange buffer: no op and no buffer more.
+                drop(call);
+                exchange[HEADER..HEADER + slots.len()].copy_from_slice(&slots);
+                exchange[4..8].copy_from_slice(&((slots.len() / SLOT) as u32).to_ne_bytes());
+                Ok(Progress::FinishedInExchange as u32)
+            }
+            (Outcome::Finished(Ok(finished)), _) => {
                 drop(call);
                 self.entries.lock().insert(id, Entry::Done(finished));
                 Ok(Progress::Finished as u32)
             }
-            Outcome::Finished(Err(error)) => Err(error),
-            Outcome::Request => {
+            (Outcome::Finished(Err(error)), _) => Err(error),
+            (Outcome::Request, exchange) => {
                 let written = exchange.map(|exchange| write_request(&call.link, exchange)).transpose();
                 self.entries.lock().insert(id, Entry::Parked(call));
                 written.map(|_| Progress::Request as u32)
             }
-            Outcome::Moved => {
+            (Outcome::Moved, _) => {
                 let instance = call.instance;
                 let receiver = move_to_thread(call)?;
                 self.entries.lock().insert(id, Entry::Away(instance, receiver));
                 Ok(Progress::Moved as u32)
             }
-            Outcome::Reentered => {
+            (Outcome::Reentered, _) => {
                 self.entries.lock().insert(id, Entry::Parked(call));
                 Err(WasmError::bug("a re-entrant call ended on a thread"))
             }
