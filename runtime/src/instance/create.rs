@@ -55,37 +55,13 @@ pub fn create_hosted(
     let setup = InstanceSetup::new(env, pre.module(), options)?;
     let clock = env.clock.clone();
     Ok(async move {
-        let (mut store, fuel_limited, limits, streams) = setup.store(&pre, clock);
-        store.data_mut().host = Some(link.clone());
-        if fuel_limited {
-            store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
-        }
+        let mut new = setup.store(&pre, clock);
+        new.store.data_mut().host = Some(link.clone());
         // The start function yields at epoch ticks, so that it can leave the JS thread.
-        if limits.calls.interruptible {
-            crate::timeout::arm_slices(&mut store, limits.timeout_ms);
-        }
+        new.arm(Pace::Slices)?;
         let started = std::time::Instant::now();
-        let instance = pre.instantiate_async(&mut store).await.map_err(instantiate_error)?;
-        crate::timeout::disarm(&mut store);
-        let setup_limits = limits.calls;
-        tracing::debug!(
-            module = pre.module().name().unwrap_or("-"),
-            host_functions = true,
-            fuel = fuel_limited,
-            timeout_ms = ?setup_limits.timeout_ms,
-            interruptible = setup_limits.interruptible,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
-            "instantiate"
-        );
-        let store = InstanceStore {
-            store,
-            instance,
-            fuel_limited,
-            limits: setup_limits,
-            sync_calls: false,
-            func_cache: Vec::new(),
-        };
-        Ok(Instance::new(pre.module().clone(), store, streams).with_host(link))
+        let instance = pre.instantiate_async(&mut new.store).await.map_err(instantiate_error)?;
+        Ok(new.finish(pre.module(), instance, false, started, Some(link)))
     })
 }
 
@@ -141,64 +117,108 @@ impl InstanceSetup {
 
     /// The store with the WASI context, limiter and deadline in place, and what the
     /// instance keeps besides.
-    fn store(
-        self,
-        pre: &InstancePre<StoreData>,
-        clock: Clock,
-    ) -> (Store<StoreData>, bool, StoreLimits, CapturedStreams) {
+    fn store(self, pre: &InstancePre<StoreData>, clock: Clock) -> NewStore {
+        let wasi = self.wasi.is_some();
         let data = StoreData::new(self.wasi, self.limiter, Deadline::new(clock));
         let mut store = Store::new(pre.module().engine(), data);
         store.limiter(|data| &mut data.limiter);
         crate::timeout::install(&mut store);
-        let limits =
-            StoreLimits { fuel: self.fuel.unwrap_or(0), timeout_ms: self.limits.timeout_ms, calls: self.limits };
-        (store, self.fuel.is_some(), limits, CapturedStreams::new(self.stdout, self.stderr))
+        let streams = CapturedStreams::new(self.stdout, self.stderr);
+        NewStore { store, fuel: self.fuel, limits: self.limits, streams, wasi }
     }
 
     /// Create the store and instantiate (running the start function, if any).
     fn make(self, pre: &InstancePre<StoreData>, clock: Clock) -> WasmResult<Instance> {
         let module = pre.module();
         let started = std::time::Instant::now();
-        let wasi = self.wasi.is_some();
-        let (mut store, fuel_limited, limits, streams) = self.store(pre, clock);
-        if fuel_limited {
-            store.set_fuel(limits.fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
-        }
+        let mut new = self.store(pre, clock);
         // The start function runs during instantiation: it gets the instance's timeout.
-        if limits.calls.interruptible {
-            crate::timeout::arm(&mut store, limits.timeout_ms);
-        }
+        new.arm(Pace::ToTheEnd)?;
         // WASI's host functions are async: a module that imports them is instantiated
         // with the async call; one without imports takes the sync one, without a fiber.
         let sync_calls = module.imports().len() == 0;
         let instance = if sync_calls {
-            pre.instantiate(&mut store)
+            pre.instantiate(&mut new.store)
         } else {
-            crate::worker::block_on(pre.instantiate_async(&mut store))
+            crate::worker::block_on(pre.instantiate_async(&mut new.store))
         }
         .map_err(instantiate_error)?;
-        crate::timeout::disarm(&mut store);
-        let setup_limits = limits.calls;
-        let store =
-            InstanceStore { store, instance, fuel_limited, limits: setup_limits, sync_calls, func_cache: Vec::new() };
-        tracing::debug!(
-            module = module.name().unwrap_or("-"),
-            wasi,
-            fuel = fuel_limited,
-            timeout_ms = ?setup_limits.timeout_ms,
-            interruptible = setup_limits.interruptible,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
-            "instantiate"
-        );
-        Ok(Instance::new(module.clone(), store, streams))
+        Ok(new.finish(module, instance, sync_calls, started, None))
     }
 }
 
-/// The fuel and timeout a new store starts with.
-struct StoreLimits {
-    fuel: u64,
-    timeout_ms: Option<u64>,
-    calls: CallLimits,
+/// How the start function meets epoch deadlines while it is instantiated.
+#[derive(Clone, Copy)]
+enum Pace {
+    /// Where it started, to the end (or its timeout).
+    ToTheEnd,
+    /// Yielding at each tick: a hosted instantiation, which may leave the JS thread.
+    Slices,
+}
+
+/// A store made for a new instance, before instantiation, with what the instance keeps
+/// besides.
+struct NewStore {
+    store: Store<StoreData>,
+    /// The instance's fuel budget; `None`: the code is not metered.
+    fuel: Option<u64>,
+    limits: CallLimits,
+    streams: CapturedStreams,
+    /// A WASI context was built (for the log).
+    wasi: bool,
+}
+
+impl NewStore {
+    /// Give the store its fuel and arm the start function's timeout (code without epoch
+    /// checks has no deadline to arm).
+    fn arm(&mut self, pace: Pace) -> WasmResult<()> {
+        if let Some(fuel) = self.fuel {
+            self.store.set_fuel(fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+        }
+        if self.limits.interruptible {
+            match pace {
+                Pace::ToTheEnd => crate::timeout::arm(&mut self.store, self.limits.timeout_ms),
+                Pace::Slices => crate::timeout::arm_slices(&mut self.store, self.limits.timeout_ms),
+            }
+        }
+        Ok(())
+    }
+
+    /// The instance, once `instance` is instantiated in this store (`host`: the link of an
+    /// instance with host functions).
+    fn finish(
+        mut self,
+        module: &wasmtime::Module,
+        instance: wasmtime::Instance,
+        sync_calls: bool,
+        started: std::time::Instant,
+        host: Option<Arc<HostLink>>,
+    ) -> Instance {
+        crate::timeout::disarm(&mut self.store);
+        tracing::debug!(
+            module = module.name().unwrap_or("-"),
+            wasi = self.wasi,
+            host_functions = host.is_some(),
+            fuel = self.fuel.is_some(),
+            timeout_ms = ?self.limits.timeout_ms,
+            interruptible = self.limits.interruptible,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "instantiate"
+        );
+        let store = InstanceStore {
+            store: self.store,
+            instance,
+            fuel_limited: self.fuel.is_some(),
+            limits: self.limits,
+            sync_calls,
+            func_cache: Vec::new(),
+        };
+        let made = Instance::new(module.clone(), store, self.streams);
+        match host {
+            Some(link) => made.with_host(link),
+            None => made,
+        }
+    }
 }
 
 fn saturating_usize(n: u64) -> usize {
