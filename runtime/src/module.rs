@@ -24,7 +24,7 @@ pub struct CompiledModule {
     /// and bounded, and happens on the JS thread.
     pub has_start: bool,
     /// The module linked against WASI once, on first instantiation; reused after.
-    pre: OnceLock<Result<InstancePre<StoreData>, String>>,
+    pre: OnceLock<WasmResult<InstancePre<StoreData>>>,
     /// Where the module came from, to compile it again for the metered engine.
     source: ModuleSource,
     /// The module compiled for the other engine kinds (`crate::engine::EngineKind`),
@@ -57,12 +57,7 @@ impl CompiledModule {
 
     /// The pre-linked module, or 5001 when an import cannot be satisfied.
     pub fn instance_pre(&self, linker: &Linker<StoreData>) -> WasmResult<&InstancePre<StoreData>> {
-        self.pre.get_or_init(|| linker.instantiate_pre(&self.module).map_err(|e| format!("{e:#}"))).as_ref().map_err(
-            |e| match crate::host::missing_imports(&self.module, &[]) {
-                Some(missing) => missing,
-                None => WasmError::instantiate(format!("cannot link the module's imports: {e}")),
-            },
-        )
+        self.pre.get_or_init(|| prelink(linker, &self.module)).as_ref().map_err(Clone::clone)
     }
 
     /// The module compiled for `profile`'s engine: compiled (or loaded from that
@@ -78,14 +73,7 @@ impl CompiledModule {
     pub fn variant_pre(&self, profile: &Profile) -> WasmResult<&InstancePre<StoreData>> {
         let module = self.variant(profile)?;
         let slot = self.variant_pres.get(profile.kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
-        slot.get_or_init(|| {
-            profile.linker.instantiate_pre(module).map_err(|e| {
-                crate::host::missing_imports(module, &[])
-                    .unwrap_or_else(|| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))
-            })
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+        slot.get_or_init(|| prelink(&profile.linker, module)).as_ref().map_err(Clone::clone)
     }
 
     fn compile_for(&self, profile: &Profile) -> WasmResult<Module> {
@@ -130,6 +118,14 @@ impl CompiledModule {
     pub fn has_variant(&self, kind: EngineKind) -> bool {
         matches!(self.variants.get(kind.index()).and_then(OnceLock::get), Some(Ok(_)))
     }
+}
+
+/// `module` pre-linked with `linker` (WASI), or 5001 naming every import nothing provides.
+fn prelink(linker: &Linker<StoreData>, module: &Module) -> WasmResult<InstancePre<StoreData>> {
+    linker.instantiate_pre(module).map_err(|e| {
+        crate::host::missing_imports(module, &[])
+            .unwrap_or_else(|| WasmError::instantiate(format!("cannot link the module's imports: {e:#}")))
+    })
 }
 
 /// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
