@@ -44,7 +44,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 pub const OP_PREFIX: &str = "op_wasm_";
 
 /// The things an op acts on: the word after [`OP_PREFIX`].
-pub const OP_NOUNS: &[&str] = &["module", "instance", "function", "memory"];
+pub const OP_NOUNS: &[&str] = &["module", "instance", "function", "memory", "component"];
 
 /// The suffix of the sync twin of an async op (`op_wasm_memory_read_sync` beside the async
 /// `op_wasm_memory_read`), and the only suffix that marks sync or async.

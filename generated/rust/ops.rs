@@ -655,6 +655,131 @@ pub fn op_wasm_memory_host_size(
     crate::ops::memory_host_size(state, call)
 }
 
+/// Whether a handle is a core module (0) or a component (1).
+///
+/// Raises: 5004.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_module_kind(
+    state: &mut OpState,
+    module: u32,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::module_kind(state, module)
+}
+
+/// Instantiate a component with WASI 0.2 and the given options and limits; returns the new component instance handle.
+///
+/// Raises: 5001, 5004, 5009, 5010, 5011, 5012, 5015.
+#[::deno_core::op2]
+pub async fn op_wasm_component_create(
+    state: Rc<RefCell<OpState>>,
+    module: u32,
+    #[serde]
+    options: InstantiateOptions,
+) -> ::std::result::Result<u32, crate::error::WasmError> {
+    crate::ops::component_create(state, module, options).await
+}
+
+/// The functions a component instance exports, in the order their indices follow.
+///
+/// Raises: 5005.
+#[::deno_core::op2]
+#[serde]
+pub fn op_wasm_component_functions(
+    state: &mut OpState,
+    instance: u32,
+) -> ::std::result::Result<Vec<ComponentFunctionInfo>, crate::error::WasmError> {
+    crate::ops::component_functions(state, instance)
+}
+
+/// Call function `index` of a component instance. `args` holds a u32 count and each argument self-described (the layout is in runtime/src/component/wire.rs); the result comes back in the same form after a lead byte: 0 for a value, 1 for the err payload of the function's result.
+///
+/// Raises: 5002, 5003, 5005, 5007, 5011, 5012, 5015.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_component_call(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    args: JsBuffer,
+    #[serde]
+    options: CallOptions,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::component_call(state, instance, index, args, options).await
+}
+
+/// Run a WASI command component: call its `wasi:cli/run` `run` and return the exit code (0 for ok, 1 for err, or the code it exited with).
+///
+/// Raises: 5002, 5003, 5005, 5011, 5012.
+#[::deno_core::op2]
+pub async fn op_wasm_component_run(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    #[serde]
+    options: CallOptions,
+) -> ::std::result::Result<i32, crate::error::WasmError> {
+    crate::ops::component_run(state, instance, options).await
+}
+
+/// Drop a resource JS holds, running the guest's destructor. Dropping one already gone does nothing.
+///
+/// Raises: 5002, 5005.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_component_resource_drop(
+    state: &mut OpState,
+    instance: u32,
+    resource: u32,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::component_resource_drop(state, instance, resource)
+}
+
+/// Take what a component wrote to a piped stream (1 = stdout, 2 = stderr) since the last take.
+///
+/// Raises: 5005, 5010.
+#[::deno_core::op2]
+#[buffer]
+pub fn op_wasm_component_take_output(
+    state: &mut OpState,
+    instance: u32,
+    stream: u32,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::component_take_output(state, instance, stream)
+}
+
+/// A component instance's remaining fuel (`Infinity` without a budget).
+///
+/// Raises: 5005.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_component_get_fuel(
+    state: &mut OpState,
+    instance: u32,
+) -> ::std::result::Result<f64, crate::error::WasmError> {
+    crate::ops::component_get_fuel(state, instance)
+}
+
+/// Set a component instance's remaining fuel.
+///
+/// Raises: 5005, 5007.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_component_set_fuel(
+    state: &mut OpState,
+    instance: u32,
+    fuel: f64,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::component_set_fuel(state, instance, fuel)
+}
+
+/// Release a component instance handle.
+///
+/// Raises: 5005.
+#[::deno_core::op2(fast)]
+pub fn op_wasm_component_drop(
+    state: &mut OpState,
+    instance: u32,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::component_drop(state, instance)
+}
+
 ::deno_core::extension!(
     runtime_wasm,
     ops = [
@@ -705,10 +830,21 @@ pub fn op_wasm_memory_host_size(
         op_wasm_memory_host_read,
         op_wasm_memory_host_write,
         op_wasm_memory_host_size,
+        op_wasm_module_kind,
+        op_wasm_component_create,
+        op_wasm_component_functions,
+        op_wasm_component_call,
+        op_wasm_component_run,
+        op_wasm_component_resource_drop,
+        op_wasm_component_take_output,
+        op_wasm_component_get_fuel,
+        op_wasm_component_set_fuel,
+        op_wasm_component_drop,
     ],
     lazy_loaded_js = [
         "ext:runtime_wasm/00_bindings.js" = "../generated/js/00_bindings.js",
         "ext:runtime_wasm/10_wasm.js" = "js/10_wasm.js",
+        "ext:runtime_wasm/20_component.js" = "js/20_component.js",
     ],
     synthetic_esm = ["runtime:wasm" = "ext:runtime_wasm/10_wasm.js"],
     options = { config: crate::WasmConfig },

@@ -6,6 +6,8 @@ pub const MODULE_SPECIFIER: &str = "runtime:wasm";
 /// The names the JS module exports, sorted.
 pub const EXPORT_NAMES: &[&str] = &[
     "CapturedOutput",
+    "ComponentInstance",
+    "ComponentResource",
     "ErrorCode",
     "HostCaller",
     "HostMemory",
@@ -18,6 +20,8 @@ pub const EXPORT_NAMES: &[&str] = &[
     "compileFile",
     "dropModule",
     "instantiate",
+    "instantiateComponent",
+    "moduleKind",
     "types",
 ];
 
@@ -81,6 +85,14 @@ pub enum ErrorCode {
     ///
     /// An invariant inside `runtime:wasm` failed: the extension's state is missing from the runtime, the engine or linker could not be created, fuel could not be set on an engine that meters it, or a worker thread ended without a result. It is never the script's or the module's fault, and it never takes the host down: the op fails with this code and a message that says what broke.
     InternalError = 5013,
+    /// 5014 ErrorResult: A component function returned the err case of its result
+    ///
+    /// A component function whose WIT result type is `result<T, E>` returned `err`. The call rejects with this code and the error's `payload` is the `E` value converted to JS (a string for `result<T, string>`, `undefined` when `E` is absent). Only a function's own result is unwrapped this way; a `result` inside another value stays `{ tag: "ok" | "err", val }`. The instance stays usable: returning `err` is a normal return.
+    ErrorResult = 5014,
+    /// 5015 ComponentUnsupported: The operation does not apply to components
+    ///
+    /// A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal`, `getExports` and `imports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value.
+    ComponentUnsupported = 5015,
 }
 
 impl ErrorCode {
@@ -100,6 +112,8 @@ impl ErrorCode {
         ErrorCode::FuelExhausted,
         ErrorCode::Timeout,
         ErrorCode::InternalError,
+        ErrorCode::ErrorResult,
+        ErrorCode::ComponentUnsupported,
     ];
     /// The numeric code.
     pub fn code(self) -> u16 {
@@ -122,6 +136,8 @@ impl ErrorCode {
             ErrorCode::FuelExhausted => "FuelExhausted",
             ErrorCode::Timeout => "Timeout",
             ErrorCode::InternalError => "InternalError",
+            ErrorCode::ErrorResult => "ErrorResult",
+            ErrorCode::ComponentUnsupported => "ComponentUnsupported",
         }
     }
     /// The code's short meaning.
@@ -143,6 +159,12 @@ impl ErrorCode {
             ErrorCode::InternalError => {
                 "Internal error in ext_wasm (a bug; please report it)"
             }
+            ErrorCode::ErrorResult => {
+                "A component function returned the err case of its result"
+            }
+            ErrorCode::ComponentUnsupported => {
+                "The operation does not apply to components"
+            }
         }
     }
     /// The code with this number, if there is one.
@@ -162,6 +184,8 @@ impl ErrorCode {
             5011 => ::std::option::Option::Some(ErrorCode::FuelExhausted),
             5012 => ::std::option::Option::Some(ErrorCode::Timeout),
             5013 => ::std::option::Option::Some(ErrorCode::InternalError),
+            5014 => ::std::option::Option::Some(ErrorCode::ErrorResult),
+            5015 => ::std::option::Option::Some(ErrorCode::ComponentUnsupported),
             _ => ::std::option::Option::None,
         }
     }
@@ -500,6 +524,40 @@ pub struct HostImport {
     pub module: String,
     /// The import's field name.
     pub name: String,
+}
+
+/// Wire form of one function a component exports, for the JS side's `exports` object and name lookup.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentFunctionInfo {
+    /// The name `ComponentInstance.call` takes: `greet`, or `<interface>#<name>` (`my:plugin/api@0.1.0#greet`, `my:plugin/api@0.1.0#[method]counter.incr`).
+    pub name: String,
+    /// The name without the interface's version (`my:plugin/api#greet`), when the component exports one version of that interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: ::std::option::Option<String>,
+    /// The exported interface it belongs to; absent for a top-level function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface: ::std::option::Option<String>,
+    /// Its member name in the `exports` object: camelCase of its WIT name, `create` for a constructor.
+    pub member: String,
+    /// `func`, or for a resource's function `constructor`, `method` or `static`.
+    pub kind: String,
+    /// For a resource's function: the resource's key, `<interface>#<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: ::std::option::Option<String>,
+    /// Parameter names, camelCase (without a method's `self`).
+    pub params: Vec<String>,
+    /// Why JS cannot call it yet, when it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsupported: ::std::option::Option<String>,
 }
 
 /// Standard input for a guest: text (sent as UTF-8) or bytes.

@@ -4,6 +4,8 @@ import * as wasm from "runtime:wasm";
 
 const expected: string[] = [
   "CapturedOutput",
+  "ComponentInstance",
+  "ComponentResource",
   "ErrorCode",
   "HostCaller",
   "HostMemory",
@@ -16,6 +18,8 @@ const expected: string[] = [
   "compileFile",
   "dropModule",
   "instantiate",
+  "instantiateComponent",
+  "moduleKind",
   "types",
 ];
 // Besides the named exports, a synthetic module also has a `default` export (the

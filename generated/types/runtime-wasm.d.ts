@@ -168,6 +168,56 @@ declare module "runtime:wasm" {
   export function instantiate(moduleId: ModuleHandle, options?: InstantiateOptions): Promise<Instance>;
 
   /**
+   * Whether a compiled handle is a core module or a component. `compile` and `compileFile` take both and tell them apart by the header (a component's layer field is 1); `instantiate` takes both.
+   *
+   * @param moduleId
+   * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
+   * @example Tell a component from a module
+   * ```ts
+   * import { compile, moduleKind } from "runtime:wasm";
+   * const core = await compile(`(module)`);
+   * const component = await compile(`(component)`);
+   * console.log(moduleKind(core), moduleKind(component));
+   * ```
+   * @category Functions
+   */
+  export function moduleKind(moduleId: ModuleHandle): "module" | "component";
+
+  /**
+   * Create an instance of a compiled component, typed as a `ComponentInstance`.
+   * `instantiate` does the same for a component handle (typed as `Instance`); this one
+   * refuses a core module with 5015.
+   *
+   * The component gets WASI 0.2 (the `wasi:*@0.2.x` interfaces of wasmtime-wasi) with the
+   * options of `instantiate`: `preopens`, `env`, `args`, the standard streams, `fuel`,
+   * `timeoutMs`, `maxMemoryBytes`, `maxTableElements` and `interruptible`. Other imports
+   * cannot be provided yet: a component that needs them fails with 5001 naming the first.
+   * WASI 0.3 (the `@0.3.0` interfaces) is not linked: Wasmtime 48's implementation is
+   * experimental.
+   *
+   * @param moduleId A handle from `compile` or `compileFile` of a component.
+   * @param options WASI configuration and limits, as for `instantiate` (without `imports`).
+   * @throws {WasmError} 5001 InstantiateError — Failed to instantiate module
+   * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
+   * @throws {WasmError} 5009 PermissionDenied — Permission denied by capability system
+   * @throws {WasmError} 5010 WasiError — WASI configuration error
+   * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+   * @example Call a component's function
+   * ```ts
+   * import { compile, instantiateComponent } from "runtime:wasm";
+   * const id = await compile(`(component
+   *               (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+   *               (core instance $i (instantiate $m))
+   *               (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`);
+   * const instance = await instantiateComponent(id);
+   * console.log(await instance.call("add", 40, 2));
+   * await instance.drop();
+   * ```
+   * @category Functions
+   */
+  export function instantiateComponent(moduleId: ModuleHandle, options?: InstantiateOptions): Promise<ComponentInstance>;
+
+  /**
    * A live instance of a compiled module. Calls into one instance run one at a time; different instances run in parallel without blocking the JS event loop.
    *
    * @category Classes
@@ -418,6 +468,229 @@ declare module "runtime:wasm" {
      * @category Classes
      */
     getGlobal(name: string): WasmGlobal;
+  }
+
+  /**
+   * A live instance of a component. Its functions take and return typed values,
+   * converted by their WIT types with jco's mapping: `bool`; `s8` to `u32`, `f32` and
+   * `f64` as `number`; `s64` and `u64` as `bigint` (a safe-integer `number` is accepted);
+   * `char` as a one-character string; `string`; `list<u8>` as `Uint8Array` (an array of
+   * numbers is accepted); other lists as arrays; records as objects with camelCase
+   * fields (an unknown field is refused, a missing `option` field is none); tuples as
+   * arrays; variants as `{ tag, val }`; enums as strings; flags as objects of booleans;
+   * `option<T>` as the value or `undefined` (with an `option` inside, the inner one is
+   * `{ tag: "some", val }` or `{ tag: "none" }`); `result<T, E>` as `{ tag: "ok" | "err", val }`
+   * inside other values, while a function's own `result` returns T or throws 5014 with
+   * `payload` E; resources as `ComponentResource` objects. A value that does not fit is
+   * 5007 naming its path, e.g. `norm1(p).yCoord: missing field`.
+   *
+   * Calls run like `Instance.call`: on the JS thread first, moving to a worker thread at
+   * the first epoch tick or WASI wait, one at a time per instance. A call that fails
+   * inside the component (a trap, a timeout, fuel running out, a WASI exit) leaves the
+   * instance unusable, as the Component Model requires: later calls fail with 5002;
+   * instantiate the component again. Returning `err` is not a failure.
+   *
+   * What does not apply to a component fails with 5015: `memory` (a component shares no
+   * memory), `callSync`, `getFunction`, `callBatch`, `getGlobal` and `getExports`.
+   *
+   * @category Classes
+   */
+  export class ComponentInstance {
+    /**
+     * The exported functions as an object: top-level functions by camelCase name; each exported interface by its export name (`"my:plugin/api@0.1.0"`) and, when no other export shares it, by the camelCase of its short name (`api`), holding its functions by camelCase name and its resources by PascalCase name (`api.Counter.create(10)` calls the constructor; static functions are members too). Every function returns a promise.
+     */
+    readonly exports: Record<string, any>;
+
+    /**
+     * Not for components: reading it throws 5015 (a component shares no memory; pass values).
+     */
+    readonly memory: never;
+
+    /**
+     * The guest's standard output when instantiated with `stdout: "pipe"`.
+     */
+    readonly stdout: CapturedOutput;
+
+    /**
+     * The guest's standard error when instantiated with `stderr: "pipe"`.
+     */
+    readonly stderr: CapturedOutput;
+
+    /**
+     * Call an exported function by name: `name` for a top-level function, `<interface>#<name>` for one in an exported interface (`my:plugin/api@0.1.0#greet`; the version may be left out when the component exports one version of the interface), `<interface>#[method]<resource>.<name>` for a resource method (its first argument is the resource). Resolves to the function's result (`undefined` for none).
+     *
+     * @param name The function's name.
+     * @param args The arguments, converted by the declared parameter types.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @throws {WasmError} 5014 ErrorResult — A component function returned the err case of its result
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @example Call by name
+     * ```ts
+     * import { compile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compile(`(component
+     *               (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+     *               (core instance $i (instantiate $m))
+     *               (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`));
+     * console.log(await instance.call("add", 1, 2));
+     * try {
+     *   await instance.call("add", 1, -2);
+     * } catch (error) {
+     *   console.log((error as { code: number }).code);
+     * }
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    call(name: string, ...args: any[]): Promise<any>;
+
+    /**
+     * `ComponentInstance.call` with limits for this call only (fuel, timeout) that override the instance's.
+     *
+     * @param name The function's name.
+     * @param args The arguments.
+     * @param options Limits for this call.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @throws {WasmError} 5014 ErrorResult — A component function returned the err case of its result
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    callWith(name: string, args: any[], options: CallOptions): Promise<any>;
+
+    /**
+     * Run a WASI command component: call the `run` function of its `wasi:cli/run@0.2.x` export and resolve to the exit code: 0 when it returns ok, 1 for err, or the code it passed to `exit`.
+     *
+     * @param options Limits for this run.
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5003 ExportNotFound — Export not found in module
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5011 FuelExhausted — Fuel exhaustion (execution limit)
+     * @throws {WasmError} 5012 Timeout — Execution timed out (wall-clock limit)
+     * @category Classes
+     */
+    run(options?: CallOptions): Promise<number>;
+
+    /**
+     * The remaining fuel; `Infinity` for an instance created without `fuel`.
+     *
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @category Classes
+     */
+    getFuel(): Promise<number>;
+
+    /**
+     * Set the remaining fuel (5007 for an instance created without `fuel`).
+     *
+     * @param fuel
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @throws {WasmError} 5007 TypeError — Type mismatch in function call
+     * @category Classes
+     */
+    setFuel(fuel: number): Promise<void>;
+
+    /**
+     * Release the instance and its store. Later use fails with 5005; resources of it that JS still holds are gone.
+     *
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @category Classes
+     */
+    drop(): Promise<void>;
+
+    /**
+     * `drop`, for `await using`. Does nothing if the instance was already dropped.
+     *
+     * @category Classes
+     */
+    [Symbol.asyncDispose](): Promise<void>;
+
+    /**
+     * Not for components: always 5015 (component calls are async; use `ComponentInstance.call`).
+     *
+     * @param name
+     * @param args
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    callSync(name: string, ...args: any[]): never;
+
+    /**
+     * Not for components: always 5015 (use `ComponentInstance.exports`).
+     *
+     * @param name
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    getFunction(name: string): never;
+
+    /**
+     * Not for components: always 5015.
+     *
+     * @param name
+     * @param argsList
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    callBatch(name: string, argsList: any[][]): never;
+
+    /**
+     * Not for components: always 5015 (a component exports no globals to the host).
+     *
+     * @param name
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    getGlobal(name: string): never;
+
+    /**
+     * Not for components: always 5015 (use `ComponentInstance.exports`, or `componentTypes` for the types).
+     *
+     * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+     * @category Classes
+     */
+    getExports(): never;
+  }
+
+  /**
+   * A resource a component function returned (an `own` handle JS holds). Its methods are members named in camelCase, each returning a promise (`counter.incr()`); passing it where the component takes a `borrow` lends it, passing it where it takes an `own` hands it over (the object is then spent, and later use is 5007). Drop it when done, with `drop` or `using`: the guest's destructor runs then; a resource never dropped lives as long as its instance.
+   *
+   * @category Classes
+   */
+  export class ComponentResource {
+    /**
+     * Drop the resource now: the guest's destructor runs (after any call in flight on the instance, on the JS thread). Later use of the object is 5007. Dropping twice does nothing.
+     *
+     * @throws {WasmError} 5002 CallError — Function call failed
+     * @throws {WasmError} 5005 InvalidInstanceHandle — Invalid instance handle
+     * @category Classes
+     */
+    drop(): void;
+
+    /**
+     * `drop`, for `using`.
+     *
+     * @example A resource dropped at the end of a scope
+     * ```ts
+     * import { compileFile, instantiate } from "runtime:wasm";
+     * const instance = await instantiate(await compileFile("tests/components/plugin.wasm"));
+     * const api = instance.exports["my:plugin/api@0.1.0"];
+     * {
+     *   using counter = await api.Counter.create(10);
+     *   console.log(await counter.incr(), await counter.incr());
+     * }
+     * await instance.drop();
+     * ```
+     * @category Classes
+     */
+    [Symbol.dispose](): void;
   }
 
   /**
@@ -777,6 +1050,11 @@ declare module "runtime:wasm" {
      * For a WASI program that exited with a non-zero code: that code.
      */
     readonly exitCode?: number;
+
+    /**
+     * For 5014 (ErrorResult): the `err` value the component function returned, converted to JS.
+     */
+    readonly payload?: any;
   }
 
   /**
@@ -917,6 +1195,18 @@ declare module "runtime:wasm" {
      * An invariant inside `runtime:wasm` failed: the extension's state is missing from the runtime, the engine or linker could not be created, fuel could not be set on an engine that meters it, or a worker thread ended without a result. It is never the script's or the module's fault, and it never takes the host down: the op fails with this code and a message that says what broke.
      */
     readonly InternalError: 5013;
+    /**
+     * 5014: A component function returned the err case of its result
+     *
+     * A component function whose WIT result type is `result<T, E>` returned `err`. The call rejects with this code and the error's `payload` is the `E` value converted to JS (a string for `result<T, string>`, `undefined` when `E` is absent). Only a function's own result is unwrapped this way; a `result` inside another value stays `{ tag: "ok" | "err", val }`. The instance stays usable: returning `err` is a normal return.
+     */
+    readonly ErrorResult: 5014;
+    /**
+     * 5015: The operation does not apply to components
+     *
+     * A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal`, `getExports` and `imports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value.
+     */
+    readonly ComponentUnsupported: 5015;
   };
 
   /**

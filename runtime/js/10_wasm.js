@@ -1047,6 +1047,13 @@
   }
 
   function instantiate(moduleId, options) {
+    if (isHandle(moduleId)) {
+      try {
+        if (components.isComponent(moduleId)) return components.createComponent(moduleId, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (options !== null && typeof options === "object" && options.imports !== undefined) {
       return instantiateHosted(moduleId, options);
     }
@@ -1210,12 +1217,15 @@
   class CapturedOutput {
     #id;
     #stream;
-    constructor(id, stream) {
+    #take;
+    constructor(id, stream, take) {
       this.#id = isHandle(id) ? id : 0;
       this.#stream = stream === 2 ? 2 : 1;
+      // A component instance's streams are taken by its own op.
+      this.#take = take === ops.op_wasm_component_take_output ? take : ops.op_wasm_instance_take_output;
     }
     async read() {
-      return new Uint8Array(await invoke(ops.op_wasm_instance_take_output, this.#id, this.#stream));
+      return new Uint8Array(await invoke(this.#take, this.#id, this.#stream));
     }
     async text() {
       return core.decode(await this.read());
@@ -1363,11 +1373,34 @@
     }
   }
 
+  // Components (20_component.js), with what they share with the module side.
+  const components = core.loadExtScript("ext:runtime_wasm/20_component.js")({
+    core,
+    ops,
+    ErrorCode,
+    WasmError,
+    wasmError,
+    named,
+    rethrow,
+    invoke,
+    describe,
+    isHandle,
+    handleOf,
+    CapturedOutput,
+    checkInstantiateOptions,
+    callOptions,
+    optionsError,
+  });
+
   const api = {
     compile,
     compileFile,
     dropModule,
     instantiate,
+    instantiateComponent: components.instantiateComponent,
+    moduleKind: components.moduleKind,
+    ComponentInstance: components.ComponentInstance,
+    ComponentResource: components.ComponentResource,
     Instance,
     Memory,
     WasmFunction,

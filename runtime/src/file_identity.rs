@@ -215,9 +215,9 @@ mod tests {
         }
     }
 
-    fn compile(engine: &wasmtime::Engine, cache: &Arc<ModuleCache>, path: &Path) -> CompiledModule {
+    fn compile(engine: &wasmtime::Engine, cache: &Arc<ModuleCache>, path: &Path) -> Arc<CompiledModule> {
         let call = compile_file(engine.clone(), cache.clone(), &AllowAll, path.to_string_lossy().into_owned());
-        futures_lite::future::block_on(call).unwrap()
+        futures_lite::future::block_on(call).unwrap().module().unwrap()
     }
 
     fn returns(engine: &wasmtime::Engine, compiled: &CompiledModule) -> i32 {

@@ -30,6 +30,7 @@ mod generated_ops;
 mod cache;
 mod call;
 mod compile_progress;
+mod component;
 mod config;
 mod engine;
 pub mod error;

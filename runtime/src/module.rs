@@ -1,4 +1,5 @@
-//! Compiled modules (`compile`, `compileFile`): bytes or a file in, a `CompiledModule` out.
+//! Compiled modules (`compile`, `compileFile`): bytes or a file in, a `CompiledModule` out,
+//! or a `CompiledComponent` when the bytes are a component (told apart by the header).
 //! Compilation runs on a worker thread and goes through the module cache (`cache.rs`).
 
 use std::path::{Path, PathBuf};
@@ -8,11 +9,29 @@ use wasmtime::{Engine, InstancePre, Linker, Module};
 
 use crate::cache::{content_hash, ContentHash, ModuleCache};
 use crate::compile_progress::CompileProgress;
+use crate::component::CompiledComponent;
 use crate::engine::{EngineKind, Profile};
 use crate::error::{WasmError, WasmResult};
 use crate::file_identity::{read_settled, FileIdentity, PathRecord};
 use crate::instance::StoreData;
 use crate::permissions::{check_path, Access, Checked, PermissionPolicy};
+
+/// What `compile` made: a core module or a component.
+pub enum Compiled {
+    Module(Arc<CompiledModule>),
+    Component(Arc<CompiledComponent>),
+}
+
+impl Compiled {
+    /// The core module, when it is one (tests).
+    #[cfg(test)]
+    pub fn module(self) -> Option<Arc<CompiledModule>> {
+        match self {
+            Compiled::Module(module) => Some(module),
+            Compiled::Component(_) => None,
+        }
+    }
+}
 
 /// A compiled module. Instances hold their own `Module` clone, so dropping it never
 /// breaks an instance made from it.
@@ -130,7 +149,7 @@ fn prelink(linker: &Linker<StoreData>, module: &Module) -> WasmResult<InstancePr
 
 /// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
 /// reference in `cache`, given back with `ModuleCache::release`.
-pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) -> WasmResult<CompiledModule> {
+pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) -> WasmResult<Compiled> {
     crate::worker::run(move || {
         let bytes: Arc<[u8]> = bytes.into();
         compile_here(&engine, &cache, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
@@ -146,7 +165,7 @@ pub async fn compile_file(
     cache: Arc<ModuleCache>,
     permissions: &dyn PermissionPolicy,
     path: String,
-) -> WasmResult<CompiledModule> {
+) -> WasmResult<Compiled> {
     let resolved = resolve_readable(permissions, Path::new(&path), "compileFile")?;
     crate::worker::run(move || {
         // A file whose identity is what it was when it was last read is the same bytes: its
@@ -160,7 +179,7 @@ pub async fn compile_file(
                 cache.remember_path(&resolved, PathRecord { entry, ..record.clone() });
             }
             let (hash, has_start, source) = (record.hash, record.has_start, ModuleSource::File(resolved.clone()));
-            Some(CompiledModule::new(module, hash, has_start, source))
+            Some(Compiled::Module(Arc::new(CompiledModule::new(module, hash, has_start, source))))
         };
         if let Some(compiled) = by_identity() {
             tracing::debug!(module = %path, cache = "hit", by = "file identity", "compile");
@@ -170,8 +189,9 @@ pub async fn compile_file(
             read_settled(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
         let compiled =
             compile_here(&engine, &cache, &bytes, &format!("\"{path}\""), ModuleSource::File(resolved.clone()))?;
-        if let Some(source) = identity {
-            let (hash, has_start) = (compiled.hash, compiled.has_start);
+        // Only modules are in the module cache, so only they are found by file identity.
+        if let (Some(source), Compiled::Module(module)) = (identity, &compiled) {
+            let (hash, has_start) = (module.hash, module.has_start);
             cache.remember_path(&resolved, PathRecord { source, hash, has_start, entry: None });
         }
         Ok(compiled)
@@ -185,17 +205,21 @@ fn compile_here(
     bytes: &[u8],
     what: &str,
     source: ModuleSource,
-) -> WasmResult<CompiledModule> {
+) -> WasmResult<Compiled> {
     let compiled = (|| -> wasmtime::Result<_> {
         let hash = content_hash(bytes);
         // The text format becomes binary once, here, for both the scan and the compiler.
         let binary = wat::parse_bytes(bytes)?;
-        let has_start = has_start_section(&binary);
         // `what` is `"path"` for a file (progress names the file), else a description.
         let name = match what.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
             Some(path) => Path::new(path).file_name().map_or_else(|| path.into(), |n| n.to_string_lossy().into()),
             None => what.to_string(),
         };
+        if wasmparser::Parser::is_component(&binary) {
+            let component = CompiledComponent::compile(engine, binary.into_owned().into(), name)?;
+            return Ok(Compiled::Component(Arc::new(component)));
+        }
+        let has_start = has_start_section(&binary);
         let started = std::time::Instant::now();
         let mut compiled_now = false;
         let progress = || CompileProgress { name: name.clone(), bytes: bytes.len() as u64, cached: cache.has_disk() };
@@ -210,7 +234,7 @@ fn compile_here(
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "compile"
         );
-        Ok(CompiledModule::new(module, hash, has_start, source))
+        Ok(Compiled::Module(Arc::new(CompiledModule::new(module, hash, has_start, source))))
     })();
     compiled.map_err(|e| WasmError::compile(format!("cannot compile {what}: {}", describe_compile_error(&e))))
 }
@@ -277,7 +301,7 @@ mod tests {
         std::fs::write(&fifo, b"(module (func (export \"f\")))").unwrap();
         writer_done.send(()).unwrap();
         assert_eq!(returned, Ok(true), "the first poll of compile_file blocked on reading the file");
-        let compiled = poller.join().unwrap().unwrap();
+        let compiled = poller.join().unwrap().unwrap().module().unwrap();
         assert!(compiled.module.get_export("f").is_some());
     }
 }

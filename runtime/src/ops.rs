@@ -14,7 +14,8 @@ use crate::config::WasmConfig;
 use crate::engine::EngineKind;
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{
-    CallArg, CallOptions, ExportInfo, FunctionInfo, GlobalInfo, HostImport, ImportInfo, InstantiateOptions,
+    CallArg, CallOptions, ComponentFunctionInfo, ExportInfo, FunctionInfo, GlobalInfo, HostImport, ImportInfo,
+    InstantiateOptions,
 };
 use crate::host::Reply;
 use crate::instance::Instance;
@@ -417,4 +418,73 @@ pub fn memory_host_size(state: &mut OpState, call: u32) -> WasmResult<u32> {
 
 fn host_function_over() -> WasmError {
     WasmError::memory("the host function has returned: its caller's memory is reachable only while it runs")
+}
+
+// ---- components ---------------------------------------------------------------------
+
+pub fn module_kind(state: &mut OpState, module: u32) -> WasmResult<u32> {
+    Ok(u32::from(wasm_of(state)?.is_component(module)?))
+}
+
+pub async fn component_create(
+    state: Rc<RefCell<OpState>>,
+    module: u32,
+    options: InstantiateOptions,
+) -> WasmResult<u32> {
+    let wasm = wasm(&state)?;
+    let compiled = wasm.component(module)?;
+    wasm.check_instance_capacity()?;
+    let kind = EngineKind::of(&options);
+    let (engine, linker) = (wasm.engine_of(kind)?, wasm.component_linker(kind)?);
+    let pre = {
+        let compiled = compiled.clone();
+        // Another engine kind compiles the component again: off this thread.
+        crate::worker::run(move || compiled.pre(kind, &engine, &linker).cloned()).await?
+    };
+    let instance = crate::component::create(&wasm.instance_env, compiled, pre, &options).await?;
+    wasm.add_component_instance(instance)
+}
+
+fn component_of(state: &OpState, handle: u32) -> WasmResult<Arc<crate::component::ComponentInstance>> {
+    wasm_of(state)?.component_instance(handle)
+}
+
+pub fn component_functions(state: &mut OpState, instance: u32) -> WasmResult<Vec<ComponentFunctionInfo>> {
+    Ok(crate::component::function_infos(&component_of(state, instance)?.compiled))
+}
+
+pub async fn component_call(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    args: JsBuffer,
+    options: CallOptions,
+) -> WasmResult<Vec<u8>> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.call(index, args.to_vec(), options).await
+}
+
+pub async fn component_run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.run(options).await
+}
+
+pub fn component_resource_drop(state: &mut OpState, instance: u32, resource: u32) -> WasmResult<()> {
+    component_of(state, instance)?.drop_resource(resource)
+}
+
+pub fn component_take_output(state: &mut OpState, instance: u32, stream: u32) -> WasmResult<Vec<u8>> {
+    component_of(state, instance)?.streams.take(stream)
+}
+
+pub fn component_get_fuel(state: &mut OpState, instance: u32) -> WasmResult<f64> {
+    component_of(state, instance)?.fuel()
+}
+
+pub fn component_set_fuel(state: &mut OpState, instance: u32, fuel: f64) -> WasmResult<()> {
+    component_of(state, instance)?.set_fuel(fuel)
+}
+
+pub fn component_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
+    wasm_of(state)?.remove_component_instance(instance)
 }

@@ -13,13 +13,14 @@ use wasmtime::{Engine, Linker};
 
 use crate::cache::ModuleCache;
 use crate::compile_progress::ProgressReporter;
+use crate::component::{CompiledComponent, ComponentInstance};
 use crate::config::WasmConfig;
 use crate::engine::{EngineKind, Profile};
 use crate::error::{WasmError, WasmResult};
 use crate::host::HostedCalls;
 use crate::instance::{Instance, InstanceEnv, StoreData};
 use crate::limits::MemoryBudget;
-use crate::module::CompiledModule;
+use crate::module::{Compiled, CompiledModule};
 use crate::timeout::Ticker;
 
 pub struct WasmState {
@@ -39,8 +40,15 @@ pub struct WasmState {
     compile_progress: Option<ProgressReporter>,
     max_modules: Option<usize>,
     max_instances: Option<usize>,
-    modules: Mutex<HandleTable<Arc<CompiledModule>>>,
+    /// Modules and components share one handle space: `instantiate` takes either.
+    modules: Mutex<HandleTable<Compiled>>,
     instances: Mutex<HandleTable<Arc<Instance>>>,
+    /// Component instances, a table of their own (the JS side keeps them apart); they
+    /// count towards `max_instances` with the others.
+    components: Mutex<HandleTable<Arc<ComponentInstance>>>,
+    /// The WASI 0.2 linker of each engine kind, made when the first component is
+    /// instantiated on it (by `EngineKind::index`).
+    component_linkers: [OnceLock<WasmResult<Arc<crate::component::Linker>>>; EngineKind::COUNT],
     /// Calls of instances with host functions, between the ops that drive them.
     pub hosted: HostedCalls,
 }
@@ -70,6 +78,8 @@ impl WasmState {
             max_instances: config.max_instances,
             modules: Mutex::new(HandleTable::default()),
             instances: Mutex::new(HandleTable::default()),
+            components: Mutex::new(HandleTable::default()),
+            component_linkers: Default::default(),
             hosted: HostedCalls::default(),
         })
     }
@@ -88,27 +98,76 @@ impl WasmState {
         .clone()
     }
 
-    /// Register a compiled module; on failure its module-cache reference is given back.
-    pub fn add_module(&self, compiled: CompiledModule) -> WasmResult<u32> {
+    /// The engine of `kind`: the plain one, or that kind's profile's.
+    pub fn engine_of(&self, kind: EngineKind) -> WasmResult<Engine> {
+        match kind {
+            EngineKind::PLAIN => Ok(self.engine.clone()),
+            other => Ok(self.profile(other)?.engine.clone()),
+        }
+    }
+
+    /// The WASI 0.2 linker for components on the engine of `kind`.
+    pub fn component_linker(&self, kind: EngineKind) -> WasmResult<Arc<crate::component::Linker>> {
+        let slot = self.component_linkers.get(kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
+        slot.get_or_init(|| crate::component::new_linker(&self.engine_of(kind)?).map(Arc::new)).clone()
+    }
+
+    /// Register a compiled module or component; on failure its module-cache reference is
+    /// given back.
+    pub fn add_module(&self, compiled: Compiled) -> WasmResult<u32> {
         let mut modules = self.modules.lock();
-        let hash = compiled.hash;
+        let hash = match &compiled {
+            Compiled::Module(module) => Some(module.hash),
+            Compiled::Component(_) => None,
+        };
         let added = match self.max_modules {
             Some(max) if modules.len() >= max => Err(WasmError::compile(format!(
                 "this runtime already holds {max} modules, its limit; drop modules you no longer need (dropModule)"
             ))),
             _ => modules
-                .insert(Arc::new(compiled))
+                .insert(compiled)
                 .ok_or_else(|| WasmError::compile("this runtime has created 2^32-1 modules; no module handle is left")),
         };
-        added.inspect_err(|_| self.module_cache.release(&hash))
+        added.inspect_err(|_| {
+            if let Some(hash) = hash {
+                self.module_cache.release(&hash)
+            }
+        })
     }
 
+    /// The core module behind `handle`; a component's handle is refused with 5015.
     pub fn module(&self, handle: u32) -> WasmResult<Arc<CompiledModule>> {
-        self.modules.lock().get(handle).cloned().ok_or_else(|| WasmError::invalid_module(handle))
+        match self.modules.lock().get(handle) {
+            Some(Compiled::Module(module)) => Ok(module.clone()),
+            Some(Compiled::Component(_)) => Err(crate::component::not_for_components(format!(
+                "module handle {handle} is a component; this operation takes a core module"
+            ))),
+            None => Err(WasmError::invalid_module(handle)),
+        }
+    }
+
+    /// The component behind `handle`; a core module's handle is refused with 5015.
+    pub fn component(&self, handle: u32) -> WasmResult<Arc<CompiledComponent>> {
+        match self.modules.lock().get(handle) {
+            Some(Compiled::Component(component)) => Ok(component.clone()),
+            Some(Compiled::Module(_)) => Err(crate::component::not_for_components(format!(
+                "module handle {handle} is a core module; this operation takes a component"
+            ))),
+            None => Err(WasmError::invalid_module(handle)),
+        }
+    }
+
+    /// Whether `handle` is a component (5004 when it is neither).
+    pub fn is_component(&self, handle: u32) -> WasmResult<bool> {
+        match self.modules.lock().get(handle) {
+            Some(compiled) => Ok(matches!(compiled, Compiled::Component(_))),
+            None => Err(WasmError::invalid_module(handle)),
+        }
     }
 
     pub fn remove_module(&self, handle: u32) -> WasmResult<()> {
         let compiled = self.modules.lock().remove(handle).ok_or_else(|| WasmError::invalid_module(handle))?;
+        let Compiled::Module(compiled) = compiled else { return Ok(()) };
         self.module_cache.release(&compiled.hash);
         for profile in self.profiles.iter().filter_map(|slot| slot.get()).flatten() {
             if compiled.has_variant(profile.kind) {
@@ -121,7 +180,7 @@ impl WasmState {
     /// 5001 when the runtime is at its instance limit (checked before the work of
     /// instantiating, and again when the instance is added).
     pub fn check_instance_capacity(&self) -> WasmResult<()> {
-        self.instance_capacity(self.instances.lock().len())
+        self.instance_capacity(self.instances.lock().len() + self.components.lock().len())
     }
 
     fn instance_capacity(&self, live: usize) -> WasmResult<()> {
@@ -134,8 +193,9 @@ impl WasmState {
     }
 
     pub fn add_instance(&self, instance: Instance) -> WasmResult<u32> {
+        let components = self.components.lock().len();
         let mut instances = self.instances.lock();
-        self.instance_capacity(instances.len())?;
+        self.instance_capacity(instances.len() + components)?;
         instances.insert(Arc::new(instance)).ok_or_else(|| {
             WasmError::instantiate("this runtime has created 2^32-1 instances; no instance handle is left")
         })
@@ -148,6 +208,23 @@ impl WasmState {
     /// A call in flight keeps its own reference; the store is freed when it returns.
     pub fn remove_instance(&self, handle: u32) -> WasmResult<()> {
         self.instances.lock().remove(handle).map(drop).ok_or_else(|| WasmError::invalid_instance(handle))
+    }
+
+    pub fn add_component_instance(&self, instance: ComponentInstance) -> WasmResult<u32> {
+        let instances = self.instances.lock().len();
+        let mut components = self.components.lock();
+        self.instance_capacity(instances + components.len())?;
+        components.insert(Arc::new(instance)).ok_or_else(|| {
+            WasmError::instantiate("this runtime has created 2^32-1 component instances; no handle is left")
+        })
+    }
+
+    pub fn component_instance(&self, handle: u32) -> WasmResult<Arc<ComponentInstance>> {
+        self.components.lock().get(handle).cloned().ok_or_else(|| WasmError::invalid_instance(handle))
+    }
+
+    pub fn remove_component_instance(&self, handle: u32) -> WasmResult<()> {
+        self.components.lock().remove(handle).map(drop).ok_or_else(|| WasmError::invalid_instance(handle))
     }
 }
 

@@ -1,6 +1,7 @@
-//! Building an instance's WASI preview 1 context from `InstantiateOptions`: arguments,
-//! environment, standard streams (inherited, piped into memory, discarded or closed) and
-//! preopened directories, each host directory checked against the permission policy first.
+//! Building an instance's WASI context (preview 1 for a module, 0.2 for a component) from
+//! `InstantiateOptions`: arguments, environment, standard streams (inherited, piped into
+//! memory, discarded or closed) and preopened directories, each host directory checked
+//! against the permission policy first.
 
 use std::path::Path;
 
@@ -28,6 +29,27 @@ pub fn build_context(
     program_name: &str,
     options: &InstantiateOptions,
 ) -> WasmResult<WasiParts> {
+    let (mut builder, stdout, stderr) = configure(permissions, program_name, options)?;
+    Ok(WasiParts { ctx: builder.build_p1(), stdout, stderr })
+}
+
+/// The WASI 0.2 context of a component instance, from the same options (and with the
+/// same checks) as a module's preview 1 context.
+pub fn build_component_context(
+    permissions: &dyn PermissionPolicy,
+    program_name: &str,
+    options: &InstantiateOptions,
+) -> WasmResult<(wasmtime_wasi::WasiCtx, Option<CapturedOutput>, Option<CapturedOutput>)> {
+    let (mut builder, stdout, stderr) = configure(permissions, program_name, options)?;
+    Ok((builder.build(), stdout, stderr))
+}
+
+/// A builder with every option applied: arguments, environment, streams and preopens.
+fn configure(
+    permissions: &dyn PermissionPolicy,
+    program_name: &str,
+    options: &InstantiateOptions,
+) -> WasmResult<(WasiCtxBuilder, Option<CapturedOutput>, Option<CapturedOutput>)> {
     let mut builder = WasiCtxBuilder::new();
     builder.arg(program_name);
     for arg in options.args.iter().flatten() {
@@ -64,7 +86,7 @@ pub fn build_context(
         };
         add_preopen(permissions, &mut builder, guest, host, readonly)?;
     }
-    Ok(WasiParts { ctx: builder.build_p1(), stdout, stderr })
+    Ok((builder, stdout, stderr))
 }
 
 fn configure_stdin(builder: &mut WasiCtxBuilder, options: &InstantiateOptions) -> WasmResult<()> {
@@ -273,6 +295,7 @@ mod tests {
         crate::worker::block_on(async {
             let bytes = source.as_bytes().to_vec();
             let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes).await.unwrap();
+            let compiled = compiled.module().unwrap();
             let pre = compiled.instance_pre(&wasm.linker).unwrap();
             let env = &wasm.instance_env;
             let instance =

@@ -23,6 +23,8 @@ pub const TYPES_PATH: &str = "generated/rust/types.rs";
 
 /// Where the hand-written JS of the extension lives, relative to the runtime crate.
 const JS_MODULE_FILE: &str = "js/10_wasm.js";
+/// The hand-written JS of components, loaded by the module script.
+const JS_COMPONENT_FILE: &str = "js/20_component.js";
 /// Where the generated bindings script lives, relative to the runtime crate.
 const JS_BINDINGS_FILE: &str = "../generated/js/00_bindings.js";
 
@@ -396,11 +398,13 @@ fn extension(model: &Model) -> String {
     let module_spec = format!("ext:{ext}/10_wasm.js");
     let ops: String = model.ops.iter().map(|o| format!("        {},\n", o.name)).collect();
     format!(
-        "::deno_core::extension!(\n    {ext},\n    ops = [\n{ops}    ],\n    lazy_loaded_js = [\n        {} = {},\n        {} = {},\n    ],\n    synthetic_esm = [{} = {}],\n    options = {{ config: crate::WasmConfig }},\n    state = |state, options| crate::ops::init(state, options.config),\n    docs = {}\n);\n",
+        "::deno_core::extension!(\n    {ext},\n    ops = [\n{ops}    ],\n    lazy_loaded_js = [\n        {} = {},\n        {} = {},\n        {} = {},\n    ],\n    synthetic_esm = [{} = {}],\n    options = {{ config: crate::WasmConfig }},\n    state = |state, options| crate::ops::init(state, options.config),\n    docs = {}\n);\n",
         lit(&format!("ext:{ext}/00_bindings.js")),
         lit(JS_BINDINGS_FILE),
         lit(&module_spec),
         lit(JS_MODULE_FILE),
+        lit(&format!("ext:{ext}/20_component.js")),
+        lit(JS_COMPONENT_FILE),
         lit(&model.module.specifier),
         lit(&module_spec),
         lit(model.module.summary.trim()),

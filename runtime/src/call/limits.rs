@@ -1,11 +1,11 @@
 //! The limits every call runs under: the call's fuel budget and deadline (or the
 //! instance's), set before the call and undone after it, whichever way the call runs.
 
-use wasmtime::{Func, Val};
+use wasmtime::{Func, Store, Val};
 
 use crate::error::{WasmError, WasmResult};
 use crate::generated::CallOptions;
-use crate::instance::InstanceStore;
+use crate::instance::{CallLimits, InstanceStore, StoreData};
 
 /// How a call meets its epoch deadlines (see `crate::timeout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,23 +53,40 @@ pub async fn limited_call(
 }
 
 /// What `begin_call` changed, for `end_call`.
-struct CallScope {
+pub struct CallScope {
     /// The instance's own fuel, when the call had a budget of its own.
     saved_fuel: Option<u64>,
 }
 
 /// Set the call's fuel and deadline.
 fn begin_call(store: &mut InstanceStore, options: &CallOptions, pace: Pace) -> WasmResult<CallScope> {
+    begin(&mut store.store, store.fuel_limited, store.limits, options, pace)
+}
+
+/// Release the ticker and give the instance its own fuel back.
+fn end_call(store: &mut InstanceStore, scope: CallScope) -> WasmResult<()> {
+    end(&mut store.store, scope)
+}
+
+/// `begin_call` on any store of ours (component instances' too): `fuel_limited` says the
+/// store's code is metered, `limits` are its instance's.
+pub fn begin(
+    store: &mut Store<StoreData>,
+    fuel_limited: bool,
+    limits: CallLimits,
+    options: &CallOptions,
+    pace: Pace,
+) -> WasmResult<CallScope> {
     let saved_fuel = match options.fuel {
-        Some(_) if !store.fuel_limited => return Err(crate::fuel::not_metered("a call's `fuel` option")),
+        Some(_) if !fuel_limited => return Err(crate::fuel::not_metered("a call's `fuel` option")),
         Some(fuel) => {
-            let before = store.store.get_fuel().map_err(|e| WasmError::bug(format!("get_fuel: {e}")))?;
+            let before = store.get_fuel().map_err(|e| WasmError::bug(format!("get_fuel: {e}")))?;
             set_fuel(store, fuel)?;
             Some(before)
         }
         None => None,
     };
-    if !store.limits.interruptible {
+    if !limits.interruptible {
         if options.timeout_ms.is_some() {
             return Err(WasmError::type_mismatch(
                 "a call's `timeoutMs`: this instance was created with `interruptible: false`, so its code has no epoch \
@@ -78,23 +95,23 @@ fn begin_call(store: &mut InstanceStore, options: &CallOptions, pace: Pace) -> W
         }
         return Ok(CallScope { saved_fuel });
     }
-    let timeout = options.timeout_ms.or(store.limits.timeout_ms);
+    let timeout = options.timeout_ms.or(limits.timeout_ms);
     match pace {
-        Pace::ToTheEnd => crate::timeout::arm(&mut store.store, timeout),
-        Pace::Slices => crate::timeout::arm_slices(&mut store.store, timeout),
+        Pace::ToTheEnd => crate::timeout::arm(store, timeout),
+        Pace::Slices => crate::timeout::arm_slices(store, timeout),
     }
     Ok(CallScope { saved_fuel })
 }
 
-/// Release the ticker and give the instance its own fuel back.
-fn end_call(store: &mut InstanceStore, scope: CallScope) -> WasmResult<()> {
-    crate::timeout::disarm(&mut store.store);
+/// `end_call` on any store of ours.
+pub fn end(store: &mut Store<StoreData>, scope: CallScope) -> WasmResult<()> {
+    crate::timeout::disarm(store);
     match scope.saved_fuel {
         Some(before) => set_fuel(store, before),
         None => Ok(()),
     }
 }
 
-fn set_fuel(store: &mut InstanceStore, fuel: u64) -> WasmResult<()> {
-    store.store.set_fuel(fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
+fn set_fuel(store: &mut Store<StoreData>, fuel: u64) -> WasmResult<()> {
+    store.set_fuel(fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
 }

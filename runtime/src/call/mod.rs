@@ -9,7 +9,7 @@
 
 mod hosted;
 mod invoke;
-mod limits;
+pub mod limits;
 mod numbers;
 mod slots;
 

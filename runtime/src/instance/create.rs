@@ -86,12 +86,7 @@ impl InstanceSetup {
     fn new(env: &InstanceEnv, module: &wasmtime::Module, options: Option<&InstantiateOptions>) -> WasmResult<Self> {
         let no_options = InstantiateOptions::default();
         let given = options.unwrap_or(&no_options);
-        let interruptible = given.interruptible != Some(false);
-        if !interruptible && given.timeout_ms.is_some() {
-            return Err(WasmError::wasi(
-                "instantiate: `timeoutMs` needs epoch checks in the code, which `interruptible: false` leaves out",
-            ));
-        }
+        let limits = call_limits(given)?;
         // A module without imports cannot reach WASI: without options (which must still be
         // checked when given), its context is not built.
         let (wasi, stdout, stderr) = if module.imports().len() == 0 && options.is_none() {
@@ -101,18 +96,7 @@ impl InstanceSetup {
             let parts = crate::wasi::build_context(&*env.permissions, program_name, given)?;
             (Some(parts.ctx), parts.stdout, parts.stderr)
         };
-        Ok(Self {
-            wasi,
-            stdout,
-            stderr,
-            limiter: InstanceLimiter::new(
-                given.max_memory_bytes.map(saturating_usize),
-                given.max_table_elements.map(saturating_usize),
-                env.memory_budget.clone(),
-            ),
-            fuel: given.fuel,
-            limits: CallLimits { timeout_ms: given.timeout_ms, interruptible },
-        })
+        Ok(Self { wasi, stdout, stderr, limiter: limiter(env, given), fuel: given.fuel, limits })
     }
 
     /// The store with the WASI context, limiter and deadline in place, and what the
@@ -219,6 +203,27 @@ impl NewStore {
             None => made,
         }
     }
+}
+
+/// The call limits an instance with `options` gets (5010 for a timeout on code that
+/// cannot be interrupted).
+pub fn call_limits(options: &InstantiateOptions) -> WasmResult<CallLimits> {
+    let interruptible = options.interruptible != Some(false);
+    if !interruptible && options.timeout_ms.is_some() {
+        return Err(WasmError::wasi(
+            "instantiate: `timeoutMs` needs epoch checks in the code, which `interruptible: false` leaves out",
+        ));
+    }
+    Ok(CallLimits { timeout_ms: options.timeout_ms, interruptible })
+}
+
+/// The memory and table limiter of an instance with `options`.
+pub fn limiter(env: &InstanceEnv, options: &InstantiateOptions) -> InstanceLimiter {
+    InstanceLimiter::new(
+        options.max_memory_bytes.map(saturating_usize),
+        options.max_table_elements.map(saturating_usize),
+        env.memory_budget.clone(),
+    )
 }
 
 fn saturating_usize(n: u64) -> usize {

@@ -7,7 +7,7 @@
 
 mod create;
 mod store;
-mod turns;
+pub mod turns;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -22,8 +22,8 @@ use crate::host_link::HostLink;
 use crate::stdio::CapturedStreams;
 use crate::values::value_type;
 
-pub use create::{create, create_here, create_hosted, InstanceEnv};
-pub use store::{InstanceStore, StoreData};
+pub use create::{call_limits, create, create_here, create_hosted, limiter, InstanceEnv};
+pub use store::{CallLimits, ComponentWasi, InstanceStore, StoreData};
 use turns::{Turn, Turns};
 
 /// The store lock held, movable from the JS thread to a worker.

@@ -26,17 +26,39 @@ pub struct StoreData {
     /// The instance's `memory` export as the trampolines found it on their first call
     /// (`Some(None)`: there is none).
     pub host_memory: Option<Option<wasmtime::Memory>>,
+    /// A component instance's WASI 0.2 state (`crate::component`); `None` for a module.
+    pub component_wasi: Option<ComponentWasi>,
+}
+
+/// What WASI 0.2 keeps per component instance: its context and the table of the
+/// resources (streams, files) the guest holds.
+pub struct ComponentWasi {
+    pub ctx: wasmtime_wasi::WasiCtx,
+    pub table: wasmtime::component::ResourceTable,
 }
 
 impl StoreData {
     pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter, deadline: Deadline) -> Self {
-        Self { wasi, limiter, deadline, host: None, host_memory: None }
+        Self { wasi, limiter, deadline, host: None, host_memory: None, component_wasi: None }
     }
 
     /// The WASI context for the linker's host functions. Only modules with imports reach
     /// them, and those always get a context; the empty one is a fallback, not a path.
     pub fn wasi_ctx(&mut self) -> &mut WasiP1Ctx {
         self.wasi.get_or_insert_with(|| WasiCtxBuilder::new().build_p1())
+    }
+}
+
+/// WASI 0.2's host functions reach the component's context through this. Only component
+/// stores are linked with them, and those always get a context; the empty one is a
+/// fallback, not a path.
+impl wasmtime_wasi::WasiView for StoreData {
+    fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
+        let wasi = self.component_wasi.get_or_insert_with(|| ComponentWasi {
+            ctx: WasiCtxBuilder::new().build(),
+            table: wasmtime::component::ResourceTable::new(),
+        });
+        wasmtime_wasi::WasiCtxView { ctx: &mut wasi.ctx, table: &mut wasi.table }
     }
 }
 

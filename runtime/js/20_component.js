@@ -1,0 +1,506 @@
+// The JS side of components in `runtime:wasm`: `ComponentInstance`, its `exports`
+// object, resource objects, and the byte form values cross the op boundary in.
+//
+// A classic script loaded by 10_wasm.js, which passes in what the two share (ops, the
+// error helpers, option checks); it returns the component API for the module namespace.
+// The value layout is described in runtime/src/component/wire.rs; both sides must agree.
+(function () {
+  "use strict";
+  return function components(shared) {
+    const { core, ops, ErrorCode, wasmError, named, rethrow, invoke, describe, isHandle, CapturedOutput } = shared;
+    const { checkInstantiateOptions, callOptions, optionsError } = shared;
+
+    // ---- the byte form ------------------------------------------------------------
+
+    const T_UNDEFINED = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_NUMBER = 4, T_BIGINT = 5;
+    const T_STRING = 6, T_BYTES = 7, T_ARRAY = 8, T_OBJECT = 9, T_RESOURCE = 10, T_OTHER = 11;
+    const MAX_DEPTH = 200;
+    const LEAD_ERR = 1;
+
+    /** Writes values into a growing buffer. */
+    class Writer {
+      constructor() {
+        this.bytes = new Uint8Array(256);
+        this.view = new DataView(this.bytes.buffer);
+        this.at = 0;
+      }
+      room(n) {
+        if (this.at + n <= this.bytes.length) return;
+        let size = this.bytes.length * 2;
+        while (size < this.at + n) size *= 2;
+        const grown = new Uint8Array(size);
+        grown.set(this.bytes.subarray(0, this.at));
+        this.bytes = grown;
+        this.view = new DataView(grown.buffer);
+      }
+      tag(t) {
+        this.room(1);
+        this.bytes[this.at++] = t;
+      }
+      u32(n) {
+        this.room(4);
+        this.view.setUint32(this.at, n, true);
+        this.at += 4;
+      }
+      raw(data) {
+        this.u32(data.length);
+        this.room(data.length);
+        this.bytes.set(data, this.at);
+        this.at += data.length;
+      }
+      text(s) {
+        this.raw(core.encode(s));
+      }
+      done() {
+        return this.bytes.subarray(0, this.at);
+      }
+    }
+
+    /**
+     * Write one JS value. Reading an object's properties may run user code (a getter, a
+     * Proxy trap): it runs here, before the call, and a throw from it is the caller's.
+     */
+    function writeValue(w, value, depth) {
+      if (depth > MAX_DEPTH) {
+        throw wasmError(ErrorCode.TypeError, `a value nested more than ${MAX_DEPTH} levels deep`);
+      }
+      switch (typeof value) {
+        case "undefined":
+          return w.tag(T_UNDEFINED);
+        case "boolean":
+          return w.tag(value ? T_TRUE : T_FALSE);
+        case "number":
+          w.tag(T_NUMBER);
+          w.room(8);
+          w.view.setFloat64(w.at, value, true);
+          w.at += 8;
+          return;
+        case "bigint":
+          w.tag(T_BIGINT);
+          return w.text(value.toString());
+        case "string":
+          w.tag(T_STRING);
+          return w.text(value);
+        case "object": {
+          if (value === null) return w.tag(T_NULL);
+          const resource = resourceHandles.get(value);
+          if (resource !== undefined) {
+            if (resource.instance !== w.instance) {
+              w.tag(T_OTHER);
+              return w.text("a resource of another component instance");
+            }
+            // 0 is never a live handle: a dropped resource is refused by the Rust side.
+            w.tag(T_RESOURCE);
+            return w.u32(resource.dropped ? 0 : resource.handle);
+          }
+          if (value instanceof Uint8Array) {
+            w.tag(T_BYTES);
+            return w.raw(value);
+          }
+          if (Array.isArray(value)) {
+            w.tag(T_ARRAY);
+            w.u32(value.length);
+            for (let i = 0; i < value.length; i++) writeValue(w, value[i], depth + 1);
+            return;
+          }
+          const keys = Object.keys(value);
+          w.tag(T_OBJECT);
+          w.u32(keys.length);
+          for (const key of keys) {
+            w.text(key);
+            writeValue(w, value[key], depth + 1);
+          }
+          return;
+        }
+        default:
+          w.tag(T_OTHER);
+          return w.text(typeof value === "function" ? "a function" : typeof value);
+      }
+    }
+
+    function encodeArgs(args, instance) {
+      const w = new Writer();
+      w.instance = instance;
+      w.u32(args.length);
+      for (const arg of args) writeValue(w, arg, 0);
+      return w.done();
+    }
+
+    /** Reads values written by runtime/src/component/values.rs. */
+    class Reader {
+      constructor(bytes, instance) {
+        this.bytes = bytes;
+        this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        this.at = 0;
+        this.instance = instance;
+      }
+      u32() {
+        const n = this.view.getUint32(this.at, true);
+        this.at += 4;
+        return n;
+      }
+      text() {
+        const len = this.u32();
+        const s = core.decode(this.bytes.subarray(this.at, this.at + len));
+        this.at += len;
+        return s;
+      }
+      value() {
+        const tag = this.bytes[this.at++];
+        switch (tag) {
+          case T_UNDEFINED:
+            return undefined;
+          case T_NULL:
+            return null;
+          case T_FALSE:
+            return false;
+          case T_TRUE:
+            return true;
+          case T_NUMBER: {
+            const n = this.view.getFloat64(this.at, true);
+            this.at += 8;
+            return n;
+          }
+          case T_BIGINT:
+            return BigInt(this.text());
+          case T_STRING:
+            return this.text();
+          case T_BYTES: {
+            const len = this.u32();
+            const out = this.bytes.slice(this.at, this.at + len);
+            this.at += len;
+            return out;
+          }
+          case T_ARRAY: {
+            const count = this.u32();
+            const out = new Array(count);
+            for (let i = 0; i < count; i++) out[i] = this.value();
+            return out;
+          }
+          case T_OBJECT: {
+            const count = this.u32();
+            const out = {};
+            for (let i = 0; i < count; i++) {
+              const key = this.text();
+              out[key] = this.value();
+            }
+            return out;
+          }
+          case T_RESOURCE: {
+            const handle = this.u32();
+            return this.instance.resource(handle, this.text());
+          }
+          default:
+            throw wasmError(ErrorCode.InternalError, `component result: unknown tag ${tag}`);
+        }
+      }
+    }
+
+    // ---- resources ----------------------------------------------------------------
+
+    /** Resource object -> { instance id, handle, dropped }: never read as a property. */
+    const resourceHandles = new WeakMap();
+
+    class ComponentResource {
+      drop() {
+        const state = resourceHandles.get(this);
+        if (state === undefined) {
+          throw wasmError(ErrorCode.TypeError, "drop: not a resource of a component instance");
+        }
+        if (state.dropped) return;
+        state.dropped = true;
+        try {
+          ops.op_wasm_component_resource_drop(state.instance, state.handle);
+        } catch (error) {
+          rethrow(error);
+        }
+      }
+      [Symbol.dispose]() {
+        this.drop();
+      }
+    }
+
+    /** The class of the resource `key` of one instance, with its methods. */
+    function resourceClass(functions, key, call) {
+      const name = key.slice(key.indexOf("#") + 1);
+      const cls = class extends ComponentResource {};
+      Object.defineProperty(cls, "name", { value: pascalCase(name) });
+      for (const f of functions) {
+        if (f.resource !== key || f.kind !== "method") continue;
+        Object.defineProperty(cls.prototype, f.member, {
+          configurable: true,
+          writable: true,
+          value: function (...args) {
+            return call(f.name, [this, ...args]);
+          },
+        });
+      }
+      return cls;
+    }
+
+    // ---- instances ------------------------------------------------------------------
+
+    function notForComponents(what, instead) {
+      return wasmError(ErrorCode.ComponentUnsupported, `${what} does not apply to a component instance${instead}`);
+    }
+
+    class ComponentInstance {
+      #id;
+      #functions;
+      #byName;
+      #exports;
+      #classes = new Map();
+      #stdout;
+      #stderr;
+      #dropped = false;
+      constructor(id) {
+        this.#id = isHandle(id) ? id : 0;
+      }
+      /** The export list, fetched on first use. */
+      #table() {
+        if (this.#byName === undefined) {
+          let functions;
+          try {
+            functions = ops.op_wasm_component_functions(this.#id);
+          } catch (error) {
+            rethrow(error);
+          }
+          const byName = new Map();
+          functions.forEach((f, index) => {
+            f.index = index;
+            byName.set(f.name, f);
+          });
+          for (const f of functions) {
+            if (f.alias !== undefined && f.alias !== null && !byName.has(f.alias)) byName.set(f.alias, f);
+          }
+          this.#functions = functions;
+          this.#byName = byName;
+        }
+        return this.#byName;
+      }
+      /** A resource object for a handle the instance returned. */
+      resource(handle, key) {
+        let cls = this.#classes.get(key);
+        if (cls === undefined) {
+          this.#table();
+          cls = resourceClass(this.#functions, key, (name, args) => this.#call("call", name, args, undefined));
+          this.#classes.set(key, cls);
+        }
+        const object = new cls();
+        resourceHandles.set(object, { instance: this.#id, handle, dropped: false });
+        return object;
+      }
+      async #call(what, name, args, options) {
+        if (typeof name !== "string") {
+          throw wasmError(ErrorCode.ExportNotFound, `${what}: the function name must be a string, got ${describe(name)}`);
+        }
+        const f = this.#table().get(name);
+        if (f === undefined) {
+          throw wasmError(ErrorCode.ExportNotFound, `${what}: the component exports no function named "${name}"${this.#hint(name)}`);
+        }
+        let encoded;
+        try {
+          encoded = encodeArgs(args, this.#id);
+        } catch (error) {
+          if (error instanceof shared.WasmError) throw error;
+          const failed = wasmError(ErrorCode.TypeError, `${what}("${name}"): reading an argument threw: ${error?.message ?? describe(error)}`);
+          failed.cause = error;
+          throw failed;
+        }
+        const out = new Uint8Array(await invoke(ops.op_wasm_component_call, this.#id, f.index, encoded, options ?? {}));
+        const reader = new Reader(out, this);
+        reader.at = 1;
+        const value = reader.value();
+        if (out[0] === LEAD_ERR) {
+          const error = wasmError(ErrorCode.ErrorResult, `"${name}" returned err: ${errText(value)}`);
+          error.payload = value;
+          throw error;
+        }
+        return value;
+      }
+      #hint(name) {
+        const names = [...this.#byName.keys()];
+        const near = names.filter((n) => n.endsWith(`#${name}`) || n.endsWith(`.${name}`));
+        const listed = (near.length > 0 ? near : names).slice(0, 12).map((n) => `"${n}"`).join(", ");
+        return names.length === 0 ? " (it exports no functions)" : ` (${near.length > 0 ? "did you mean" : "it exports"} ${listed})`;
+      }
+      async call(name, ...args) {
+        return await this.#call("call", name, args, undefined);
+      }
+      async callWith(name, args, options) {
+        if (!Array.isArray(args)) {
+          throw wasmError(ErrorCode.TypeError, `callWith: args must be an array, got ${describe(args)}`);
+        }
+        return await this.#call("callWith", name, args, callOptions(options, "callWith"));
+      }
+      async run(options) {
+        try {
+          return await invoke(ops.op_wasm_component_run, this.#id, callOptions(options, "run"));
+        } catch (error) {
+          throw optionsError(error, "run");
+        }
+      }
+      get exports() {
+        return (this.#exports ??= this.#makeExports());
+      }
+      #makeExports() {
+        this.#table();
+        const call = (name) => (...args) => this.#call("call", name, args, undefined);
+        const exports = {};
+        const interfaces = new Map();
+        for (const f of this.#functions) {
+          if (f.interface === undefined || f.interface === null) {
+            if (f.kind === "func") exports[f.member] = call(f.name);
+            continue;
+          }
+          let target = interfaces.get(f.interface);
+          if (target === undefined) {
+            target = {};
+            interfaces.set(f.interface, target);
+            exports[f.interface] = target;
+          }
+          if (f.kind === "func") {
+            target[f.member] = call(f.name);
+          } else if (f.kind === "constructor" || f.kind === "static") {
+            const holder = (target[pascalCase(f.resource.slice(f.resource.indexOf("#") + 1))] ??= {});
+            holder[f.member] = call(f.name);
+          }
+        }
+        // Each interface also by the camelCase of its short name, when no other has it.
+        const short = new Map();
+        for (const name of interfaces.keys()) {
+          const bare = camelCase(name.replace(/@.*$/, "").replace(/^.*[/:]/, ""));
+          short.set(bare, short.has(bare) ? null : name);
+        }
+        for (const [bare, name] of short) {
+          if (name !== null && !(bare in exports)) exports[bare] = interfaces.get(name);
+        }
+        return Object.freeze(exports);
+      }
+      get stdout() {
+        return (this.#stdout ??= new CapturedOutput(this.#id, 1, ops.op_wasm_component_take_output));
+      }
+      get stderr() {
+        return (this.#stderr ??= new CapturedOutput(this.#id, 2, ops.op_wasm_component_take_output));
+      }
+      get memory() {
+        throw notForComponents("memory", ": a component shares no memory; pass values to its functions");
+      }
+      callSync() {
+        throw notForComponents("callSync", ": component calls are async; use call");
+      }
+      getFunction() {
+        throw notForComponents("getFunction", ": use instance.exports");
+      }
+      callBatch() {
+        throw notForComponents("callBatch", ": use call");
+      }
+      getGlobal() {
+        throw notForComponents("getGlobal", ": a component exports no globals to the host");
+      }
+      getExports() {
+        throw notForComponents("getExports", ": use instance.exports, or componentTypes for its types");
+      }
+      async getFuel() {
+        try {
+          return ops.op_wasm_component_get_fuel(this.#id);
+        } catch (error) {
+          rethrow(error);
+        }
+      }
+      async setFuel(fuel) {
+        try {
+          ops.op_wasm_component_set_fuel(this.#id, typeof fuel === "number" ? fuel : NaN);
+        } catch (error) {
+          rethrow(error);
+        }
+      }
+      [Symbol.asyncDispose]() {
+        if (this.#dropped) return Promise.resolve();
+        return this.drop();
+      }
+      drop() {
+        this.#dropped = true;
+        try {
+          ops.op_wasm_component_drop(this.#id);
+        } catch (error) {
+          return Promise.reject(named(error));
+        }
+        return Promise.resolve();
+      }
+    }
+
+    function errText(value) {
+      if (typeof value === "string") return JSON.stringify(value.length > 200 ? value.slice(0, 200) + "..." : value);
+      if (value === undefined) return "(no payload)";
+      return `${describe(value)} (see error.payload)`;
+    }
+
+    /** jco's camelCase: `x-coord` -> `xCoord` (runtime/src/component/values.rs, camel_case). */
+    function camelCase(kebab) {
+      return kebab
+        .split("-")
+        .map((word, i) => (word === "" ? "" : (i === 0 ? word[0].toLowerCase() : word[0].toUpperCase()) + word.slice(1)))
+        .join("");
+    }
+
+    function pascalCase(kebab) {
+      const camel = camelCase(kebab);
+      return camel === "" ? camel : camel[0].toUpperCase() + camel.slice(1);
+    }
+
+    // ---- entry points ------------------------------------------------------------------
+
+    /** Cache of handle -> kind; handles are never reused, so an answer never goes stale. */
+    const kinds = new Map();
+
+    function isComponent(handle) {
+      let kind = kinds.get(handle);
+      if (kind === undefined) {
+        try {
+          kind = ops.op_wasm_module_kind(handle);
+        } catch (error) {
+          rethrow(error);
+        }
+        kinds.set(handle, kind);
+      }
+      return kind === 1;
+    }
+
+    function moduleKind(moduleId) {
+      return isComponent(shared.handleOf(moduleId, ErrorCode.InvalidModuleHandle, "moduleKind")) ? "component" : "module";
+    }
+
+    async function instantiateComponent(moduleId, options) {
+      const handle = shared.handleOf(moduleId, ErrorCode.InvalidModuleHandle, "instantiateComponent");
+      if (!isComponent(handle)) {
+        throw wasmError(ErrorCode.ComponentUnsupported, `instantiateComponent: module handle ${handle} is a core module; use instantiate`);
+      }
+      return await createComponent(handle, options);
+    }
+
+    async function createComponent(handle, options) {
+      if (options === undefined) options = {};
+      if (options === null || typeof options !== "object") {
+        throw wasmError(ErrorCode.WasiError, `instantiate: options must be an object, got ${describe(options)}`);
+      }
+      checkInstantiateOptions(options);
+      if (options.imports !== undefined) {
+        throw wasmError(
+          ErrorCode.ComponentUnsupported,
+          "instantiate: `imports` for a component are not supported yet (components get WASI 0.2; other imports cannot be provided from JS yet)",
+        );
+      }
+      let id;
+      try {
+        id = await invoke(ops.op_wasm_component_create, handle, options);
+      } catch (error) {
+        if (error instanceof shared.WasmError) throw error;
+        throw wasmError(ErrorCode.WasiError, `instantiate: invalid options: ${error.message}`);
+      }
+      return new ComponentInstance(id);
+    }
+
+    return { ComponentInstance, ComponentResource, moduleKind, instantiateComponent, isComponent, createComponent };
+  };
+})();

@@ -1,0 +1,384 @@
+//! A live component instance: its store (with the WASI 0.2 context, the limiter and the
+//! deadline, as for modules), the resources JS holds, and how calls run.
+//!
+//! Calls run as for modules: an async call starts on the JS thread when the instance is
+//! free and moves to a thread of its own at the first epoch tick or WASI wait
+//! (`worker::start_here`); a call that finds the instance busy waits its turn on a worker.
+//!
+//! A call that fails inside Wasmtime (a trap, a timeout, running out of fuel) leaves the
+//! instance unusable: the Component Model forbids entering an instance after a trap. So
+//! every value is checked before the call (`super::values`), and after a failure the
+//! instance refuses calls with one clear error instead of Wasmtime's.
+
+use std::sync::Arc;
+
+use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
+use wasmtime::component::types::Type;
+use wasmtime::component::{Func, InstancePre, Val};
+use wasmtime::Store;
+use wasmtime_wasi::I32Exit;
+
+use super::compiled::CompiledComponent;
+use super::exports::FunctionKind;
+use super::values::{to_val, write_val, Moves, Path, Resources};
+use super::wire::{read_args, Wire, Writer, UNDEFINED};
+use crate::call::limits::{begin, end, Pace};
+use crate::error::{WasmError, WasmResult};
+use crate::generated::{CallOptions, InstantiateOptions};
+use crate::instance::turns::Turns;
+use crate::instance::{CallLimits, ComponentWasi, InstanceEnv, StoreData};
+use crate::stdio::CapturedStreams;
+use crate::timeout::Deadline;
+use crate::traps::call_error;
+
+/// The result form's first byte: the value follows, or a function's `result` was `err`
+/// and its payload follows (JS throws 5014 with it).
+const OK: u8 = 0;
+const ERR: u8 = 1;
+
+pub struct ComponentInstance {
+    pub compiled: Arc<CompiledComponent>,
+    store: Arc<Mutex<ComponentStore>>,
+    turns: Arc<Turns>,
+    /// Piped stdout and stderr, readable while a call runs.
+    pub streams: CapturedStreams,
+    interruptible: bool,
+}
+
+/// What calls need exclusive access to.
+pub struct ComponentStore {
+    store: Store<StoreData>,
+    instance: wasmtime::component::Instance,
+    /// `Func`s by function index, found on first call.
+    funcs: Vec<Option<Func>>,
+    resources: Resources,
+    fuel_limited: bool,
+    limits: CallLimits,
+    /// Why the instance cannot be entered any more (a call failed inside it).
+    broken: Option<String>,
+}
+
+type Guard = ArcMutexGuard<RawMutex, ComponentStore>;
+
+/// Instantiate `pre` with `options` (checked, and the WASI 0.2 context built, here; the
+/// instantiation itself, which may run core start functions, on a worker).
+pub async fn create(
+    env: &InstanceEnv,
+    compiled: Arc<CompiledComponent>,
+    pre: InstancePre<StoreData>,
+    options: &InstantiateOptions,
+) -> WasmResult<ComponentInstance> {
+    let limits = crate::instance::call_limits(options)?;
+    let (ctx, stdout, stderr) = crate::wasi::build_component_context(&*env.permissions, &compiled.name, options)?;
+    let mut data = StoreData::new(None, crate::instance::limiter(env, options), Deadline::new(env.clock.clone()));
+    data.component_wasi = Some(ComponentWasi { ctx, table: wasmtime::component::ResourceTable::new() });
+    let mut store = Store::new(pre.engine(), data);
+    store.limiter(|data| &mut data.limiter);
+    crate::timeout::install(&mut store);
+    if let Some(fuel) = options.fuel {
+        store.set_fuel(fuel).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))?;
+    }
+    let fuel_limited = options.fuel.is_some();
+    let name = compiled.name.clone();
+    let started = std::time::Instant::now();
+    let made = crate::worker::run(move || {
+        // Instantiation may run core start functions: they get the instance's timeout.
+        if limits.interruptible {
+            crate::timeout::arm(&mut store, limits.timeout_ms);
+        }
+        let instance = crate::worker::block_on(pre.instantiate_async(&mut store));
+        crate::timeout::disarm(&mut store);
+        let instance = instance.map_err(|e| {
+            let error = call_error("the component's start functions", e);
+            WasmError::new(error.code, format!("instantiating {name}: {}", error.message))
+        })?;
+        Ok::<_, WasmError>((store, instance))
+    })
+    .await?;
+    let (store, instance) = made;
+    let mut component_store = ComponentStore {
+        store,
+        instance,
+        funcs: vec![None; compiled.functions.len()],
+        resources: Resources::default(),
+        fuel_limited,
+        limits,
+        broken: None,
+    };
+    component_store.name_resources(&compiled)?;
+    tracing::debug!(
+        component = %compiled.name,
+        fuel = fuel_limited,
+        timeout_ms = ?limits.timeout_ms,
+        interruptible = limits.interruptible,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        "instantiate component"
+    );
+    Ok(ComponentInstance {
+        compiled,
+        store: Arc::new(Mutex::new(component_store)),
+        turns: Arc::default(),
+        streams: CapturedStreams::new(stdout, stderr),
+        interruptible: limits.interruptible,
+    })
+}
+
+impl ComponentInstance {
+    /// The store at once, if it is free and nobody is in line for it.
+    fn try_lock(&self) -> Option<Guard> {
+        self.turns.if_nobody_waits(|| self.store.try_lock_arc())
+    }
+
+    /// The store after everything issued before, blocking this thread meanwhile.
+    fn lock_in_line(&self) -> Guard {
+        match self.try_lock() {
+            Some(guard) => guard,
+            None => {
+                let store = Arc::clone(&self.store);
+                self.turns.take().wait(|| store.lock_arc())
+            }
+        }
+    }
+
+    /// Run `work` with the store: started here when the instance is free (moving to a
+    /// thread of its own if it outlasts an epoch tick), else on a worker in its turn.
+    async fn with_store<R, W, F>(&self, work: W) -> WasmResult<R>
+    where
+        R: Send + 'static,
+        W: FnOnce(Guard, Pace) -> F + Send + 'static,
+        F: std::future::Future<Output = WasmResult<R>> + Send + 'static,
+    {
+        // Code without epoch checks could not leave this thread part-way: a worker.
+        if self.interruptible {
+            if let Some(guard) = self.try_lock() {
+                return crate::worker::start_here(work(guard, Pace::Slices)).await;
+            }
+        }
+        let (turn, store) = (self.turns.take(), Arc::clone(&self.store));
+        crate::worker::run(move || crate::worker::block_on(work(turn.wait(|| store.lock_arc()), Pace::ToTheEnd))).await
+    }
+
+    /// Call function `index` with `args` in wire form; the result in wire form, led by
+    /// `OK` or `ERR`.
+    pub async fn call(&self, index: u32, args: Vec<u8>, options: CallOptions) -> WasmResult<Vec<u8>> {
+        let args = read_args(&args)?;
+        let compiled = Arc::clone(&self.compiled);
+        self.with_store(move |mut store, pace| async move {
+            store.call(&compiled, index as usize, &args, &options, pace).await
+        })
+        .await
+    }
+
+    /// Run a WASI command component (`wasi:cli/run`): its exit code.
+    pub async fn run(&self, options: CallOptions) -> WasmResult<i32> {
+        let index = self.compiled.run_function().ok_or_else(|| {
+            WasmError::export_not_found(
+                "the component exports no `wasi:cli/run` interface: it is not a WASI command (call its exports with \
+                 instance.call instead)",
+            )
+        })?;
+        let compiled = Arc::clone(&self.compiled);
+        let out = self
+            .with_store(move |mut store, pace| async move {
+                match store.call(&compiled, index, &[], &options, pace).await {
+                    Ok(out) => Ok(if out.first() == Some(&ERR) { 1 } else { 0 }),
+                    Err(error) => match error.exit_code {
+                        Some(code) => Ok(code),
+                        None => Err(error),
+                    },
+                }
+            })
+            .await?;
+        Ok(out)
+    }
+
+    /// Drop resource `handle`, running the guest's destructor (on this thread, after any
+    /// call in flight). Dropping one already gone does nothing.
+    pub fn drop_resource(&self, handle: u32) -> WasmResult<()> {
+        let mut guard = self.lock_in_line();
+        let store = &mut *guard;
+        let Some(resource) = store.resources.take(handle) else { return Ok(()) };
+        if store.broken.is_some() {
+            // Its instance cannot run the destructor any more; the handle is forgotten.
+            return Ok(());
+        }
+        let dropped = crate::worker::block_on(resource.resource_drop_async(&mut store.store));
+        dropped.map_err(|e| store.failed("a resource destructor", e))
+    }
+
+    /// The remaining fuel (`Infinity` for an instance without a budget).
+    pub fn fuel(&self) -> WasmResult<f64> {
+        let guard = self.lock_in_line();
+        if !guard.fuel_limited {
+            return Ok(f64::INFINITY);
+        }
+        guard.store.get_fuel().map(|f| f as f64).map_err(|e| WasmError::bug(format!("get_fuel: {e}")))
+    }
+
+    /// Set the remaining fuel (5007 on an instance without a budget, whose code is not metered).
+    pub fn set_fuel(&self, fuel: f64) -> WasmResult<()> {
+        if !(fuel >= 0.0 && fuel.fract() == 0.0 && fuel <= u64::MAX as f64) {
+            return Err(WasmError::type_mismatch(format!("setFuel: expected a whole number of 0 or more, got {fuel}")));
+        }
+        let mut guard = self.lock_in_line();
+        if !guard.fuel_limited {
+            return Err(crate::fuel::not_metered("setFuel"));
+        }
+        guard.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
+    }
+}
+
+impl ComponentStore {
+    /// Key each exported resource type by `interface#name`, from the functions that make
+    /// (`[constructor]`) or take (`[method]`) it, so results can tell JS which it is.
+    fn name_resources(&mut self, compiled: &CompiledComponent) -> WasmResult<()> {
+        for (index, function) in compiled.functions.iter().enumerate() {
+            let Some(key) = function.resource_key() else { continue };
+            let func = self.func(compiled, index)?;
+            let ty = func.ty(&self.store);
+            let found = match function.kind {
+                FunctionKind::Constructor => ty.results().next(),
+                FunctionKind::Method => ty.params().next().map(|(_, t)| t),
+                _ => None,
+            };
+            if let Some(Type::Own(rt) | Type::Borrow(rt)) = found {
+                if !self.resources.names.iter().any(|(t, _)| *t == rt) {
+                    self.resources.names.push((rt, key));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn func(&mut self, compiled: &CompiledComponent, index: usize) -> WasmResult<Func> {
+        if let Some(Some(func)) = self.funcs.get(index) {
+            return Ok(*func);
+        }
+        let function = compiled
+            .functions
+            .get(index)
+            .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist")))?;
+        let missing = || WasmError::export_not_found(format!("the component instance has no \"{}\"", function.name));
+        let export = match &function.interface {
+            Some(interface) => {
+                let parent = self.instance.get_export_index(&mut self.store, None, interface).ok_or_else(missing)?;
+                self.instance.get_export_index(&mut self.store, Some(&parent), &function.func)
+            }
+            None => self.instance.get_export_index(&mut self.store, None, &function.func),
+        };
+        let func = export.and_then(|e| self.instance.get_func(&mut self.store, e)).ok_or_else(missing)?;
+        if let Some(slot) = self.funcs.get_mut(index) {
+            *slot = Some(func);
+        }
+        Ok(func)
+    }
+
+    async fn call(
+        &mut self,
+        compiled: &CompiledComponent,
+        index: usize,
+        args: &[Wire],
+        options: &CallOptions,
+        pace: Pace,
+    ) -> WasmResult<Vec<u8>> {
+        let function = compiled
+            .functions
+            .get(index)
+            .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist")))?;
+        if let Some(why) = &self.broken {
+            return Err(WasmError::call(format!(
+                "\"{}\": this component instance cannot be entered again, because an earlier call failed inside it \
+                 ({why}); the Component Model forbids it. Instantiate the component again",
+                function.name
+            )));
+        }
+        if let Some(why) = &function.unsupported {
+            return Err(super::not_for_components(format!("\"{}\" cannot be called from JS: {why}", function.name)));
+        }
+        let func = self.func(compiled, index)?;
+        let ty = func.ty(&self.store);
+        let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_string(), t)).collect();
+        let label = match (&function.resource, function.kind) {
+            (Some(resource), FunctionKind::Constructor) => format!("{resource}.create"),
+            (Some(resource), _) => format!("{resource}.{}", function.member),
+            (None, _) => function.func.clone(),
+        };
+        if args.len() != params.len() {
+            let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(WasmError::type_mismatch(format!(
+                "{label} takes {} argument(s) ({}), got {}",
+                params.len(),
+                names.join(", "),
+                args.len()
+            )));
+        }
+        let mut moves = Moves::default();
+        let vals = params
+            .iter()
+            .zip(args)
+            .map(|((name, ty), wire)| {
+                to_val(ty, wire, &Path::param(&label, &super::values::camel_case(name)), &self.resources, &mut moves)
+            })
+            .collect::<WasmResult<Vec<Val>>>()?;
+        moves.apply(&mut self.resources);
+        let result_types: Vec<Type> = ty.results().collect();
+        let mut results = vec![Val::Bool(false); result_types.len()];
+        let scope = begin(&mut self.store, self.fuel_limited, self.limits, options, pace)?;
+        let outcome = func.call_async(&mut self.store, &vals, &mut results).await;
+        end(&mut self.store, scope)?;
+        if let Err(error) = outcome {
+            return Err(self.failed(&function.name, error));
+        }
+        let mut out = Writer::default();
+        match (result_types.first(), results.first()) {
+            (Some(Type::Result(result)), Some(Val::Result(outcome))) => {
+                let (lead, ty, payload) = match outcome {
+                    Ok(v) => (OK, result.ok(), v),
+                    Err(v) => (ERR, result.err(), v),
+                };
+                out.tag(lead);
+                match (ty, payload) {
+                    (Some(ty), Some(v)) => write_val(&ty, v, &mut out, &mut self.resources),
+                    _ => out.tag(UNDEFINED),
+                }
+            }
+            (Some(ty), Some(v)) => {
+                out.tag(OK);
+                write_val(ty, v, &mut out, &mut self.resources);
+            }
+            _ => {
+                out.tag(OK);
+                out.tag(UNDEFINED);
+            }
+        }
+        Ok(out.bytes)
+    }
+
+    /// The error for a call of `name` that failed inside Wasmtime; the instance is broken
+    /// from now on. A WASI exit is not a failure of the instance's state, but it cannot be
+    /// entered after one either (the exit unwound its stack like a trap).
+    fn failed(&mut self, name: &str, error: wasmtime::Error) -> WasmError {
+        let exit = error.downcast_ref::<I32Exit>().map(|I32Exit(code)| *code);
+        let mut reported = call_error(name, error);
+        // The core-module wording promises the instance stays usable; a component's does not.
+        reported.message = reported.message.replace("; the instance stays usable", "");
+        self.broken = Some(match exit {
+            Some(code) => format!("it exited with code {code}"),
+            None => reported.message.lines().next().unwrap_or("it failed").to_string(),
+        });
+        reported.message.push_str(
+            "\n(a component instance cannot be entered again after a failed call: instantiate the component again)",
+        );
+        reported
+    }
+}
+
+impl CompiledComponent {
+    /// The index of `wasi:cli/run@0.2.x#run`, if the component is a WASI command.
+    pub fn run_function(&self) -> Option<usize> {
+        self.functions.iter().position(|f| {
+            f.func == "run"
+                && f.interface.as_deref().is_some_and(|i| i == "wasi:cli/run" || i.starts_with("wasi:cli/run@0.2."))
+        })
+    }
+}
