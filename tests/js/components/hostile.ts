@@ -186,10 +186,9 @@ await run("a getter that drops the instance", async () => {
     expectCodes(error, [5005], "dropped mid-call");
   }
 });
-await run("a getter that drops the resource being passed", async () => {
+await run("a plain object for a borrow, then a dropped resource", async () => {
   const other = await plugin.exports.api.Counter.create(5);
   const target = await plugin.exports.api.Counter.create(0);
-  // The resource is read first (as the method's self), then the getter drops it.
   try {
     await plugin.call("my:plugin/api@0.1.0#[method]counter.add-from", target, { get x() { return 1; } });
   } catch (error) {

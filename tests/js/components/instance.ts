@@ -54,6 +54,12 @@ const none = await rejects(() => empty.call("f"), 5003);
 assert(none.message.includes("exports no functions"), none.message);
 await empty.drop();
 
+// A component importing what is not WASI: 5001 naming the interface.
+const hostImportsId = await compileFile("tests/components/host-imports.wasm");
+check("host-imports is a component", moduleKind(hostImportsId), "component");
+await rejects(() => instantiateComponent(hostImportsId), 5001, "my:host/api@0.1.0");
+await rejects(() => instantiate(hostImportsId), 5001, "my:host/api@0.1.0");
+
 // ---- what does not apply: 5015 ---------------------------------------------------------
 
 const instance = await instantiateComponent(typesId);
@@ -146,6 +152,24 @@ check("usable after err", await bystander.exports.echo.echoU8(1), 1);
 // A poisoned instance can still be dropped.
 await trapping.drop();
 await rejects(() => trapping.call("add", 1n, 2n), 5005);
+
+// ---- calls in flight at once ------------------------------------------------------------------
+
+const busy = await instantiateComponent(typesId);
+const sums = await Promise.all(Array.from({ length: 50 }, (_, i) => busy.call("add", BigInt(i), 1n)));
+check("50 concurrent calls, each its own answer", sums, Array.from({ length: 50 }, (_, i) => BigInt(i + 1)));
+// Calls queued behind one that times out find the instance poisoned.
+const settled = await Promise.allSettled([
+  busy.callWith("my:types/echo#spin", [], { timeoutMs: 50 }),
+  busy.call("add", 1n, 1n),
+  busy.exports.echo.echoU8(1),
+]);
+check(
+  "the queued calls after a timeout",
+  settled.map((s) => (s.status === "rejected" ? (s.reason as { code: number }).code : "fulfilled")),
+  [5012, 5002, 5002],
+);
+await busy.drop();
 
 // ---- drop, await using ---------------------------------------------------------------------
 
