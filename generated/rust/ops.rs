@@ -666,6 +666,18 @@ pub fn op_wasm_module_kind(
     crate::ops::module_kind(state, module)
 }
 
+/// The TypeScript declarations of a compiled component's exports.
+///
+/// Raises: 5004, 5015.
+#[::deno_core::op2]
+#[string]
+pub fn op_wasm_module_component_types(
+    state: &mut OpState,
+    module: u32,
+) -> ::std::result::Result<String, crate::error::WasmError> {
+    crate::ops::module_component_types(state, module)
+}
+
 /// Instantiate a component with WASI 0.2 and the given options and limits; returns the new component instance handle.
 ///
 /// Raises: 5001, 5004, 5009, 5010, 5011, 5012, 5015.
@@ -831,6 +843,7 @@ pub fn op_wasm_component_drop(
         op_wasm_memory_host_write,
         op_wasm_memory_host_size,
         op_wasm_module_kind,
+        op_wasm_module_component_types,
         op_wasm_component_create,
         op_wasm_component_functions,
         op_wasm_component_call,

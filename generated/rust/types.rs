@@ -18,6 +18,7 @@ pub const EXPORT_NAMES: &[&str] = &[
     "WasmGlobal",
     "compile",
     "compileFile",
+    "componentTypes",
     "dropModule",
     "instantiate",
     "instantiateComponent",

@@ -16,6 +16,7 @@ const expected: string[] = [
   "WasmGlobal",
   "compile",
   "compileFile",
+  "componentTypes",
   "dropModule",
   "instantiate",
   "instantiateComponent",

@@ -184,6 +184,28 @@ declare module "runtime:wasm" {
   export function moduleKind(moduleId: ModuleHandle): "module" | "component";
 
   /**
+   * The TypeScript declarations of a compiled component's exports, as the text of a `.d.ts` module: `interface Exports` is the type of `ComponentInstance.exports`, with a declaration for each named record, variant, enum, flags and resource, the value mapping of `ComponentInstance`, and `interface Imports` for imports other than WASI's. `forge-wasm types COMPONENT.wasm` prints the same, so plugin authors get typed calls (as `jco types` gives them for jco's JS). A core module has no WIT types: 5015.
+   *
+   * @param moduleId A handle from `compile` or `compileFile` of a component.
+   * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
+   * @throws {WasmError} 5015 ComponentUnsupported — The operation does not apply to components
+   * @example Declarations of a component
+   * ```ts
+   * import { compile, componentTypes } from "runtime:wasm";
+   * const id = await compile(`(component
+   *   (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+   *   (core instance $i (instantiate $m))
+   *   (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`);
+   * const text = componentTypes(id);
+   * console.log(text.split("
+   * ").filter((line) => line.includes("add(")).join("
+   * ").trim());
+   * ```
+   * @category Functions
+   */
+  export function componentTypes(moduleId: ModuleHandle): string;
+
+  /**
    * Create an instance of a compiled component, typed as a `ComponentInstance`.
    * `instantiate` does the same for a component handle (typed as `Instance`); this one
    * refuses a core module with 5015.

@@ -8,7 +8,11 @@ forge-wasm: run a JavaScript or TypeScript module with runtime:wasm importable
 
 USAGE:
     forge-wasm run [OPTIONS] SCRIPT [ARGS]...
+    forge-wasm types COMPONENT.wasm
     forge-wasm --help | --version
+
+`types` prints the TypeScript declarations of a component's exports (the shape of
+`instance.exports`, with jco's value mapping), for typed calls from plugin code.
 
 OPTIONS (before SCRIPT):
     --allow-read=PATH    Let scripts and wasm read PATH (a directory tree or file). Repeatable.
@@ -59,6 +63,8 @@ pub enum Command {
     Help,
     Version,
     Run(RunOptions),
+    /// Print the TypeScript declarations of this component's exports.
+    Types(PathBuf),
 }
 
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -67,7 +73,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "-h" | "--help" | "help" => return Ok(Command::Help),
         "-V" | "--version" => return Ok(Command::Version),
         "run" => {}
-        other => return Err(format!("unknown command \"{other}\" (expected `run`)")),
+        "types" => {
+            return match &args[1..] {
+                [path] if !path.starts_with('-') => Ok(Command::Types(PathBuf::from(path))),
+                _ => Err("usage: forge-wasm types COMPONENT.wasm".to_string()),
+            }
+        }
+        other => return Err(format!("unknown command \"{other}\" (expected `run` or `types`)")),
     }
     let mut options = RunOptions {
         script: PathBuf::new(),

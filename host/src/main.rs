@@ -25,9 +25,28 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(cli::Command::Run(options)) => run::run_script(options),
+        Ok(cli::Command::Types(path)) => print_types(&path),
         Err(message) => {
             eprintln!("error: {message}\n\nRun `forge-wasm --help` for usage.");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `forge-wasm types`: the component's TypeScript declarations on stdout.
+fn print_types(path: &std::path::Path) -> ExitCode {
+    let title = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let declared = std::fs::read(path)
+        .map_err(|e| format!("cannot read \"{}\": {e}", path.display()))
+        .and_then(|bytes| ext_wasm::component_typescript(&bytes, &title).map_err(|e| e.to_string()));
+    match declared {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1399,6 +1399,7 @@
     instantiate,
     instantiateComponent: components.instantiateComponent,
     moduleKind: components.moduleKind,
+    componentTypes: components.componentTypes,
     ComponentInstance: components.ComponentInstance,
     ComponentResource: components.ComponentResource,
     Instance,

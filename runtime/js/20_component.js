@@ -98,9 +98,11 @@
             return w.raw(value);
           }
           if (Array.isArray(value)) {
+            // The length is read once: a getter that changes it must not desync the count.
+            const length = value.length;
             w.tag(T_ARRAY);
-            w.u32(value.length);
-            for (let i = 0; i < value.length; i++) writeValue(w, value[i], depth + 1);
+            w.u32(length);
+            for (let i = 0; i < length; i++) writeValue(w, value[i], depth + 1);
             return;
           }
           const keys = Object.keys(value);
@@ -302,8 +304,12 @@
         try {
           encoded = encodeArgs(args, this.#id);
         } catch (error) {
-          if (error instanceof shared.WasmError) throw error;
-          const failed = wasmError(ErrorCode.TypeError, `${what}("${name}"): reading an argument threw: ${error?.message ?? describe(error)}`);
+          if (error instanceof shared.WasmError) {
+            error.message = `${what}("${name}"): ${error.message}`;
+            throw error;
+          }
+          const thrown = error instanceof Error ? error.message : typeof error === "object" ? describe(error) : String(error);
+          const failed = wasmError(ErrorCode.TypeError, `${what}("${name}"): reading an argument threw: ${thrown}`);
           failed.cause = error;
           throw failed;
         }
@@ -471,6 +477,15 @@
       return isComponent(shared.handleOf(moduleId, ErrorCode.InvalidModuleHandle, "moduleKind")) ? "component" : "module";
     }
 
+    function componentTypes(moduleId) {
+      const handle = shared.handleOf(moduleId, ErrorCode.InvalidModuleHandle, "componentTypes");
+      try {
+        return ops.op_wasm_module_component_types(handle);
+      } catch (error) {
+        rethrow(error);
+      }
+    }
+
     async function instantiateComponent(moduleId, options) {
       const handle = shared.handleOf(moduleId, ErrorCode.InvalidModuleHandle, "instantiateComponent");
       if (!isComponent(handle)) {
@@ -501,6 +516,14 @@
       return new ComponentInstance(id);
     }
 
-    return { ComponentInstance, ComponentResource, moduleKind, instantiateComponent, isComponent, createComponent };
+    return {
+      ComponentInstance,
+      ComponentResource,
+      moduleKind,
+      componentTypes,
+      instantiateComponent,
+      isComponent,
+      createComponent,
+    };
   };
 })();

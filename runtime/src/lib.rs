@@ -57,6 +57,7 @@ mod worker;
 
 pub use cache::default_dir as default_compile_cache_dir;
 pub use compile_progress::{CompileProgress, CompileProgressFn};
+pub use component::component_typescript;
 pub use config::WasmConfig;
 pub use error::{ErrorCode, WasmError};
 #[cfg(feature = "deno")]

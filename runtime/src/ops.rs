@@ -488,3 +488,9 @@ pub fn component_set_fuel(state: &mut OpState, instance: u32, fuel: f64) -> Wasm
 pub fn component_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {
     wasm_of(state)?.remove_component_instance(instance)
 }
+
+pub fn module_component_types(state: &mut OpState, module: u32) -> WasmResult<String> {
+    let wasm = wasm_of(state)?;
+    let compiled = wasm.component(module)?;
+    Ok(crate::component::typescript::declarations(&compiled.component, &wasm.engine, &compiled.name))
+}

@@ -71,11 +71,12 @@
   (func (export "my:plugin/api@0.1.0#next-color") (param i32) (result i32)
     (i32.rem_u (i32.add (local.get 0) (i32.const 1)) (i32.const 3)))
 
-  ;; norm1: point -> s64: the record flattened to (x, y); |x| + |y| as i64.
+  ;; norm1: point -> s64: the record flattened to (x, y); |x| + |y| as i64 (each |v| fits u32,
+  ;; so it is widened unsigned: |s32::MIN| is 2^31).
   (func (export "my:plugin/api@0.1.0#norm1") (param $x i32) (param $y i32) (result i64)
     (i64.add
-      (i64.extend_i32_s (select (i32.sub (i32.const 0) (local.get $x)) (local.get $x) (i32.lt_s (local.get $x) (i32.const 0))))
-      (i64.extend_i32_s (select (i32.sub (i32.const 0) (local.get $y)) (local.get $y) (i32.lt_s (local.get $y) (i32.const 0))))))
+      (i64.extend_i32_u (select (i32.sub (i32.const 0) (local.get $x)) (local.get $x) (i32.lt_s (local.get $x) (i32.const 0))))
+      (i64.extend_i32_u (select (i32.sub (i32.const 0) (local.get $y)) (local.get $y) (i32.lt_s (local.get $y) (i32.const 0))))))
 
   ;; toggle: flags -> flags, one i32 of bits: all three flipped.
   (func (export "my:plugin/api@0.1.0#toggle") (param i32) (result i32)

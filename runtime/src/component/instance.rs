@@ -298,11 +298,9 @@ impl ComponentStore {
         let func = self.func(compiled, index)?;
         let ty = func.ty(&self.store);
         let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_string(), t)).collect();
-        let label = match (&function.resource, function.kind) {
-            (Some(resource), FunctionKind::Constructor) => format!("{resource}.create"),
-            (Some(resource), _) => format!("{resource}.{}", function.member),
-            (None, _) => function.func.clone(),
-        };
+        // Messages name the function as WIT does (`norm1`, `[method]counter.add-from`) and
+        // the values as JS sees them (`(p).yCoord`).
+        let label = &function.func;
         if args.len() != params.len() {
             let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
             return Err(WasmError::type_mismatch(format!(
@@ -317,7 +315,7 @@ impl ComponentStore {
             .iter()
             .zip(args)
             .map(|((name, ty), wire)| {
-                to_val(ty, wire, &Path::param(&label, &super::values::camel_case(name)), &self.resources, &mut moves)
+                to_val(ty, wire, &Path::param(label, &super::values::camel_case(name)), &self.resources, &mut moves)
             })
             .collect::<WasmResult<Vec<Val>>>()?;
         moves.apply(&mut self.resources);

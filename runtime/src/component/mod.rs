@@ -3,6 +3,7 @@
 //!
 //! - `compiled.rs`: a compiled component and its exported functions (`exports.rs`);
 //! - `instance.rs`: a live component instance: its store, calls, `run()` and resources;
+//! - `typescript.rs`: the TypeScript declarations of a component's exports (`componentTypes`);
 //! - `values.rs`: JS values <-> WIT values by the declared types (jco's mapping), in the
 //!   byte form of `wire.rs`.
 //!
@@ -13,6 +14,7 @@
 mod compiled;
 mod exports;
 mod instance;
+pub mod typescript;
 mod values;
 mod wire;
 
@@ -51,6 +53,19 @@ pub fn function_infos(compiled: &CompiledComponent) -> Vec<crate::generated::Com
             unsupported: f.unsupported.clone(),
         })
         .collect()
+}
+
+/// The TypeScript declarations of the component in `bytes` (binary or text), titled
+/// `title`: 5000 when it does not compile, 5015 when it is a core module.
+pub fn component_typescript(bytes: &[u8], title: &str) -> WasmResult<String> {
+    let binary = wat::parse_bytes(bytes).map_err(|e| WasmError::compile(format!("{title}: {e}")))?;
+    if !wasmparser::Parser::is_component(&binary) {
+        return Err(not_for_components(format!("{title} is a core module, not a component: it has no WIT types")));
+    }
+    let engine = crate::engine::new_engine()?;
+    let component = wasmtime::component::Component::new(&engine, &binary)
+        .map_err(|e| WasmError::compile(format!("cannot compile {title}: {e:#}")))?;
+    Ok(typescript::declarations(&component, &engine, title))
 }
 
 /// 5015: an operation that does not apply to components (or to this component).

@@ -317,7 +317,8 @@ fn refuse_unknown_keys<'n>(
 /// A whole number in `min..=max`, from a number (exactly integral) or a bigint.
 fn integer(wire: &Wire, path: &Path, name: &str, min: i128, max: i128) -> WasmResult<i128> {
     let value = match wire {
-        Wire::Number(n) if n.fract() == 0.0 && n.abs() <= 2f64.powi(53) => *n as i128,
+        // Safe integers only: past 2^53 - 1 a number may already have been rounded.
+        Wire::Number(n) if n.fract() == 0.0 && n.abs() < 2f64.powi(53) => *n as i128,
         Wire::BigInt(text) => text.parse::<i128>().map_err(|_| path.expected(name, wire))?,
         other => return Err(path.expected(format_args!("a whole number ({name})"), other)),
     };

@@ -65,7 +65,7 @@ const staticByName = await instance.call(`${API}#[static]counter.zero`);
 check("static by name", await staticByName.incr(), 1);
 
 // Wrong arguments to resource functions: 5007 naming the place.
-await assertRejects(() => api.Counter.create(-1), 5007, "counter.create(start)");
+await assertRejects(() => api.Counter.create(-1), 5007, "[constructor]counter(start)");
 await assertRejects(() => api.Counter.create(), 5007, "takes 1 argument(s)");
 await assertRejects(() => counter.incr(1), 5007, "takes 1 argument(s)");
 await assertRejects(() => zero.addFrom(), 5007, "takes 2 argument(s)");
