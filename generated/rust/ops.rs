@@ -678,7 +678,19 @@ pub fn op_wasm_module_component_types(
     crate::ops::module_component_types(state, module)
 }
 
-/// Instantiate a component with WASI 0.2 and the given options and limits; returns the new component instance handle.
+/// The function imports of a component that JS must provide (all but WASI's), in the order their indices follow.
+///
+/// Raises: 5004, 5015.
+#[::deno_core::op2]
+#[serde]
+pub fn op_wasm_module_component_imports(
+    state: &mut OpState,
+    module: u32,
+) -> ::std::result::Result<Vec<ComponentFunctionInfo>, crate::error::WasmError> {
+    crate::ops::module_component_imports(state, module)
+}
+
+/// Instantiate a component with WASI 0.2 and the given options and limits; returns the new component instance handle. `hosted`: JS provides the component's other imports (its calls then go through `op_wasm_component_call_hosted`).
 ///
 /// Raises: 5001, 5004, 5009, 5010, 5011, 5012, 5015.
 #[::deno_core::op2]
@@ -687,8 +699,42 @@ pub async fn op_wasm_component_create(
     module: u32,
     #[serde]
     options: InstantiateOptions,
+    hosted: bool,
 ) -> ::std::result::Result<u32, crate::error::WasmError> {
-    crate::ops::component_create(state, module, options).await
+    crate::ops::component_create(state, module, options, hosted).await
+}
+
+/// `op_wasm_component_call` for an instance with JS imports: resolves to the result (lead byte 0 or 1) or to a host request (lead byte 2, then the request id and the import index as u32 and the arguments in the byte form), which JS answers with `op_wasm_component_host_answer`.
+///
+/// Raises: 5002, 5003, 5005, 5007, 5011, 5012, 5015.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_component_call_hosted(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    args: JsBuffer,
+    #[serde]
+    options: CallOptions,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::component_call_hosted(state, instance, index, args, options).await
+}
+
+/// Answer a host request (`how`: 0 the return value in `bytes`, 1 it threw, with the message as UTF-8, 2 the err payload it threw for an import returning a result); resolves to the call's next event, as `op_wasm_component_call_hosted` does.
+///
+/// Raises: 5002, 5005, 5007, 5011, 5012.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_component_host_answer(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    request: u32,
+    how: u32,
+    #[buffer]
+    bytes: JsBuffer,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::component_host_answer(state, instance, request, how, bytes).await
 }
 
 /// The functions a component instance exports, in the order their indices follow.
@@ -844,7 +890,10 @@ pub fn op_wasm_component_drop(
         op_wasm_memory_host_size,
         op_wasm_module_kind,
         op_wasm_module_component_types,
+        op_wasm_module_component_imports,
         op_wasm_component_create,
+        op_wasm_component_call_hosted,
+        op_wasm_component_host_answer,
         op_wasm_component_functions,
         op_wasm_component_call,
         op_wasm_component_run,

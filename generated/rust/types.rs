@@ -92,7 +92,7 @@ pub enum ErrorCode {
     ErrorResult = 5014,
     /// 5015 ComponentUnsupported: The operation does not apply to components
     ///
-    /// A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal`, `getExports` and `imports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value.
+    /// A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal` and `getExports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value, or an import JS cannot provide yet (a resource).
     ComponentUnsupported = 5015,
 }
 
@@ -559,6 +559,8 @@ pub struct ComponentFunctionInfo {
     /// Why JS cannot call it yet, when it cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsupported: ::std::option::Option<String>,
+    /// Its result type is a `result`: for an import, a throw with a `payload` is its err.
+    pub returns_result: bool,
 }
 
 /// Standard input for a guest: text (sent as UTF-8) or bytes.

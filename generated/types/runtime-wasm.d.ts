@@ -212,13 +212,26 @@ declare module "runtime:wasm" {
    *
    * The component gets WASI 0.2 (the `wasi:*@0.2.x` interfaces of wasmtime-wasi) with the
    * options of `instantiate`: `preopens`, `env`, `args`, the standard streams, `fuel`,
-   * `timeoutMs`, `maxMemoryBytes`, `maxTableElements` and `interruptible`. Other imports
-   * cannot be provided yet: a component that needs them fails with 5001 naming the first.
-   * WASI 0.3 (the `@0.3.0` interfaces) is not linked: Wasmtime 48's implementation is
-   * experimental.
+   * `timeoutMs`, `maxMemoryBytes`, `maxTableElements` and `interruptible`. WASI 0.3 (the
+   * `@0.3.0` interfaces) is not linked: Wasmtime 48's implementation is experimental.
+   *
+   * Its other function imports come from JS, in `options.imports`: by interface name
+   * (`"my:host/api@0.1.0"`, or without the version) and camelCase function name, or at
+   * the top level for a function the world imports directly. Every one must be given,
+   * and nothing else (5001 names what is missing or extra). A host function gets its
+   * arguments and returns its result with the value mapping of `ComponentInstance`, and
+   * may be `async`: the call waits for its promise while the event loop runs on. For an
+   * import returning `result<T, E>`, returning gives `ok`, and throwing an object with a
+   * `payload` (a `WasmError` 5014 has one) gives `err` with it. Any other throw fails the
+   * call with 5002 naming the import (`cause`: the thrown value); a result that does not
+   * fit its type fails it with 5007 naming the import. Calls of such an instance run one
+   * after another; one issued while a host function of the instance runs or is awaited
+   * fails at once with 5002 (a component instance cannot be re-entered from its imports).
+   * Imported resources and WASI 0.3 `async` imports cannot come from JS yet (5015), and
+   * `run()` of a component with JS imports is not supported yet (5015).
    *
    * @param moduleId A handle from `compile` or `compileFile` of a component.
-   * @param options WASI configuration and limits, as for `instantiate` (without `imports`).
+   * @param options WASI configuration, limits and the host functions of the component's imports.
    * @throws {WasmError} 5001 InstantiateError — Failed to instantiate module
    * @throws {WasmError} 5004 InvalidModuleHandle — Invalid module handle
    * @throws {WasmError} 5009 PermissionDenied — Permission denied by capability system
@@ -1226,7 +1239,7 @@ declare module "runtime:wasm" {
     /**
      * 5015: The operation does not apply to components
      *
-     * A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal`, `getExports` and `imports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value.
+     * A core-module operation was used on a component or a component instance (`Instance.memory`, `callSync`, `getFunction`, `callBatch`, `getGlobal` and `getExports` on a `ComponentInstance`: a component shares no memory and its functions take typed values), a component-only operation was given a core module (`instantiateComponent`), or a component function uses what JS cannot pass yet: a WASI 0.3 `async` function, or a `stream`, `future`, `error-context`, `map` or fixed-length list value, or an import JS cannot provide yet (a resource).
      */
     readonly ComponentUnsupported: 5015;
   };

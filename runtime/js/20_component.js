@@ -16,6 +16,8 @@
     const T_STRING = 6, T_BYTES = 7, T_ARRAY = 8, T_OBJECT = 9, T_RESOURCE = 10, T_OTHER = 11;
     const MAX_DEPTH = 200;
     const LEAD_ERR = 1;
+    const LEAD_REQUEST = 2;
+    const ANSWER_VALUE = 0, ANSWER_THREW = 1, ANSWER_ERR_PAYLOAD = 2;
 
     /** Writes values into a growing buffer. */
     class Writer {
@@ -125,6 +127,12 @@
       w.instance = instance;
       w.u32(args.length);
       for (const arg of args) writeValue(w, arg, 0);
+      return w.done();
+    }
+
+    function encodeValue(value) {
+      const w = new Writer();
+      writeValue(w, value, 0);
       return w.done();
     }
 
@@ -255,8 +263,15 @@
       #stdout;
       #stderr;
       #dropped = false;
-      constructor(id) {
+      /** For a component with JS imports: the host functions, by import index, and names. */
+      #host;
+      /** Hosted calls run one after another: each waits for this, the previous one's end. */
+      #chain = Promise.resolve();
+      /** Host functions of this instance running or awaited now. */
+      #hostBusy = 0;
+      constructor(id, host) {
         this.#id = isHandle(id) ? id : 0;
+        this.#host = host instanceof ComponentHost ? host : undefined;
       }
       /** The export list, fetched on first use. */
       #table() {
@@ -313,7 +328,9 @@
           failed.cause = error;
           throw failed;
         }
-        const out = new Uint8Array(await invoke(ops.op_wasm_component_call, this.#id, f.index, encoded, options ?? {}));
+        const out = this.#host === undefined
+          ? new Uint8Array(await invoke(ops.op_wasm_component_call, this.#id, f.index, encoded, options ?? {}))
+          : await this.#hosted(what, name, f.index, encoded, options ?? {});
         const reader = new Reader(out, this);
         reader.at = 1;
         const value = reader.value();
@@ -323,6 +340,76 @@
           throw error;
         }
         return value;
+      }
+      /**
+       * A call of an instance with JS imports, after the hosted calls issued before it. One
+       * issued while a host function of the instance runs or is awaited fails at once: it
+       * may come from that host function, which would then wait for itself (a component
+       * instance cannot be re-entered from its imports), as operations on a core instance do.
+       */
+      async #hosted(what, name, index, encoded, options) {
+        if (this.#hostBusy > 0) {
+          throw wasmError(
+            ErrorCode.CallError,
+            `${what}("${name}"): a host function of this component instance is running or awaited; a component instance cannot be re-entered from its imports`,
+          );
+        }
+        const previous = this.#chain;
+        let done;
+        this.#chain = new Promise((resolve) => (done = resolve));
+        try {
+          await previous;
+          return await this.#drive(ops.op_wasm_component_call_hosted(this.#id, index, encoded, options));
+        } finally {
+          done();
+        }
+      }
+      /**
+       * Serve a hosted call's host requests until it finishes: each request runs its host
+       * function (awaiting a promise it returns) and answers with the next op, which
+       * resolves to the next event.
+       */
+      async #drive(first) {
+        const host = this.#host;
+        let event;
+        let thrown;
+        try {
+          event = new Uint8Array(await first);
+          while (event[0] === LEAD_REQUEST) {
+            const reader = new Reader(event, this);
+            reader.at = 1;
+            const request = reader.u32();
+            const index = reader.u32();
+            const count = reader.u32();
+            const args = new Array(count);
+            for (let i = 0; i < count; i++) args[i] = reader.value();
+            let how = ANSWER_VALUE;
+            let answer;
+            this.#hostBusy++;
+            try {
+              let result = host.functions[index].apply(undefined, args);
+              if (result !== null && typeof result === "object" && typeof result.then === "function") result = await result;
+              answer = encodeValue(result);
+            } catch (error) {
+              if (host.returnsResult[index] && error !== null && typeof error === "object" && Object.hasOwn(error, "payload")) {
+                how = ANSWER_ERR_PAYLOAD;
+                answer = encodeValue(error.payload);
+              } else {
+                how = ANSWER_THREW;
+                thrown = { error };
+                answer = core.encode(error instanceof Error ? error.message : describe(error));
+              }
+            } finally {
+              this.#hostBusy--;
+            }
+            event = new Uint8Array(await ops.op_wasm_component_host_answer(this.#id, request, how, answer));
+          }
+        } catch (error) {
+          // The call failed: a host function's throw becomes the cause of its 5002.
+          if (thrown !== undefined && error instanceof shared.WasmError && error.cause === undefined) error.cause = thrown.error;
+          rethrow(error);
+        }
+        return event;
       }
       #hint(name) {
         const names = [...this.#byName.keys()];
@@ -494,26 +581,91 @@
       return await createComponent(handle, options);
     }
 
+    /** The host functions of a component instance, by import index. */
+    class ComponentHost {
+      constructor(functions, returnsResult) {
+        this.functions = functions;
+        this.returnsResult = returnsResult;
+      }
+    }
+
+    /**
+     * The functions `imports` gives for the component's imports: by interface name (exact,
+     * or without its version) and camelCase member, or at the top level by camelCase name
+     * for a function the world imports directly. Every import must be given (5001).
+     */
+    function hostFor(handle, imports) {
+      if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
+        throw wasmError(ErrorCode.InstantiateError, `instantiate: imports must be an object, got ${describe(imports)}`);
+      }
+      let declared;
+      try {
+        declared = ops.op_wasm_module_component_imports(handle);
+      } catch (error) {
+        rethrow(error);
+      }
+      const functions = [];
+      const returnsResult = [];
+      const missing = [];
+      for (const f of declared) {
+        let holder = imports;
+        if (f.interface !== undefined && f.interface !== null) {
+          const bare = f.interface.replace(/@[^/]*$/, "");
+          holder = Object.hasOwn(imports, f.interface) ? imports[f.interface] : Object.hasOwn(imports, bare) ? imports[bare] : undefined;
+        }
+        const fn = holder !== null && typeof holder === "object" && Object.hasOwn(holder, f.member) ? holder[f.member] : undefined;
+        if (typeof fn !== "function") {
+          missing.push(`${f.name} (as ${f.interface ? `imports["${f.interface}"].` : "imports."}${f.member}${fn === undefined ? "" : `: ${describe(fn)} is not a function`})`);
+        }
+        functions.push(fn);
+        returnsResult.push(f.returnsResult === true);
+      }
+      if (missing.length > 0) {
+        throw wasmError(ErrorCode.InstantiateError, `instantiate: the component imports functions that \`imports\` does not give: ${missing.join(", ")}`);
+      }
+      // What `imports` gives beyond that is a mistake (a misspelt name), not something to ignore.
+      const known = new Set();
+      for (const f of declared) {
+        if (f.interface === undefined || f.interface === null) {
+          known.add(f.member);
+        } else {
+          for (const key of [f.interface, f.interface.replace(/@[^/]*$/, "")]) known.add(key), known.add(`${key}\u0000${f.member}`);
+        }
+      }
+      const extra = [];
+      for (const key of Object.keys(imports)) {
+        if (!known.has(key)) {
+          extra.push(`"${key}"`);
+          continue;
+        }
+        const holder = imports[key];
+        if (typeof holder === "function" || holder === null || typeof holder !== "object") continue;
+        for (const member of Object.keys(holder)) {
+          if (!known.has(`${key}\u0000${member}`)) extra.push(`"${key}".${member}`);
+        }
+      }
+      if (extra.length > 0) {
+        throw wasmError(ErrorCode.InstantiateError, `instantiate: \`imports\` gives what the component does not import: ${extra.join(", ")}`);
+      }
+      return new ComponentHost(functions, returnsResult);
+    }
+
     async function createComponent(handle, options) {
       if (options === undefined) options = {};
       if (options === null || typeof options !== "object") {
         throw wasmError(ErrorCode.WasiError, `instantiate: options must be an object, got ${describe(options)}`);
       }
       checkInstantiateOptions(options);
-      if (options.imports !== undefined) {
-        throw wasmError(
-          ErrorCode.ComponentUnsupported,
-          "instantiate: `imports` for a component are not supported yet (components get WASI 0.2; other imports cannot be provided from JS yet)",
-        );
-      }
+      const { imports, ...rest } = options;
+      const host = imports === undefined ? undefined : hostFor(handle, imports);
       let id;
       try {
-        id = await invoke(ops.op_wasm_component_create, handle, options);
+        id = await invoke(ops.op_wasm_component_create, handle, rest, host !== undefined);
       } catch (error) {
         if (error instanceof shared.WasmError) throw error;
         throw wasmError(ErrorCode.WasiError, `instantiate: invalid options: ${error.message}`);
       }
-      return new ComponentInstance(id);
+      return new ComponentInstance(id, host);
     }
 
     return {

@@ -373,3 +373,53 @@ mod tests {
         assert_eq!(memory[10..12], [7, 8]);
     }
 }
+
+/// A component host import's request: which import (by index in the component's list of
+/// JS-provided imports), its arguments in the component byte form, and where the answer
+/// goes. Components do not share the core exchange above: their values are trees, and a
+/// component instance cannot be re-entered from its host functions anyway.
+pub struct ComponentRequest {
+    pub import: u32,
+    pub args: Vec<u8>,
+    pub answer: tokio::sync::oneshot::Sender<ComponentAnswer>,
+}
+
+/// What JS answered a component host import with.
+pub enum ComponentAnswer {
+    /// Its return value, in the byte form.
+    Value(Vec<u8>),
+    /// For an import returning `result<T, E>`: the `err` payload it threw, in the byte form.
+    Err(Vec<u8>),
+    /// It failed (threw, or its value did not fit): the wasm call fails with this.
+    Failed(WasmError),
+}
+
+/// Where a component store's host-import trampolines post their requests: the channel of
+/// the call running in the store, connected for the length of that call.
+#[derive(Default)]
+pub struct ComponentHostLink {
+    current: Mutex<Option<tokio::sync::mpsc::UnboundedSender<ComponentRequest>>>,
+}
+
+impl ComponentHostLink {
+    /// The call now running sends its requests to `requests`.
+    pub fn connect(&self, requests: tokio::sync::mpsc::UnboundedSender<ComponentRequest>) {
+        *self.current.lock() = Some(requests);
+    }
+
+    pub fn disconnect(&self) {
+        *self.current.lock() = None;
+    }
+
+    /// Post a request to the running call's driver.
+    pub fn post(&self, request: ComponentRequest) -> WasmResult<()> {
+        match &*self.current.lock() {
+            Some(requests) => requests
+                .send(request)
+                .map_err(|_| WasmError::call("the call's driver is gone (the instance was dropped)")),
+            None => Err(WasmError::call(
+                "a host function was called outside a call from JS (during instantiation): it cannot be answered",
+            )),
+        }
+    }
+}

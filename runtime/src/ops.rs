@@ -426,13 +426,19 @@ pub fn module_kind(state: &mut OpState, module: u32) -> WasmResult<u32> {
     Ok(u32::from(wasm_of(state)?.is_component(module)?))
 }
 
+pub fn module_component_imports(state: &mut OpState, module: u32) -> WasmResult<Vec<ComponentFunctionInfo>> {
+    Ok(crate::component::import_infos(&*wasm_of(state)?.component(module)?))
+}
+
 pub async fn component_create(
     state: Rc<RefCell<OpState>>,
     module: u32,
     options: InstantiateOptions,
+    hosted: bool,
 ) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let compiled = wasm.component(module)?;
+    crate::component::check_imports(&compiled, hosted)?;
     wasm.check_instance_capacity()?;
     let kind = EngineKind::of(&options);
     let (engine, linker) = (wasm.engine_of(kind)?, wasm.component_linker(kind)?);
@@ -462,6 +468,28 @@ pub async fn component_call(
 ) -> WasmResult<Vec<u8>> {
     let instance = component_of(&state.borrow(), instance)?;
     instance.call(index, args.to_vec(), options).await
+}
+
+pub async fn component_call_hosted(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    args: JsBuffer,
+    options: CallOptions,
+) -> WasmResult<Vec<u8>> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.call_hosted(index, args.to_vec(), options).await
+}
+
+pub async fn component_host_answer(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    request: u32,
+    how: u32,
+    bytes: JsBuffer,
+) -> WasmResult<Vec<u8>> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.answer(request, how, bytes.to_vec()).await
 }
 
 pub async fn component_run(state: Rc<RefCell<OpState>>, instance: u32, options: CallOptions) -> WasmResult<i32> {

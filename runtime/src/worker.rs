@@ -80,6 +80,16 @@ where
         return result;
     }
     tracing::debug!("call still running after its first slice on the JS thread: moving it to a thread of its own");
+    on_own_thread(call).await
+}
+
+/// Drive `call` to the end on a thread of its own (not the shared pool, for the reason
+/// `start_here` gives).
+pub async fn on_own_thread<R, F>(call: F) -> WasmResult<R>
+where
+    R: Send + 'static,
+    F: Future<Output = WasmResult<R>> + Send + 'static,
+{
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name("ext_wasm-call".into())

@@ -22,6 +22,9 @@ pub struct CompiledComponent {
     pub name: String,
     /// Exported functions, in the component's order: a function handle is an index here.
     pub functions: Arc<[ExportedFunction]>,
+    /// The function imports JS provides (all but WASI's), by import index
+    /// (`super::host`).
+    pub imports: Arc<[ExportedFunction]>,
     /// The binary, kept to compile it for another engine kind.
     bytes: Arc<[u8]>,
     /// By `EngineKind::index` (the plain kind's slot holds the plain link).
@@ -35,13 +38,14 @@ impl CompiledComponent {
         let started = std::time::Instant::now();
         let component = Component::new(engine, &bytes)?;
         let functions = list(&component, engine).into();
+        let imports = super::host::list(&component, engine).into();
         tracing::debug!(
             component = %name,
             bytes = bytes.len(),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "compile component"
         );
-        Ok(Self { component, name, functions, bytes, variants: Default::default(), pres: Default::default() })
+        Ok(Self { component, name, functions, imports, bytes, variants: Default::default(), pres: Default::default() })
     }
 
     /// The component compiled for `kind` on `engine` (the plain kind: as compiled). The first
@@ -64,6 +68,16 @@ impl CompiledComponent {
         let component = self.variant(kind, engine)?;
         let slot = self.pres.get(kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
         slot.get_or_init(|| {
+            // JS-provided imports get trampolines in a linker of this component's own.
+            let own;
+            let linker = if self.imports.is_empty() {
+                linker
+            } else {
+                let mut with_host = linker.clone();
+                super::host::define(&mut with_host, &self.imports)?;
+                own = with_host;
+                &own
+            };
             linker.instantiate_pre(component).map_err(|e| {
                 WasmError::instantiate(format!(
                     "cannot link the component's imports: {e:#} (WASI 0.2 interfaces are provided; others are not yet)"

@@ -49,6 +49,8 @@ pub struct ExportedFunction {
     pub params: Vec<String>,
     /// Why JS cannot call it yet (a p3 `async` function, a stream or future value).
     pub unsupported: Option<String>,
+    /// Its result type is a `result` (an import's host function may then throw its err).
+    pub returns_result: bool,
 }
 
 impl ExportedFunction {
@@ -102,6 +104,7 @@ fn function(interface: Option<&str>, func: &str, ty: &wasmtime::component::types
         member: if kind == FunctionKind::Constructor { "create".to_string() } else { camel_case(plain) },
         params: ty.params().map(|(n, _)| camel_case(n)).skip(usize::from(kind == FunctionKind::Method)).collect(),
         unsupported: why,
+        returns_result: matches!(ty.results().next(), Some(wasmtime::component::types::Type::Result(_))),
     }
 }
 

@@ -10,9 +10,15 @@
 //! every value is checked before the call (`super::values`), and after a failure the
 //! instance refuses calls with one clear error instead of Wasmtime's.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 
 use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
+use tokio::sync::{mpsc, oneshot};
 use wasmtime::component::types::Type;
 use wasmtime::component::{Func, InstancePre, Val};
 use wasmtime::Store;
@@ -25,6 +31,7 @@ use super::wire::{read_args, Wire, Writer, UNDEFINED};
 use crate::call::limits::{begin, end, Pace};
 use crate::error::{WasmError, WasmResult};
 use crate::generated::{CallOptions, InstantiateOptions};
+use crate::host_link::{ComponentAnswer, ComponentHostLink, ComponentRequest};
 use crate::instance::turns::Turns;
 use crate::instance::{CallLimits, ComponentWasi, InstanceEnv, StoreData};
 use crate::stdio::CapturedStreams;
@@ -32,9 +39,16 @@ use crate::timeout::Deadline;
 use crate::traps::call_error;
 
 /// The result form's first byte: the value follows, or a function's `result` was `err`
-/// and its payload follows (JS throws 5014 with it).
+/// and its payload follows (JS throws 5014 with it). A hosted call's event may instead be
+/// a host request: its id, the import's index and the arguments follow.
 const OK: u8 = 0;
 const ERR: u8 = 1;
+const REQUEST: u8 = 2;
+
+/// How JS answered a host request (`answer`): its return value, or the err payload it
+/// threw (for an import returning a result); anything else (1): it threw, with a message.
+pub const ANSWER_VALUE: u32 = 0;
+pub const ANSWER_ERR_PAYLOAD: u32 = 2;
 
 pub struct ComponentInstance {
     pub compiled: Arc<CompiledComponent>,
@@ -43,6 +57,19 @@ pub struct ComponentInstance {
     /// Piped stdout and stderr, readable while a call runs.
     pub streams: CapturedStreams,
     interruptible: bool,
+    /// For a component with JS imports: where its trampolines post, and the calls
+    /// waiting for JS to answer one, by request id.
+    host: Option<Arc<ComponentHostLink>>,
+    waiting: Mutex<HashMap<u32, HostedCall>>,
+    next_request: AtomicU32,
+}
+
+/// A call whose host function JS is running: the call (suspended in the trampoline),
+/// its channel of requests, and where the answer goes.
+struct HostedCall {
+    finish: Pin<Box<dyn Future<Output = WasmResult<Vec<u8>>> + Send>>,
+    requests: mpsc::UnboundedReceiver<ComponentRequest>,
+    answer: Option<(oneshot::Sender<ComponentAnswer>, u32)>,
 }
 
 /// What calls need exclusive access to.
@@ -72,6 +99,8 @@ pub async fn create(
     let (ctx, stdout, stderr) = crate::wasi::build_component_context(&*env.permissions, &compiled.name, options)?;
     let mut data = StoreData::new(None, crate::instance::limiter(env, options), Deadline::new(env.clock.clone()));
     data.component_wasi = Some(ComponentWasi { ctx, table: wasmtime::component::ResourceTable::new() });
+    let host = (!compiled.imports.is_empty()).then(|| Arc::new(ComponentHostLink::default()));
+    data.component_host = host.clone();
     let mut store = Store::new(pre.engine(), data);
     store.limiter(|data| &mut data.limiter);
     crate::timeout::install(&mut store);
@@ -120,6 +149,9 @@ pub async fn create(
         turns: Arc::default(),
         streams: CapturedStreams::new(stdout, stderr),
         interruptible: limits.interruptible,
+        host,
+        waiting: Mutex::default(),
+        next_request: AtomicU32::new(1),
     })
 }
 
@@ -129,15 +161,29 @@ impl ComponentInstance {
         self.turns.if_nobody_waits(|| self.store.try_lock_arc())
     }
 
-    /// The store after everything issued before, blocking this thread meanwhile.
-    fn lock_in_line(&self) -> Guard {
-        match self.try_lock() {
+    /// The store after everything issued before, blocking this thread meanwhile (5002
+    /// while a host function of the instance runs: its call holds the store).
+    fn lock_in_line(&self) -> WasmResult<Guard> {
+        self.not_in_host_call()?;
+        Ok(match self.try_lock() {
             Some(guard) => guard,
             None => {
                 let store = Arc::clone(&self.store);
                 self.turns.take().wait(|| store.lock_arc())
             }
+        })
+    }
+
+    /// 5002 while a host function of this instance runs in JS: its call holds the
+    /// instance, and a component instance cannot be re-entered from its imports.
+    fn not_in_host_call(&self) -> WasmResult<()> {
+        if self.waiting.lock().is_empty() {
+            return Ok(());
         }
+        Err(WasmError::call(
+            "the component instance is inside a call that waits for one of its host functions; a component \
+             instance cannot be re-entered from its imports (the Component Model forbids it)",
+        ))
     }
 
     /// Run `work` with the store: started here when the instance is free (moving to a
@@ -161,6 +207,10 @@ impl ComponentInstance {
     /// Call function `index` with `args` in wire form; the result in wire form, led by
     /// `OK` or `ERR`.
     pub async fn call(&self, index: u32, args: Vec<u8>, options: CallOptions) -> WasmResult<Vec<u8>> {
+        self.not_in_host_call()?;
+        if self.host.is_some() {
+            return Err(WasmError::call("this component instance has JS imports: its calls go through call_hosted"));
+        }
         let args = read_args(&args)?;
         let compiled = Arc::clone(&self.compiled);
         self.with_store(move |mut store, pace| async move {
@@ -169,8 +219,119 @@ impl ComponentInstance {
         .await
     }
 
+    /// `call` of an instance with JS imports: resolves to the call's result (led by `OK` or
+    /// `ERR`) or to its first host request (led by `REQUEST`), which JS answers with
+    /// `answer`.
+    pub async fn call_hosted(&self, index: u32, args: Vec<u8>, options: CallOptions) -> WasmResult<Vec<u8>> {
+        self.not_in_host_call()?;
+        let link = self.host.clone().ok_or_else(|| WasmError::call("this component instance has no JS imports"))?;
+        let args = read_args(&args)?;
+        let compiled = Arc::clone(&self.compiled);
+        let (requests_to, requests) = mpsc::unbounded_channel();
+        let finish = self.with_store_hosted(move |mut store, pace| async move {
+            link.connect(requests_to);
+            let outcome = store.call(&compiled, index as usize, &args, &options, pace).await;
+            link.disconnect();
+            outcome
+        });
+        self.next_event(HostedCall { finish: Box::pin(finish), requests, answer: None }).await
+    }
+
+    /// Answer host request `request` (`ANSWER_*` says how `bytes` are meant) and go on
+    /// to the call's next event.
+    pub async fn answer(&self, request: u32, how: u32, bytes: Vec<u8>) -> WasmResult<Vec<u8>> {
+        let mut call = self
+            .waiting
+            .lock()
+            .remove(&request)
+            .ok_or_else(|| WasmError::call(format!("host request {request} is not waiting for an answer")))?;
+        if let Some((reply, import)) = call.answer.take() {
+            let name = self.compiled.imports.get(import as usize).map_or("?", |f| f.name.as_str());
+            let answer = match how {
+                ANSWER_VALUE => ComponentAnswer::Value(bytes),
+                ANSWER_ERR_PAYLOAD => ComponentAnswer::Err(bytes),
+                _ => ComponentAnswer::Failed(WasmError::call(format!(
+                    "host function \"{name}\" threw: {}",
+                    String::from_utf8_lossy(&bytes)
+                ))),
+            };
+            // The call is gone only when its instance was dropped; the next event says so.
+            let _ = reply.send(answer);
+        }
+        self.next_event(call).await
+    }
+
+    /// The call's result, or its next host request (the call then waits in `waiting`).
+    async fn next_event(&self, mut call: HostedCall) -> WasmResult<Vec<u8>> {
+        enum Event {
+            Done(WasmResult<Vec<u8>>),
+            Request(ComponentRequest),
+        }
+        let event = std::future::poll_fn(|cx| {
+            if let Poll::Ready(out) = call.finish.as_mut().poll(cx) {
+                return Poll::Ready(Event::Done(out));
+            }
+            match call.requests.poll_recv(cx) {
+                Poll::Ready(Some(request)) => Poll::Ready(Event::Request(request)),
+                // The call disconnected: it is about to finish, and `finish` wakes us.
+                Poll::Ready(None) | Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+        let request = match event {
+            Event::Done(out) => return out,
+            Event::Request(request) => request,
+        };
+        let id = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let mut out = Vec::with_capacity(9 + request.args.len());
+        out.push(REQUEST);
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&request.import.to_le_bytes());
+        out.extend_from_slice(&request.args);
+        call.answer = Some((request.answer, request.import));
+        self.waiting.lock().insert(id, call);
+        Ok(out)
+    }
+
+    /// `with_store` for hosted calls, which wait for JS in the middle: the store is taken
+    /// in turn (off this thread when busy), then the call starts here and moves to a
+    /// thread of its own at its first wait; code without epoch checks runs there from the
+    /// start.
+    fn with_store_hosted<R, W, F>(&self, work: W) -> impl Future<Output = WasmResult<R>> + Send + 'static
+    where
+        R: Send + 'static,
+        W: FnOnce(Guard, Pace) -> F + Send + 'static,
+        F: Future<Output = WasmResult<R>> + Send + 'static,
+    {
+        let free = self.try_lock();
+        let queued = match free {
+            Some(_) => None,
+            None => Some((self.turns.take(), Arc::clone(&self.store))),
+        };
+        let interruptible = self.interruptible;
+        async move {
+            let guard = match (free, queued) {
+                (Some(guard), _) => guard,
+                (None, Some((turn, store))) => crate::worker::run(move || turn.wait(|| store.lock_arc())).await,
+                (None, None) => return Err(WasmError::bug("a hosted call with neither the store nor a turn")),
+            };
+            if interruptible {
+                crate::worker::start_here(work(guard, Pace::Slices)).await
+            } else {
+                crate::worker::on_own_thread(work(guard, Pace::ToTheEnd)).await
+            }
+        }
+    }
+
     /// Run a WASI command component (`wasi:cli/run`): its exit code.
     pub async fn run(&self, options: CallOptions) -> WasmResult<i32> {
+        self.not_in_host_call()?;
+        if self.host.is_some() {
+            return Err(super::not_for_components(
+                "run() of a component with JS imports is not supported yet: call its `wasi:cli/run` function \
+                 with instance.call",
+            ));
+        }
         let index = self.compiled.run_function().ok_or_else(|| {
             WasmError::export_not_found(
                 "the component exports no `wasi:cli/run` interface: it is not a WASI command (call its exports with \
@@ -195,7 +356,7 @@ impl ComponentInstance {
     /// Drop resource `handle`, running the guest's destructor (on this thread, after any
     /// call in flight). Dropping one already gone does nothing.
     pub fn drop_resource(&self, handle: u32) -> WasmResult<()> {
-        let mut guard = self.lock_in_line();
+        let mut guard = self.lock_in_line()?;
         let store = &mut *guard;
         let Some(resource) = store.resources.take(handle) else { return Ok(()) };
         if store.broken.is_some() {
@@ -208,7 +369,7 @@ impl ComponentInstance {
 
     /// The remaining fuel (`Infinity` for an instance without a budget).
     pub fn fuel(&self) -> WasmResult<f64> {
-        let guard = self.lock_in_line();
+        let guard = self.lock_in_line()?;
         if !guard.fuel_limited {
             return Ok(f64::INFINITY);
         }
@@ -220,7 +381,7 @@ impl ComponentInstance {
         if !(fuel >= 0.0 && fuel.fract() == 0.0 && fuel <= u64::MAX as f64) {
             return Err(WasmError::type_mismatch(format!("setFuel: expected a whole number of 0 or more, got {fuel}")));
         }
-        let mut guard = self.lock_in_line();
+        let mut guard = self.lock_in_line()?;
         if !guard.fuel_limited {
             return Err(crate::fuel::not_metered("setFuel"));
         }

@@ -2,6 +2,7 @@
 //! WASI 0.2 and called with typed values from JS.
 //!
 //! - `compiled.rs`: a compiled component and its exported functions (`exports.rs`);
+//! - `host.rs`: imports implemented in JS (trampolines that ask the call's driver);
 //! - `instance.rs`: a live component instance: its store, calls, `run()` and resources;
 //! - `typescript.rs`: the TypeScript declarations of a component's exports (`componentTypes`);
 //! - `values.rs`: JS values <-> WIT values by the declared types (jco's mapping), in the
@@ -13,6 +14,7 @@
 
 mod compiled;
 mod exports;
+mod host;
 mod instance;
 pub mod typescript;
 mod values;
@@ -36,21 +38,52 @@ pub fn new_linker(engine: &wasmtime::Engine) -> WasmResult<Linker> {
     Ok(linker)
 }
 
+/// 5001 when the component has imports JS must provide and none were given (`hosted`),
+/// 5015 when one of them is of a kind JS cannot provide yet.
+pub fn check_imports(compiled: &CompiledComponent, hosted: bool) -> WasmResult<()> {
+    if let Some(import) = compiled.imports.iter().find(|i| i.unsupported.is_some()) {
+        let why = import.unsupported.as_deref().unwrap_or("");
+        return Err(not_for_components(format!("the import \"{}\" cannot come from JS: {why}", import.name)));
+    }
+    if !hosted && !compiled.imports.is_empty() {
+        let names: Vec<&str> = compiled.imports.iter().map(|i| i.name.as_str()).collect();
+        return Err(WasmError::instantiate(format!(
+            "the component imports functions that WASI does not provide; give them in `imports`: {}",
+            names.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// The exported functions of `compiled` for JS, in index order, each with its unversioned
 /// name when that is unambiguous.
 pub fn function_infos(compiled: &CompiledComponent) -> Vec<crate::generated::ComponentFunctionInfo> {
-    compiled
-        .functions
+    infos(compiled, &compiled.functions, true)
+}
+
+/// The imports JS must provide for `compiled`, in import index order.
+pub fn import_infos(compiled: &CompiledComponent) -> Vec<crate::generated::ComponentFunctionInfo> {
+    infos(compiled, &compiled.imports, false)
+}
+
+/// `aliases`: give each function its unversioned name when that finds it (exports only).
+fn infos(
+    compiled: &CompiledComponent,
+    functions: &[exports::ExportedFunction],
+    aliases: bool,
+) -> Vec<crate::generated::ComponentFunctionInfo> {
+    functions
         .iter()
         .map(|f| crate::generated::ComponentFunctionInfo {
             name: f.name.clone(),
-            alias: exports::unversioned(&f.name).filter(|alias| compiled.function_index(alias).is_some()),
+            alias: exports::unversioned(&f.name).filter(|alias| aliases && compiled.function_index(alias).is_some()),
             interface: f.interface.clone(),
             member: f.member.clone(),
             kind: f.kind.as_str().to_string(),
             resource: f.resource_key(),
             params: f.params.clone(),
             unsupported: f.unsupported.clone(),
+            returns_result: f.returns_result,
         })
         .collect()
 }

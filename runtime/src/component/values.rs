@@ -61,6 +61,10 @@ impl Path {
     pub fn param(function: &str, name: &str) -> Self {
         Path(format!("{function}({name})"))
     }
+    /// A path that starts with `what` (a host function's return value).
+    pub fn named(what: String) -> Self {
+        Path(what)
+    }
     fn with(&self, step: impl std::fmt::Display) -> Path {
         Path(format!("{}{step}", self.0))
     }

@@ -98,6 +98,16 @@ pub fn read_args(bytes: &[u8]) -> WasmResult<Vec<Wire>> {
     Ok(values)
 }
 
+/// Read one value (a host function's answer).
+pub fn read_value(bytes: &[u8]) -> WasmResult<Wire> {
+    let mut reader = Reader { bytes, at: 0 };
+    let value = reader.value(0)?;
+    if reader.at != bytes.len() {
+        return Err(malformed("bytes after the value"));
+    }
+    Ok(value)
+}
+
 fn malformed(what: &str) -> WasmError {
     WasmError::type_mismatch(format!("malformed component argument buffer: {what}"))
 }

@@ -28,6 +28,8 @@ pub struct StoreData {
     pub host_memory: Option<Option<wasmtime::Memory>>,
     /// A component instance's WASI 0.2 state (`crate::component`); `None` for a module.
     pub component_wasi: Option<ComponentWasi>,
+    /// For a component instance with host imports: where their trampolines post.
+    pub component_host: Option<Arc<crate::host_link::ComponentHostLink>>,
 }
 
 /// What WASI 0.2 keeps per component instance: its context and the table of the
@@ -39,7 +41,7 @@ pub struct ComponentWasi {
 
 impl StoreData {
     pub fn new(wasi: Option<WasiP1Ctx>, limiter: InstanceLimiter, deadline: Deadline) -> Self {
-        Self { wasi, limiter, deadline, host: None, host_memory: None, component_wasi: None }
+        Self { wasi, limiter, deadline, host: None, host_memory: None, component_wasi: None, component_host: None }
     }
 
     /// The WASI context for the linker's host functions. Only modules with imports reach
