@@ -227,8 +227,7 @@ declare module "runtime:wasm" {
    * fit its type fails it with 5007 naming the import. Calls of such an instance run one
    * after another; one issued while a host function of the instance runs or is awaited
    * fails at once with 5002 (a component instance cannot be re-entered from its imports).
-   * Imported resources and WASI 0.3 `async` imports cannot come from JS yet (5015), and
-   * `run()` of a component with JS imports is not supported yet (5015).
+   * Imported resources and WASI 0.3 `async` imports cannot come from JS yet (5015).
    *
    * @param moduleId A handle from `compile` or `compileFile` of a component.
    * @param options WASI configuration, limits and the host functions of the component's imports.

@@ -427,10 +427,33 @@
         return await this.#call("callWith", name, args, callOptions(options, "callWith"));
       }
       async run(options) {
+        const checked = (() => {
+          try {
+            return callOptions(options, "run");
+          } catch (error) {
+            throw optionsError(error, "run");
+          }
+        })();
+        if (this.#host === undefined) {
+          try {
+            return await invoke(ops.op_wasm_component_run, this.#id, checked);
+          } catch (error) {
+            throw optionsError(error, "run");
+          }
+        }
+        // With JS imports the run goes through the hosted call path: ok is 0, err 1, and an
+        // exit its code (as op_wasm_component_run maps them).
+        const run = [...this.#table().keys()].find((name) => /^wasi:cli\/run@0\.2\.[^#]*#run$/.test(name));
+        if (run === undefined) {
+          throw wasmError(ErrorCode.ExportNotFound, "run: the component exports no `wasi:cli/run` interface: it is not a WASI command (call its exports with instance.call instead)");
+        }
         try {
-          return await invoke(ops.op_wasm_component_run, this.#id, callOptions(options, "run"));
+          await this.#call("run", run, [], checked);
+          return 0;
         } catch (error) {
-          throw optionsError(error, "run");
+          if (error instanceof shared.WasmError && error.code === ErrorCode.ErrorResult) return 1;
+          if (error instanceof shared.WasmError && typeof error.exitCode === "number") return error.exitCode;
+          throw error;
         }
       }
       get exports() {

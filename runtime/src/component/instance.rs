@@ -327,10 +327,7 @@ impl ComponentInstance {
     pub async fn run(&self, options: CallOptions) -> WasmResult<i32> {
         self.not_in_host_call()?;
         if self.host.is_some() {
-            return Err(super::not_for_components(
-                "run() of a component with JS imports is not supported yet: call its `wasi:cli/run` function \
-                 with instance.call",
-            ));
+            return Err(WasmError::call("this component instance has JS imports: its runs go through call_hosted"));
         }
         let index = self.compiled.run_function().ok_or_else(|| {
             WasmError::export_not_found(

@@ -4,7 +4,7 @@
 // arguments and results cross with the component value mapping; a throw fails the call
 // with 5002 (cause: the thrown value), a result that does not fit its type with 5007
 // naming the import; every import must be given, and nothing else may be.
-import { compileFile, instantiate, instantiateComponent } from "runtime:wasm";
+import { compile, compileFile, instantiate, instantiateComponent } from "runtime:wasm";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 const id = await compileFile("tests/components/host-imports.wasm");
@@ -168,6 +168,31 @@ cases += 5;
   await instance.drop();
   release();
   assertEquals(await pending, 5005);
+  cases++;
+}
+
+// run() of a WASI command whose `run` asks the host: its exit code follows the answer
+// (run returns `result`: ok is 0, err is 1).
+{
+  const command = await compile(`(component
+    (import "my:host/api@0.1.0" (instance $host (export "code" (func (result u32)))))
+    (core func $code (canon lower (func $host "code")))
+    (core module $m
+      (import "host" "code" (func $code (result i32)))
+      (func (export "run") (result i32) (call $code)))
+    (core instance $hi (export "code" (func $code)))
+    (core instance $i (instantiate $m (with "host" (instance $hi))))
+    (func $run (result (result)) (canon lift (core func $i "run")))
+    (instance $runi (export "run" (func $run)))
+    (export "wasi:cli/run@0.2.0" (instance $runi)))`);
+  for (const code of [0, 1]) {
+    const instance = await instantiate(command, { imports: { "my:host/api": { code: async () => code } } });
+    assertEquals(await instance.run(), code);
+    await instance.drop();
+    cases++;
+  }
+  const plain = await instantiate(id, { imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => undefined } } });
+  await assertRejects(() => plain.run(), 5003, "wasi:cli/run");
   cases++;
 }
 
