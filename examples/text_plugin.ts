@@ -6,7 +6,7 @@
 //   shout: func(text: string) -> result<string, string>;
 //
 // Run it with `cargo xtask run examples/text_plugin.ts`.
-import { compile, compileFile, instantiate, WasmError } from "runtime:wasm";
+import { compile, compileFile, instantiate, instantiateComponent, WasmError } from "runtime:wasm";
 
 // ---- as a core module: allocate, write, call, read the result area, read the text ----
 const core = await instantiate(await compile(await Deno.readFile("examples/components/shout.wat")));
@@ -25,7 +25,7 @@ async function shoutCore(text: string): Promise<string> {
 }
 
 // ---- as a component: one typed call --------------------------------------------------
-const component = await instantiate(await compileFile("examples/components/shout.wasm"));
+const component = await instantiateComponent(await compileFile("examples/components/shout.wasm"));
 const { transform } = component.exports;
 
 for (const text of ["hello, plugins", ""]) {

@@ -7,6 +7,4 @@ const id = await compile(`(component
   (core instance $i (instantiate $m))
   (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`);
 const text = componentTypes(id);
-console.log(text.split("
-").filter((line) => line.includes("add(")).join("
-").trim());
+console.log(text.split("\n").filter((line) => line.includes("add(")).join("\n").trim());

@@ -197,9 +197,7 @@ declare module "runtime:wasm" {
    *   (core instance $i (instantiate $m))
    *   (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))`);
    * const text = componentTypes(id);
-   * console.log(text.split("
-   * ").filter((line) => line.includes("add(")).join("
-   * ").trim());
+   * console.log(text.split("\n").filter((line) => line.includes("add(")).join("\n").trim());
    * ```
    * @category Functions
    */
@@ -713,8 +711,8 @@ declare module "runtime:wasm" {
      *
      * @example A resource dropped at the end of a scope
      * ```ts
-     * import { compileFile, instantiate } from "runtime:wasm";
-     * const instance = await instantiate(await compileFile("tests/components/plugin.wasm"));
+     * import { compileFile, instantiateComponent } from "runtime:wasm";
+     * const instance = await instantiateComponent(await compileFile("tests/components/plugin.wasm"));
      * const api = instance.exports["my:plugin/api@0.1.0"];
      * {
      *   using counter = await api.Counter.create(10);
@@ -1265,6 +1263,13 @@ declare module "runtime:wasm" {
   export type HostFunction = (this: HostCaller, ...args: any[]) => HostResult | Promise<HostResult>;
 
   /**
+   * A JS function a component imports, given in the `imports` option: it gets the WIT arguments and returns the WIT result (or a promise of it) with the value mapping of `ComponentInstance` (see `instantiateComponent`).
+   *
+   * @category Types
+   */
+  export type ComponentHostFunction = (...args: any[]) => unknown;
+
+  /**
    * What a `HostFunction` returns, or its promise resolves to: nothing (`undefined`) for an import without results, a number or bigint for one result, an array with one value per result for several. Each value is converted by the import's declared result type with the exactness rules of `Instance.call` arguments; one that does not fit fails the wasm call with 5007 (TypeError) naming the import as `module.name`.
    *
    * @category Types
@@ -1367,9 +1372,9 @@ declare module "runtime:wasm" {
    */
   export interface InstantiateOptions {
     /**
-     * Host functions by import module and name, e.g. `{ env: { log(ptr, len) { ... } } }`: each `HostFunction` answers the module's function import of that module and name (see `instantiate` for how calls, results, errors and limits work). A function for a `wasi_snapshot_preview1` import replaces that one WASI function and leaves the others to WASI. Functions only for now: imported memories, tables and globals cannot come from JS yet (they may later); a non-function value is refused with 5001.
+     * For a component: the host functions of its imports, by interface name and camelCase function name (see `instantiateComponent`). For a core module: Host functions by import module and name, e.g. `{ env: { log(ptr, len) { ... } } }`: each `HostFunction` answers the module's function import of that module and name (see `instantiate` for how calls, results, errors and limits work). A function for a `wasi_snapshot_preview1` import replaces that one WASI function and leaves the others to WASI. Functions only for now: imported memories, tables and globals cannot come from JS yet (they may later); a non-function value is refused with 5001.
      */
-    imports?: Record<string, Record<string, HostFunction>>;
+    imports?: Record<string, Record<string, HostFunction | ComponentHostFunction> | ComponentHostFunction>;
 
     /**
      * Guest path to host directory. The guest can reach these directories and nothing else. Guest paths mean what wasi-libc (C, C++ and Rust programs for wasm32-wasip1) makes of them: `.` (as in Wasmtime's `--dir .`) and `/` are the guest's root, which relative paths such as `open("input.v")` resolve against (the guest's working directory is `/`); `data`, `./data` and `/data` name one directory, which `data/x` and `/data/x` reach; where names nest, the longest match wins. The guest sees each name as given. Refused with 5010: an empty name, a NUL, a `..` component, an empty or `.` component inside the name (`a//b`, `a/./b`), and two names for one directory (`.` and `/`, `data` and `/data`).

@@ -45,12 +45,12 @@ let cases = 0;
 
 // By the unversioned interface name; an option result as undefined; non-ASCII strings.
 {
-  const instance = await instantiate(id, {
+  const instance = await instantiateComponent(id, {
     imports: { "my:host/api": { log() {}, add: (a: number) => a * 2, fetch: () => undefined } },
   });
   assertEquals(await instance.exports.runIt(21), "sum=42, fetch=none");
   await instance.drop();
-  const unicode = await instantiate(id, {
+  const unicode = await instantiateComponent(id, {
     imports: { "my:host/api": { log() {}, add: () => 0, fetch: () => "é😀" } },
   });
   assertEquals(await unicode.exports.runIt(0), "sum=0, fetch=some(é😀)");
@@ -62,13 +62,13 @@ let cases = 0;
 // instance is then unusable (a component cannot be entered after a failed call).
 {
   const boom = new Error("boom");
-  const instance = await instantiate(id, {
+  const instance = await instantiateComponent(id, {
     imports: { [API]: { log() { throw boom; }, add: (a: number) => a, fetch: () => undefined } },
   });
   const error = await assertRejects(() => instance.exports.runIt(1), 5002, `"${API}#log" threw: boom`);
   assert(error.cause === boom, "the thrown error is the cause");
   await assertRejects(() => instance.exports.runIt(1), 5002, "cannot be entered again");
-  const rejecting = await instantiate(id, {
+  const rejecting = await instantiateComponent(id, {
     imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => Promise.reject(new Error("later")) } },
   });
   await assertRejects(() => rejecting.exports.runIt(1), 5002, "threw: later");
@@ -82,11 +82,11 @@ for (const [add, says] of [
   [() => 2 ** 32, "out of range for u32"],
   [() => undefined, "expected a whole number (u32)"],
 ] as const) {
-  const instance = await instantiate(id, { imports: { [API]: { log() {}, add, fetch: () => undefined } } });
+  const instance = await instantiateComponent(id, { imports: { [API]: { log() {}, add, fetch: () => undefined } } });
   await assertRejects(() => instance.exports.runIt(1), 5007, `host function "${API}#add" return value`);
   await assertRejects(
     async () => {
-      const again = await instantiate(id, { imports: { [API]: { log() {}, add, fetch: () => undefined } } });
+      const again = await instantiateComponent(id, { imports: { [API]: { log() {}, add, fetch: () => undefined } } });
       await again.exports.runIt(1);
     },
     5007,
@@ -95,7 +95,7 @@ for (const [add, says] of [
   cases += 2;
 }
 {
-  const instance = await instantiate(id, { imports: { [API]: { log() {}, add: () => 1, fetch: () => 42 } } });
+  const instance = await instantiateComponent(id, { imports: { [API]: { log() {}, add: () => 1, fetch: () => 42 } } });
   await assertRejects(() => instance.exports.runIt(1), 5007, `"${API}#fetch" return value: expected a string`);
   cases++;
 }
@@ -104,7 +104,8 @@ for (const [add, says] of [
 await assertRejects(() => instantiate(id), 5001, `${API}#log`);
 await assertRejects(() => instantiate(id, { imports: { [API]: { log() {} } } }), 5001, `${API}#add`);
 await assertRejects(
-  () => instantiate(id, { imports: { [API]: { log() {}, add: 1, fetch: () => undefined } } }),
+  // deno-lint-ignore no-explicit-any
+  () => instantiate(id, { imports: { [API]: { log() {}, add: 1 as any, fetch: () => undefined } } }),
   5001,
   "is not a function",
 );
@@ -124,11 +125,11 @@ cases += 5;
 // the instance is inside a call, and a component cannot be re-entered from its imports.
 {
   let inner: unknown;
-  const instance = await instantiate(id, {
+  const instance = await instantiateComponent(id, {
     imports: {
       [API]: {
         async log() {
-          inner = await instance.exports.runIt(1).then(() => "ran", (e) => e.code);
+          inner = await instance.exports.runIt(1).then(() => "ran", (e: { code: number }) => e.code);
         },
         add: (a: number) => a,
         fetch: () => undefined,
@@ -144,11 +145,11 @@ cases += 5;
 {
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const waiting = await instantiate(id, {
+  const waiting = await instantiateComponent(id, {
     imports: { [API]: { log() {}, add: (a: number) => a, fetch: async () => (await gate, "late") } },
   });
   const pending = waiting.exports.runIt(3);
-  const other = await instantiate(id, { imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => "now" } } });
+  const other = await instantiateComponent(id, { imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => "now" } } });
   assertEquals(await other.exports.runIt(1), "sum=1, fetch=some(now)");
   release();
   assertEquals(await pending, "sum=3, fetch=some(late)");
@@ -160,10 +161,10 @@ cases += 5;
 {
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const instance = await instantiate(id, {
+  const instance = await instantiateComponent(id, {
     imports: { [API]: { log() {}, add: (a: number) => a, fetch: async () => (await gate, "x") } },
   });
-  const pending = instance.exports.runIt(1).then(() => "resolved", (e) => e.code);
+  const pending = instance.exports.runIt(1).then(() => "resolved", (e: { code: number }) => e.code);
   await new Promise((resolve) => setTimeout(resolve, 10));
   await instance.drop();
   release();
@@ -186,12 +187,12 @@ cases += 5;
     (instance $runi (export "run" (func $run)))
     (export "wasi:cli/run@0.2.0" (instance $runi)))`);
   for (const code of [0, 1]) {
-    const instance = await instantiate(command, { imports: { "my:host/api": { code: async () => code } } });
+    const instance = await instantiateComponent(command, { imports: { "my:host/api": { code: async () => code } } });
     assertEquals(await instance.run(), code);
     await instance.drop();
     cases++;
   }
-  const plain = await instantiate(id, { imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => undefined } } });
+  const plain = await instantiateComponent(id, { imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => undefined } } });
   await assertRejects(() => plain.run(), 5003, "wasi:cli/run");
   cases++;
 }
