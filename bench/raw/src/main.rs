@@ -7,6 +7,7 @@
 //! bench-raw memcpy [--bytes=N] [--target-ms=N] [--samples=N]
 //! bench-raw first-compile FILE.wasm
 //! bench-raw first-deserialize FILE.cwasm
+//! bench-raw component-greet --wasm-dir=DIR [--sizes=N,N...] [--target-ms=N] [--samples=N]
 //! ```
 //!
 //! `all` prints one JSON object on stdout (progress goes to stderr) and leaves the big
@@ -19,6 +20,13 @@
 //! Two engine configurations are measured where it matters: `default` (`Config::new()`)
 //! and `fuel_epoch` (`consume_fuel(true)` + `epoch_interruption(true)`, the settings of
 //! ext_wasm's engine, with stores set up the way ext_wasm sets them up).
+//!
+//! `component-greet` is the raw baseline of the component-call figure: `greet(string) ->
+//! string` of the components in `--wasm-dir` (`GREET_COMPONENTS`) through the component
+//! API (fuel+epoch engine), with `Func::call` and `Val`s (what a host that learns the types
+//! at run time does) and with `TypedFunc<(&str,), (String,)>`, for each string size. The
+//! fixture's allocator never frees, so the instance is replaced every `calls_per_instance`
+//! calls, with the clock stopped meanwhile.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -42,7 +50,8 @@ fn main() {
         Some("memcpy") => Options::parse_with(&args[1..], false).map(|o| print_json(bench_memcpy(&o))),
         Some("first-compile") if args.len() == 2 => first(Path::new(&args[1]), false),
         Some("first-deserialize") if args.len() == 2 => first(Path::new(&args[1]), true),
-        _ => Err("usage: bench-raw assemble IN.wat OUT.wasm | bench-raw all --wasm-dir=DIR --big=FILE [...] | bench-raw first-compile FILE.wasm | bench-raw first-deserialize FILE.cwasm".into()),
+        Some("component-greet") => component_greet(&args[1..]).map(print_json),
+        _ => Err("usage: bench-raw assemble IN.wat OUT.wasm | bench-raw all --wasm-dir=DIR --big=FILE [...] | bench-raw first-compile FILE.wasm | bench-raw first-deserialize FILE.cwasm | bench-raw component-greet --wasm-dir=DIR [...]".into()),
     };
     if let Err(e) = result {
         eprintln!("bench-raw: {e}");
@@ -124,6 +133,7 @@ enum Json {
     Num(f64),
     Str(String),
     Obj(Vec<(String, Json)>),
+    Arr(Vec<Json>),
 }
 
 impl Json {
@@ -150,6 +160,16 @@ impl Json {
                     }
                 }
                 out.push('"');
+            }
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write(out);
+                }
+                out.push(']');
             }
             Json::Obj(fields) => {
                 out.push('{');
@@ -615,4 +635,150 @@ fn bench_compile(o: &Options) -> Result<Json> {
     out.set("deserialize_file", from_file);
     out.set("cwasm", file.display().to_string());
     Ok(out)
+}
+
+/// Calls of `greet` per component instance before the next one: the fixture's bump
+/// allocator keeps the argument and the result of every call (about `2 * bytes` each), so
+/// an instance would run out of its 4 GiB memory. Keeps each instance under 256 MiB; the
+/// same rule in `bench/js/component.ts` and `bench/node/component.mjs`.
+fn calls_per_instance(bytes: usize) -> u64 {
+    ((256usize << 20) / (2 * bytes + 64)) as u64
+}
+
+/// The string of `bytes` ASCII bytes every runner passes to `greet`.
+fn greet_name(bytes: usize) -> String {
+    (0..bytes).map(|i| (b'a' + (i % 26) as u8) as char).collect()
+}
+
+/// The components of the component-call figure, by the name the report uses, as
+/// `cargo xtask bench` copies them into the wasm directory: the test fixture, and
+/// bench/wat/greet_component.wat (the same `greet`, freeing in its post-return).
+const GREET_COMPONENTS: [(&str, &str); 2] = [("fixture", "types.wasm"), ("post_return", "greet_component.wasm")];
+
+fn component_greet(args: &[String]) -> Result<Json> {
+    let mut wasm_dir = PathBuf::new();
+    let mut sizes = vec![16usize, 64 << 10];
+    let mut target = Duration::from_millis(200);
+    let mut samples = 7;
+    for arg in args {
+        let (key, value) = arg.split_once('=').ok_or_else(|| format!("expected --key=value, got {arg}"))?;
+        match key {
+            "--wasm-dir" => wasm_dir = value.into(),
+            "--sizes" => sizes = value.split(',').map(str::parse).collect::<std::result::Result<_, _>>()?,
+            "--target-ms" => target = Duration::from_millis(value.parse()?),
+            "--samples" => samples = value.parse()?,
+            _ => return Err(format!("unknown option {key}").into()),
+        }
+    }
+    if wasm_dir.as_os_str().is_empty() {
+        return Err("--wasm-dir is required".into());
+    }
+    let engine = Flavor::FuelEpoch.engine()?;
+    let mut out = Json::obj();
+    let mut checks = Json::obj();
+    let mut components = Vec::new();
+    for (name, file) in GREET_COMPONENTS {
+        let mut c = Json::obj();
+        c.set("component", name);
+        c.set(
+            "sizes",
+            Json::Arr(greet_sizes(&engine, name, &wasm_dir.join(file), &sizes, target, samples, &mut checks)?),
+        );
+        components.push(c);
+    }
+    out.set("components", Json::Arr(components));
+    out.set("checks", checks);
+    Ok(out)
+}
+
+fn greet_sizes(
+    engine: &Engine,
+    component_name: &str,
+    path: &Path,
+    sizes: &[usize],
+    target: Duration,
+    samples: usize,
+    checks: &mut Json,
+) -> Result<Vec<Json>> {
+    use wasmtime::component::{Component, Linker as ComponentLinker, Val as CVal};
+    let flavor = Flavor::FuelEpoch;
+    let component = Component::from_file(engine, path)?;
+    let pre = ComponentLinker::<()>::new(engine).instantiate_pre(&component)?;
+    // A fresh instance and its `greet`, untyped and typed.
+    let fresh = || -> Result<_> {
+        let mut store = flavor.store(engine, ());
+        let instance = pre.instantiate(&mut store)?;
+        let func = instance.get_func(&mut store, "greet").ok_or("no greet export")?;
+        let typed = func.typed::<(&str,), (String,)>(&store)?;
+        Ok((store, func, typed))
+    };
+    let mut figures = Vec::new();
+    for &bytes in sizes {
+        let name = greet_name(bytes);
+        let want = format!("hello, {name}");
+        let per_instance = calls_per_instance(bytes);
+        let (mut store, func, typed) = fresh()?;
+        let mut results = [CVal::Bool(false)];
+        func.call(&mut store, &[CVal::String(name.clone())], &mut results)?;
+        let untyped_ok = matches!(&results[0], CVal::String(s) if *s == want);
+        let (typed_answer,) = typed.call(&mut store, (&name,))?;
+        let verdict = |ok: bool| if ok { "ok".to_string() } else { "wrong string returned".to_string() };
+        checks.set(&format!("{component_name}_untyped_{bytes}"), verdict(untyped_ok));
+        checks.set(&format!("{component_name}_typed_{bytes}"), verdict(typed_answer == want));
+        if !untyped_ok || typed_answer != want {
+            return Err(format!("greet of {bytes} bytes ({component_name}) returned a wrong string").into());
+        }
+
+        progress(&format!(
+            "component greet({bytes} bytes, {component_name}): component::Func::call with Vals (fuel_epoch)"
+        ));
+        let (mut store, mut func, _) = fresh()?;
+        let mut used = 0;
+        let untyped = sample(target, samples, |n| {
+            let mut took = Duration::ZERO;
+            let mut start = Instant::now();
+            for _ in 0..n {
+                if used == per_instance {
+                    took += start.elapsed();
+                    (store, func, _) = fresh().unwrap();
+                    used = 0;
+                    start = Instant::now();
+                }
+                used += 1;
+                // ext_wasm's per-call work: a new argument from JS, the result handed on.
+                let params = [CVal::String(black_box(name.as_str()).to_string())];
+                func.call(&mut store, &params, &mut results).unwrap();
+                black_box(&results);
+            }
+            took + start.elapsed()
+        });
+
+        progress(&format!(
+            "component greet({bytes} bytes, {component_name}): TypedFunc<(&str,), (String,)>::call (fuel_epoch)"
+        ));
+        let (mut store, _, mut typed) = fresh()?;
+        let mut used = 0;
+        let typed_stats = sample(target, samples, |n| {
+            let mut took = Duration::ZERO;
+            let mut start = Instant::now();
+            for _ in 0..n {
+                if used == per_instance {
+                    took += start.elapsed();
+                    (store, _, typed) = fresh().unwrap();
+                    used = 0;
+                    start = Instant::now();
+                }
+                used += 1;
+                black_box(typed.call(&mut store, (black_box(name.as_str()),)).unwrap());
+            }
+            took + start.elapsed()
+        });
+        let mut f = Json::obj();
+        f.set("bytes", bytes);
+        f.set("calls_per_instance", per_instance);
+        f.set("untyped", untyped);
+        f.set("typed", typed_stats);
+        figures.push(f);
+    }
+    Ok(figures)
 }

@@ -1,7 +1,8 @@
 //! Building and copying what the benchmarks run: `forge-wasm` and `bench-raw` (release),
-//! copied out of the target directory; the small modules (`examples/add.wasm`, the FNV-1a
-//! kernel assembled from `bench/wat/fnv1a.wat` and the host-call loop from
-//! `bench/wat/host_loop.wat`); the big module of the compile figure; and the state of the
+//! copied out of the target directory; the small modules (`examples/add.wasm`,
+//! `tests/components/types.wasm`, the FNV-1a kernel assembled from `bench/wat/fnv1a.wat`,
+//! the host-call loop from `bench/wat/host_loop.wat` and the component figure's
+//! `bench/wat/greet_core.wat` and `greet_component.wat`); the big module of the compile figure; and the state of the
 //! source that was built.
 
 use std::path::{Path, PathBuf};
@@ -39,12 +40,15 @@ pub fn binaries(target: &Path, out_dir: &Path) -> anyhow::Result<Binaries> {
     Ok(binaries)
 }
 
-/// The modules of the call, kernel, instantiate, memory and host-call figures, into
-/// `wasm_dir`: the Quick Start's add.wasm, and the FNV-1a kernel and the host-call loop
-/// assembled from WAT.
+/// The modules of the call, kernel, instantiate, memory, host-call and component-call
+/// figures, into `wasm_dir`: the Quick Start's add.wasm, the test component
+/// tests/components/types.wasm, and the FNV-1a kernel, the host-call loop and the two
+/// `greet`s of the component figure (a core module, a component) assembled from WAT.
 pub fn small_modules(root: &Path, raw: &Path, wasm_dir: &Path) -> anyhow::Result<()> {
     std::fs::copy(root.join("examples/add.wasm"), wasm_dir.join("add.wasm")).context("copying examples/add.wasm")?;
-    for name in ["fnv1a", "host_loop"] {
+    std::fs::copy(root.join("tests/components/types.wasm"), wasm_dir.join("types.wasm"))
+        .context("copying tests/components/types.wasm")?;
+    for name in ["fnv1a", "host_loop", "greet_core", "greet_component"] {
         let status = Command::new(raw)
             .arg("assemble")
             .arg(root.join(format!("bench/wat/{name}.wat")))

@@ -17,6 +17,12 @@
 //!   is feature-detected at run time;
 //! - `forge-wasm run bench/js/host.ts`: host functions (wasm imports served by JS), sync
 //!   and async, per host call;
+//! - `bench-raw component-greet` and `forge-wasm run bench/js/component.ts`: component
+//!   calls, `greet(string) -> string` with a 16-byte and a 64 KiB string, against raw
+//!   Wasmtime's component API and against the same work done by hand on a core module
+//!   through runtime:wasm (malloc, write, call, read, free); `node bench/node/component.mjs`
+//!   runs the same components transpiled by jco (installed from npm on first use; skipped,
+//!   with the reason, when it cannot be);
 //! - `node bench/node/bench.mjs`: the peer, when `node` is installed;
 //! - `deno run bench/deno/host.mjs`: the host-call peer (a JS import, and an async one
 //!   through JSPI), with Deno installed from npm on first use; skipped, with the reason,
@@ -52,9 +58,10 @@ use anyhow::Context;
 use crate::util;
 use machine::{cores, cpu_busy, cpu_model, load_average, wait_quiet, QUIET};
 use options::{Options, Section};
-use programs::{CacheFlags, MemorySection, Programs};
+use programs::{CacheFlags, ComponentSection, MemorySection, Programs};
 use results::{
-    CallScript, CompileFigures, DenoRun, HostScript, InstantiateScript, KernelScript, NodePeer, RawAll, RawFirstProcess,
+    CallScript, CompileFigures, DenoRun, HostScript, InstantiateScript, JcoRun, KernelScript, NodePeer, RawAll,
+    RawFirstProcess,
 };
 use sections::{Outcome, Sections};
 
@@ -71,6 +78,10 @@ pub struct Measured {
     /// `None` with --no-node.
     pub node: Option<Outcome<NodePeer>>,
     pub deno: Outcome<DenoRun>,
+    /// Component calls: runtime:wasm and raw Wasmtime.
+    pub component: Outcome<ComponentSection>,
+    /// Their jco peer on Node.
+    pub component_jco: Outcome<JcoRun>,
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -149,12 +160,38 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             Err(why) => sections.skip("deno", why),
         }
     };
+    util::step("bench: component calls (bench-raw component-greet, bench/js/component.ts)");
+    let component = sections.run_if(only(Section::Component), "component.ts + raw", || programs.component());
+    let component_jco = if !options.node {
+        sections.skip("component jco", "--no-node".into())
+    } else if !only(Section::Component) {
+        sections.not_selected("component jco")
+    } else {
+        util::step("bench: jco peer of the component figure (bench/node/component.mjs)");
+        match programs::jco_binary() {
+            Ok(binary) => sections.run("component jco", || programs.jco(&binary)),
+            Err(why) => sections.skip("component jco", why),
+        }
+    };
     util::step("bench: real programs from package registries (bench/real)");
     let real = sections.run_if(only(Section::Real), "real programs", || real::run(&programs));
     let _ = std::fs::remove_dir_all(&programs.cache_dir);
     let _ = std::fs::remove_file(out_dir.join("bench-raw.cwasm"));
 
-    let measured = Measured { raw, call, kernel, instantiate, memory, raw_first_process, compile, host, node, deno };
+    let measured = Measured {
+        raw,
+        call,
+        kernel,
+        instantiate,
+        memory,
+        raw_first_process,
+        compile,
+        host,
+        node,
+        deno,
+        component,
+        component_jco,
+    };
     let report = report::Report {
         date: machine::date(),
         source,

@@ -15,14 +15,18 @@ all measured in this run. Table on stdout, JSON in $CARGO_TARGET_DIR/bench/resul
   --module=PATH      the module of the compile figure (default: the WASI test suite's Rust
                      test program closest to 2 MiB)
   --compile-runs=N   fresh processes for the cold and for the cache-hit compile (default 3)
-  --no-node          skip the Node peer
+  --no-node          skip the Node peers (bench/node/bench.mjs, and jco in the
+                     component figure)
   --no-deno          skip the Deno peer (host calls; installed with npm into
                      $EXT_WASM_DOWNLOADS/deno, default ~/.cache/ext_wasm-downloads/deno)
   --only=S[,S...]    run only these sections: raw (with the raw first-process compile),
-                     call, kernel, instantiate, memory, compile, host, node, deno, real
-                     (real programs from package registries: CPython, Boolector); the
-                     other rows read n/a, e.g. --only=call,host,node,deno for the
-                     host-call figure with all its baselines
+                     call, kernel, instantiate, memory, compile, host, node, deno,
+                     component (component calls: runtime:wasm, raw Wasmtime and, unless
+                     --no-node, jco on Node, jco installed with npm into
+                     $EXT_WASM_DOWNLOADS/jco), real (real programs from package
+                     registries: CPython, Boolector); the other rows read n/a, e.g.
+                     --only=call,host,node,deno for the host-call figure with all its
+                     baselines
   --wait-quiet[=MIN] before measuring, wait up to MIN minutes (default 10) until the
                      machine is idle (under 10% CPU busy over 2 s), e.g. while a build
                      of someone else runs, and measure a section again (at most 3 times)
@@ -54,11 +58,12 @@ pub enum Section {
     Host,
     Node,
     Deno,
+    Component,
     Real,
 }
 
 impl Section {
-    const ALL: [(&'static str, Section); 10] = [
+    const ALL: [(&'static str, Section); 11] = [
         ("raw", Section::Raw),
         ("call", Section::Call),
         ("kernel", Section::Kernel),
@@ -68,6 +73,7 @@ impl Section {
         ("host", Section::Host),
         ("node", Section::Node),
         ("deno", Section::Deno),
+        ("component", Section::Component),
         ("real", Section::Real),
     ];
 
@@ -151,6 +157,8 @@ mod tests {
         let some = parse(&["bench", "--only=host,deno"]).unwrap();
         assert!(some.selects(Section::Host) && some.selects(Section::Deno));
         assert!(!some.selects(Section::Call) && !some.selects(Section::Raw));
+        let component = parse(&["bench", "--only=component"]).unwrap();
+        assert!(component.selects(Section::Component) && !component.selects(Section::Node));
         let error = parse(&["--only=host,hots"]).err().unwrap().to_string();
         assert!(error.contains("`hots`") && error.contains("deno"), "{error}");
         assert!(parse(&["--only"]).is_err());

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use super::machine::{cores, now_nanos};
 use super::options::Options;
 use super::results::{
-    ms_stats, CompileFigures, CompileRun, CompileRuns, DenoPeer, DenoRun, IfAvailable, Memcpy, MemoryScript, NodePeer,
-    RawAll, RawFirst, RawFirstProcess,
+    ms_stats, CompileFigures, CompileRun, CompileRuns, ComponentScript, DenoPeer, DenoRun, IfAvailable, JcoRun, Memcpy,
+    MemoryScript, NodeComponent, NodePeer, RawAll, RawComponent, RawFirst, RawFirstProcess,
 };
 
 /// Host calls made by one call of `loop(n)` in the host-call figure (every runner).
@@ -44,7 +44,84 @@ pub struct MemorySection {
     pub memcpy_runs: [Memcpy; 2],
 }
 
+/// The component-call figure: `bench-raw component-greet` (the raw baseline), then
+/// `component.ts` (the component call, the core-module sequence and the op floor), in the
+/// same minute. A wrong `greet` answer on any path fails the section.
+#[derive(serde::Serialize)]
+pub struct ComponentSection {
+    pub raw: RawComponent,
+    pub runtime: ComponentScript,
+}
+
+/// The components of the component-call figure (`name`, file in the wasm directory, its
+/// source): the test fixture, and the same `greet` freeing in its post-return. The same
+/// list in `bench/js/component.ts`, `bench/node/component.mjs` and `bench-raw`.
+pub const GREET_COMPONENTS: [(&str, &str); 2] = [("fixture", "types.wasm"), ("post_return", "greet_component.wasm")];
+
+/// String sizes of the component-call figure, in bytes.
+pub const GREET_SIZES: &str = "16,65536";
+
+/// Fails when a program's `checks` hold anything but "ok".
+fn all_ok(checks: &std::collections::BTreeMap<String, String>, program: &str) -> anyhow::Result<()> {
+    let bad: Vec<String> =
+        checks.iter().filter(|(_, v)| v.as_str() != "ok").map(|(k, v)| format!("{k}: {v}")).collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        bail!("{program}: wrong answers: {}", bad.join("; "))
+    }
+}
+
 impl Programs<'_> {
+    pub fn component(&self) -> anyhow::Result<ComponentSection> {
+        let o = self.options;
+        let raw: RawComponent = run_json(
+            Command::new(&self.raw)
+                .arg("component-greet")
+                .arg(format!("--wasm-dir={}", self.wasm_dir.display()))
+                .arg(format!("--sizes={GREET_SIZES}"))
+                .arg(format!("--target-ms={}", o.target_ms))
+                .arg(format!("--samples={}", o.samples)),
+        )?;
+        all_ok(&raw.checks, "bench-raw component-greet")?;
+        let runtime: ComponentScript = self.script("component.ts", &[format!("sizes={GREET_SIZES}")])?;
+        all_ok(&runtime.checks, "component.ts")?;
+        Ok(ComponentSection { raw, runtime })
+    }
+
+    /// The component-call peer: each component transpiled by jco into
+    /// `out_dir/jco/NAME`, then `node bench/node/component.mjs`.
+    pub fn jco(&self, jco: &Path) -> anyhow::Result<JcoRun> {
+        let o = self.options;
+        let version = Command::new(jco).arg("--version").output().context("running jco --version")?;
+        let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
+        let jco_dir = self.out_dir.join("jco");
+        let _ = std::fs::remove_dir_all(&jco_dir);
+        for (name, file) in GREET_COMPONENTS {
+            let status = Command::new(jco)
+                .arg("transpile")
+                .arg(self.wasm_dir.join(file))
+                .args(["--instantiation", "async", "--quiet", "-o"])
+                .arg(jco_dir.join(name))
+                .stdin(Stdio::null())
+                .status()
+                .context("starting jco")?;
+            if !status.success() {
+                bail!("`jco transpile {file}` failed ({status})");
+            }
+        }
+        let result: NodeComponent = run_json(
+            Command::new("node")
+                .current_dir(&self.root)
+                .arg("bench/node/component.mjs")
+                .arg(format!("jco_dir={}", jco_dir.display()))
+                .arg(format!("sizes={GREET_SIZES}"))
+                .arg(format!("target_ms={}", o.target_ms))
+                .arg(format!("samples={}", o.samples)),
+        )?;
+        Ok(JcoRun { jco: version, result })
+    }
+
     /// `bench-raw all`: every raw-Wasmtime baseline but memcpy and the first-process ones.
     pub fn raw_all(&self) -> anyhow::Result<RawAll> {
         let o = self.options;
@@ -262,33 +339,46 @@ fn run_json<T: DeserializeOwned>(command: &mut Command) -> anyhow::Result<T> {
 /// `~/.cache/ext_wasm-downloads/deno`) on first use. `Err` says why there is none: the
 /// peer is then recorded as skipped.
 pub fn deno_binary() -> Result<PathBuf, String> {
+    npm_tool("deno", "deno@2", "Deno")
+}
+
+/// jco (`@bytecodealliance/jco`, the component-to-JS transpiler) for the component-call
+/// peer, installed from npm into `$EXT_WASM_DOWNLOADS/jco` on first use, as Deno is.
+pub fn jco_binary() -> Result<PathBuf, String> {
+    npm_tool("jco", "@bytecodealliance/jco@1", "jco")
+}
+
+/// `node_modules/.bin/BIN` of `npm install SPEC` into `$EXT_WASM_DOWNLOADS/BIN` (default
+/// `~/.cache/ext_wasm-downloads/BIN`), installed when it does not run yet. `Err` says why
+/// there is none (no npm, the registry out of reach).
+fn npm_tool(bin: &str, spec: &str, what: &str) -> Result<PathBuf, String> {
     let downloads = match std::env::var_os("EXT_WASM_DOWNLOADS") {
         Some(dir) => PathBuf::from(dir),
         None => match std::env::var_os("HOME") {
             Some(home) => PathBuf::from(home).join(".cache/ext_wasm-downloads"),
-            None => return Err("neither EXT_WASM_DOWNLOADS nor HOME is set: nowhere to install Deno".into()),
+            None => return Err(format!("neither EXT_WASM_DOWNLOADS nor HOME is set: nowhere to install {what}")),
         },
     };
-    let dir = downloads.join("deno");
-    let binary = dir.join("node_modules/.bin/deno");
+    let dir = downloads.join(bin);
+    let binary = dir.join("node_modules/.bin").join(bin);
     let runs = |binary: &Path| Command::new(binary).arg("--version").output().is_ok_and(|o| o.status.success());
     if runs(&binary) {
         return Ok(binary);
     }
-    eprintln!("bench: installing Deno from npm (`npm install deno@2`) into {}", dir.display());
+    eprintln!("bench: installing {what} from npm (`npm install {spec}`) into {}", dir.display());
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let output = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&dir)
-        .arg("deno@2")
+        .arg(spec)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot start npm ({e}); the Deno peer is installed with `npm install deno`"))?;
+        .map_err(|e| format!("cannot start npm ({e}); {what} is installed with `npm install {spec}`"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
         return Err(format!(
-            "`npm install deno@2` failed ({}), e.g. the npm registry is out of reach: {}",
+            "`npm install {spec}` failed ({}), e.g. the npm registry is out of reach: {}",
             output.status,
             tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
         ));
@@ -296,7 +386,7 @@ pub fn deno_binary() -> Result<PathBuf, String> {
     if runs(&binary) {
         Ok(binary)
     } else {
-        Err(format!("npm installed Deno but {} does not run", binary.display()))
+        Err(format!("npm installed {what} but {} does not run", binary.display()))
     }
 }
 

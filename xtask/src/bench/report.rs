@@ -83,6 +83,8 @@ impl Report<'_> {
                 "compile": measured.compile,
                 "host": measured.host,
             },
+            "component": measured.component,
+            "component_jco": measured.component_jco,
             "node": measured.node,
             "deno": measured.deno,
             "duration_s": self.duration_s,

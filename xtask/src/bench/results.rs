@@ -279,6 +279,52 @@ pub struct CompileRuns {
     pub cache_off: Vec<CompileRun>,
 }
 
+/// `bench/js/component.ts`: `greet(string) -> string` as a component call and as the
+/// equivalent core-module sequence, with the op floor of the same process.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentScript {
+    pub floor: ComponentFloor,
+    /// One entry per component (`fixture`, `post_return`).
+    pub components: Vec<ComponentCalls>,
+    pub core_sequence: Vec<CoreSequence>,
+    /// Each path's answer for each size: "ok" or what came back instead.
+    pub checks: BTreeMap<String, String>,
+}
+
+/// deno_core's own ops; `null` when the host does not register one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentFloor {
+    pub op_void_sync: Option<Stats>,
+    pub op_void_async: Option<Stats>,
+}
+
+/// `await instance.call("greet", name)` of one component, per string size.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentCalls {
+    pub component: String,
+    pub sizes: Vec<ComponentCall>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentCall {
+    pub bytes: u64,
+    /// Calls per instance before a new one (the fixture never frees its memory).
+    pub calls_per_instance: u64,
+    pub call: Stats,
+}
+
+/// malloc, memory.write, greet, read (ptr, len), read the bytes, free: one round.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoreSequence {
+    pub bytes: u64,
+    pub sequence: Stats,
+}
+
 // ---- bench-raw ----------------------------------------------------------------------------
 
 /// `bench-raw all`.
@@ -359,6 +405,31 @@ pub struct RawCompile {
     pub cwasm: String,
 }
 
+/// `bench-raw component-greet`: the component API's `Func::call` with `Val`s and
+/// `TypedFunc::call`, per component and string size (fuel+epoch engine).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponent {
+    pub components: Vec<RawComponentCalls>,
+    pub checks: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponentCalls {
+    pub component: String,
+    pub sizes: Vec<RawComponentCall>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponentCall {
+    pub bytes: u64,
+    pub calls_per_instance: u64,
+    pub untyped: Stats,
+    pub typed: Stats,
+}
+
 /// `bench-raw first-compile` / `first-deserialize`: one operation in a fresh process.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -406,6 +477,23 @@ pub struct NodeMemory {
     pub bytes: u64,
     pub write: Stats,
     pub read: Stats,
+}
+
+/// `node bench/node/component.mjs`: jco-transpiled components called from Node.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeComponent {
+    /// `process.version`.
+    pub node: String,
+    pub components: Vec<ComponentCalls>,
+}
+
+/// The jco peer as the harness ran it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JcoRun {
+    /// `jco --version`.
+    pub jco: String,
+    pub result: NodeComponent,
 }
 
 // ---- deno bench/deno/host.mjs -------------------------------------------------------------

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::programs::HOST_CALLS;
-use super::results::{Batch, CallPaths, IfAvailable, Timing, M};
+use super::programs::{GREET_COMPONENTS, GREET_SIZES, HOST_CALLS};
+use super::results::{Batch, CallPaths, ComponentCalls, IfAvailable, Timing, M};
 use super::Measured;
 
 #[derive(Serialize)]
@@ -460,7 +460,77 @@ pub fn table(all: &Measured, bytes: usize) -> Vec<Row> {
             "—".into(),
         ));
     }
+    component_rows(all, &mut rows);
     rows
+}
+
+/// 8. component calls: `greet(string) -> string` per component and string size.
+fn component_rows(all: &Measured, rows: &mut Vec<Row>) {
+    let section = all.component.ok();
+    let script = section.map(|s| &s.runtime);
+    let raw = section.map(|s| &s.raw);
+    let jco = all.component_jco.ok();
+    let labelled = |label: &str, x: Option<M>| format!("{label} {}", time_cell(x));
+    let void_async = m(script.and_then(|s| s.floor.op_void_async.as_ref()));
+    let void_sync = m(script.and_then(|s| s.floor.op_void_sync.as_ref()));
+    // The targets: one component call faster than the core-module sequence doing
+    // the same, and within 2x of raw Wasmtime's component call plus the op floor.
+    const CORE_SEQUENCE_TARGET: f64 = 1.0;
+    const RAW_PLUS_FLOOR_TARGET: f64 = 2.0;
+    let find = |list: &[ComponentCalls], component: &str, bytes: u64| {
+        list.iter()
+            .find(|c| c.component == component)
+            .and_then(|c| c.sizes.iter().find(|s| s.bytes == bytes))
+            .map(|s| s.call.m())
+    };
+    for bytes in GREET_SIZES.split(',').filter_map(|b| b.parse::<u64>().ok()) {
+        let size = if bytes >= 1024 { format!("{} KiB", bytes >> 10) } else { format!("{bytes} B") };
+        let core = m(script.and_then(|s| s.core_sequence.iter().find(|c| c.bytes == bytes)).map(|c| &c.sequence));
+        for (component, _) in GREET_COMPONENTS {
+            let figure = format!("8 component greet {size} ({component}): await instance.call");
+            let ours = script.and_then(|s| find(&s.components, component, bytes));
+            let raw_call = raw
+                .and_then(|r| r.components.iter().find(|c| c.component == component))
+                .and_then(|c| c.sizes.iter().find(|s| s.bytes == bytes));
+            let untyped = m(raw_call.map(|r| &r.untyped));
+            let floor = untyped.zip(void_async).map(|(r, v)| M { median: r.median + v.median, min: r.min + v.min });
+            rows.push(
+                Row::new(figure.clone(), time_cell(ours), labelled("raw Func::call + await op_void_async", floor))
+                    .ratio(ours, floor)
+                    .at_most(RAW_PLUS_FLOOR_TARGET),
+            );
+            rows.push(
+                Row::new(figure.clone(), time_cell(ours), labelled("core-module sequence", core))
+                    .ratio(ours, core)
+                    .at_most(CORE_SEQUENCE_TARGET),
+            );
+            rows.push(Row::new(figure, time_cell(ours), labelled("raw Func::call", untyped)).ratio(ours, untyped));
+            let node = jco.and_then(|j| find(&j.result.components, component, bytes));
+            rows.push(
+                Row::new(
+                    format!("8 ref: jco on Node greet {size} ({component})"),
+                    time_cell(node),
+                    labelled("raw Func::call", untyped),
+                )
+                .ratio(node, untyped),
+            );
+            rows.push(Row::new(
+                format!("8 ref: raw TypedFunc::call greet {size} ({component})"),
+                time_cell(m(raw_call.map(|r| &r.typed))),
+                "(reference)".into(),
+            ));
+        }
+        rows.push(Row::new(
+            format!("8 ref: core module via runtime:wasm {size}: malloc, write, greet, read len, read, free"),
+            time_cell(core),
+            "(reference)".into(),
+        ));
+    }
+    rows.push(Row::new("8 ref: op_void_sync (component.ts)", time_cell(void_sync), "(reference)".into()));
+    rows.push(Row::new("8 ref: await op_void_async (component.ts)", time_cell(void_async), "(reference)".into()));
+    if let Some(j) = jco {
+        rows.push(Row::new(format!("8 ref: jco {} on Node {}", j.jco, j.result.node), "—".into(), "—".into()));
+    }
 }
 
 pub fn render(rows: &[Row]) -> String {
@@ -518,6 +588,8 @@ mod tests {
             host: failed(),
             node: None,
             deno: Outcome::Skipped { skipped: "--no-deno".into() },
+            component: failed(),
+            component_jco: Outcome::Skipped { skipped: "--no-node".into() },
         };
         let rows = table(&all, 16 << 20);
         // A failed call section is not an old build: no row says "absent".
@@ -526,6 +598,7 @@ mod tests {
         assert!(rows.iter().any(|r| r.figure == "5 memory.readInto 16 MiB" && r.ours == "n/a"));
         assert!(rows.iter().any(|r| r.figure == "6 parallel" && r.ours == "n/a"));
         assert!(rows.iter().any(|r| r.figure.starts_with("7 host call, sync") && r.ours == "n/a"));
+        assert!(rows.iter().any(|r| r.figure.starts_with("8 component greet 64 KiB (fixture)") && r.ours == "n/a"));
         assert!(rows.iter().all(|r| r.met.is_none()));
         let text = render(&rows);
         assert_eq!(text.lines().count(), rows.len() + 2);
