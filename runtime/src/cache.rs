@@ -47,6 +47,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
+use wasmtime::component::Component;
 use wasmtime::{Engine, Module};
 
 use crate::compile_progress::ProgressReporter;
@@ -77,10 +78,76 @@ pub struct CacheStats {
     pub entries_hashed: u64,
 }
 
-#[derive(Default)]
-pub struct ModuleCache {
+/// What the cache holds: compiled core modules (`Module`) or components (`Component`),
+/// each with Wasmtime's own serialized form.
+pub trait Artifact: Clone + Sized {
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>>;
+    /// # Safety
+    /// `bytes` must be this type's own `serialize` output (see `Module::deserialize`).
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self>;
+    /// # Safety
+    /// As `deserialize`, for the first `payload_len` bytes of `file`, which must not change
+    /// while the artifact lives.
+    unsafe fn deserialize_open_file(engine: &Engine, file: File, payload_len: u64) -> Option<Self>;
+}
+
+impl Artifact for Module {
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        Module::serialize(self)
+    }
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        // SAFETY: the caller's contract.
+        unsafe { Module::deserialize(engine, bytes) }
+    }
+    #[cfg(unix)]
+    unsafe fn deserialize_open_file(engine: &Engine, file: File, _payload_len: u64) -> Option<Self> {
+        // SAFETY: the caller's contract; Wasmtime maps the file instead of copying it (the
+        // trailer after the ELF payload is not part of any section).
+        unsafe { Module::deserialize_open_file(engine, file) }.ok()
+    }
+    #[cfg(not(unix))]
+    unsafe fn deserialize_open_file(engine: &Engine, file: File, payload_len: u64) -> Option<Self> {
+        // SAFETY: the caller's contract.
+        unsafe { read_and_deserialize(engine, file, payload_len) }
+    }
+}
+
+impl Artifact for Component {
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        Component::serialize(self)
+    }
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        // SAFETY: the caller's contract.
+        unsafe { Component::deserialize(engine, bytes) }
+    }
+    unsafe fn deserialize_open_file(engine: &Engine, file: File, payload_len: u64) -> Option<Self> {
+        // Wasmtime 48 has no `Component::deserialize_open_file`, and `deserialize_file`
+        // opens the path again (another file by then, after a rename): the payload is read
+        // from the file checked.
+        // SAFETY: the caller's contract.
+        unsafe { read_and_deserialize(engine, file, payload_len) }
+    }
+}
+
+/// The payload read into memory and deserialized.
+///
+/// # Safety
+/// As `Artifact::deserialize`, for the first `payload_len` bytes of `file`.
+unsafe fn read_and_deserialize<A: Artifact>(engine: &Engine, mut file: File, payload_len: u64) -> Option<A> {
+    let mut payload = Vec::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    (&mut file).take(payload_len).read_to_end(&mut payload).ok()?;
+    // SAFETY: the caller's contract.
+    unsafe { A::deserialize(engine, &payload) }.ok()
+}
+
+/// Compiled components, in a cache of their own (their content hashes never meet a
+/// module's: bytes are one or the other). Path records are for modules only.
+pub type ComponentCache = ModuleCache<Component>;
+
+pub struct ModuleCache<A: Artifact = Module> {
     /// Live compiled modules by content, with how many module handles use each.
-    live: Mutex<HashMap<ContentHash, (Module, usize)>>,
+    live: Mutex<HashMap<ContentHash, (A, usize)>>,
     disk: Option<DiskCache>,
     /// `compileFile`'s records by canonical path (the disk copy is in `DiskCache`).
     paths: Mutex<HashMap<PathBuf, PathRecord>>,
@@ -94,11 +161,28 @@ pub struct ModuleCache {
     entries_hashed: AtomicU64,
 }
 
+impl<A: Artifact> Default for ModuleCache<A> {
+    fn default() -> Self {
+        Self {
+            live: Mutex::default(),
+            disk: None,
+            paths: Mutex::default(),
+            verified: Mutex::default(),
+            progress: None,
+            memory_hits: AtomicU64::default(),
+            disk_hits: AtomicU64::default(),
+            compiled: AtomicU64::default(),
+            disk_rejected: AtomicU64::default(),
+            entries_hashed: AtomicU64::default(),
+        }
+    }
+}
+
 struct DiskCache {
     dir: PathBuf,
 }
 
-impl ModuleCache {
+impl<A: Artifact> ModuleCache<A> {
     pub fn new(engine: &Engine, dir: Option<PathBuf>) -> Self {
         let disk = dir.map(|dir| DiskCache { dir: dir.join(engine_key(engine)) });
         Self { disk, ..Self::default() }
@@ -135,8 +219,8 @@ impl ModuleCache {
         &self,
         engine: &Engine,
         hash: ContentHash,
-        compile: impl FnOnce() -> wasmtime::Result<Module>,
-    ) -> wasmtime::Result<Module> {
+        compile: impl FnOnce() -> wasmtime::Result<A>,
+    ) -> wasmtime::Result<A> {
         if let Some((module, _)) = self.get(engine, hash, None) {
             return Ok(module);
         }
@@ -157,7 +241,7 @@ impl ModuleCache {
         engine: &Engine,
         hash: ContentHash,
         entry: Option<FileIdentity>,
-    ) -> Option<(Module, Option<FileIdentity>)> {
+    ) -> Option<(A, Option<FileIdentity>)> {
         if let Some((module, users)) = self.live.lock().get_mut(&hash) {
             *users += 1;
             self.memory_hits.fetch_add(1, Ordering::Relaxed);
@@ -168,7 +252,7 @@ impl ModuleCache {
         Some((self.share(hash, module), entry))
     }
 
-    fn share(&self, hash: ContentHash, module: Module) -> Module {
+    fn share(&self, hash: ContentHash, module: A) -> A {
         let mut live = self.live.lock();
         let entry = live.entry(hash).or_insert_with(|| (module, 0));
         entry.1 += 1;
@@ -213,7 +297,7 @@ impl ModuleCache {
         engine: &Engine,
         hash: &ContentHash,
         known: Option<FileIdentity>,
-    ) -> Option<(Module, Option<FileIdentity>)> {
+    ) -> Option<(A, Option<FileIdentity>)> {
         let path = disk.path(hash);
         let Ok(file) = File::open(&path) else {
             return self.convert_first_format(disk, engine, hash).map(|module| (module, None));
@@ -242,7 +326,7 @@ impl ModuleCache {
 
     /// A first-format entry of `hash`, rewritten in the current format; `None` when there
     /// is none (or it is damaged, and then removed).
-    fn convert_first_format(&self, disk: &DiskCache, engine: &Engine, hash: &ContentHash) -> Option<Module> {
+    fn convert_first_format(&self, disk: &DiskCache, engine: &Engine, hash: &ContentHash) -> Option<A> {
         let old = disk.first_format_path(hash);
         let file = std::fs::read(&old).ok()?;
         let module = decode_first_format(engine, &file);
@@ -257,7 +341,7 @@ impl ModuleCache {
 }
 
 /// A first-format entry: `MAGIC_V1`, the BLAKE3 hash of the payload, the payload.
-fn decode_first_format(engine: &Engine, file: &[u8]) -> Option<Module> {
+fn decode_first_format<A: Artifact>(engine: &Engine, file: &[u8]) -> Option<A> {
     let rest = file.strip_prefix(MAGIC_V1.as_slice())?;
     let (checksum, payload) = rest.split_at_checked(32)?;
     if blake3::hash(payload).as_bytes() != checksum {
@@ -266,7 +350,7 @@ fn decode_first_format(engine: &Engine, file: &[u8]) -> Option<Module> {
     // SAFETY: `Module::deserialize` trusts its input to be Wasmtime's own output. The
     // payload is byte-for-byte what an earlier `store` wrote (the checksum matches), and
     // Wasmtime itself refuses output of another version or configuration.
-    unsafe { Module::deserialize(engine, payload) }.ok()
+    unsafe { A::deserialize(engine, payload) }.ok()
 }
 
 impl DiskCache {
@@ -285,7 +369,7 @@ impl DiskCache {
 
     /// The module in the entry `file`, after its trailer checks out and, with `verify`,
     /// its payload checksum.
-    fn open(&self, engine: &Engine, mut file: File, verify: bool) -> Option<Module> {
+    fn open<A: Artifact>(&self, engine: &Engine, mut file: File, verify: bool) -> Option<A> {
         let size = file.metadata().ok()?.len();
         let payload_len = size.checked_sub(TRAILER_LEN)?;
         let mut trailer = [0; TRAILER_LEN as usize];
@@ -307,30 +391,18 @@ impl DiskCache {
         Self::deserialize(engine, file, payload_len)
     }
 
-    #[cfg(unix)]
-    fn deserialize(engine: &Engine, file: File, _payload_len: u64) -> Option<Module> {
-        // SAFETY: `Module::deserialize_open_file` trusts the file to be Wasmtime's own
-        // output and to stay unchanged while the module lives. The payload is what `store`
-        // wrote: its checksum passed on this load, or on an earlier one while the file had
-        // the same device, inode, size, mtime and ctime (see the module doc for what that
-        // trusts). Entries are replaced by rename, never written in place, so the mapped
-        // inode does not change under the module; the trailer after the ELF payload is
-        // not part of any section. Wasmtime itself refuses output of another version or
-        // configuration.
-        unsafe { Module::deserialize_open_file(engine, file) }.ok()
+    fn deserialize<A: Artifact>(engine: &Engine, file: File, payload_len: u64) -> Option<A> {
+        // SAFETY: `deserialize_open_file` trusts the file to be Wasmtime's own output and
+        // to stay unchanged while the module lives. The payload is what `store` wrote: its
+        // checksum passed on this load, or on an earlier one while the file had the same
+        // device, inode, size, mtime and ctime (see the module doc for what that trusts).
+        // Entries are replaced by rename, never written in place, so the inode does not
+        // change under the module. Off Unix `open` always verifies (there is no file
+        // identity). Wasmtime itself refuses output of another version or configuration.
+        unsafe { A::deserialize_open_file(engine, file, payload_len) }
     }
 
-    #[cfg(not(unix))]
-    fn deserialize(engine: &Engine, mut file: File, payload_len: u64) -> Option<Module> {
-        let mut payload = Vec::new();
-        file.seek(SeekFrom::Start(0)).ok()?;
-        (&mut file).take(payload_len).read_to_end(&mut payload).ok()?;
-        // SAFETY: as above; the bytes are read and checked (`open` always verifies off Unix,
-        // where there is no file identity).
-        unsafe { Module::deserialize(engine, &payload) }.ok()
-    }
-
-    fn store(&self, hash: &ContentHash, module: &Module) -> std::io::Result<()> {
+    fn store<A: Artifact>(&self, hash: &ContentHash, module: &A) -> std::io::Result<()> {
         let payload = module.serialize().map_err(std::io::Error::other)?;
         let mut trailer = Vec::with_capacity(TRAILER_LEN as usize);
         trailer.extend_from_slice(blake3::hash(&payload).as_bytes());
@@ -416,7 +488,7 @@ mod tests {
     #[test]
     fn identical_bytes_share_one_module_until_released() {
         let engine = engine();
-        let cache = ModuleCache::new(&engine, None);
+        let cache = ModuleCache::<Module>::new(&engine, None);
         let hash = content_hash(WAT.as_bytes());
         cache.get_or_compile(&engine, hash, compile(&engine)).unwrap();
         cache.get_or_compile(&engine, hash, || panic!("must not compile twice")).unwrap();
@@ -432,11 +504,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine();
         let hash = content_hash(WAT.as_bytes());
-        let first = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let first = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         first.get_or_compile(&engine, hash, compile(&engine)).unwrap();
 
         // A new process: a new cache over the same directory loads instead of compiling.
-        let second = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let second = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         second.get_or_compile(&engine, hash, || panic!("must load from disk")).unwrap();
         assert_eq!(second.stats().disk_hits, 1);
 
@@ -447,7 +519,7 @@ mod tests {
         let middle = (bytes.len() - TRAILER_LEN as usize) / 2;
         bytes[middle] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let third = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let third = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         let module = third.get_or_compile(&engine, hash, compile(&engine)).unwrap();
         assert_eq!(
             third.stats(),
@@ -458,7 +530,7 @@ mod tests {
         // A truncated file and a foreign file are rejected too.
         for junk in [&bytes[..10], b"not a cache entry at all".as_slice()] {
             std::fs::write(&path, junk).unwrap();
-            let fresh = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+            let fresh = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
             fresh.get_or_compile(&engine, hash, compile(&engine)).unwrap();
             assert_eq!(fresh.stats().disk_rejected, 1);
         }
@@ -469,7 +541,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine();
         let hash = content_hash(WAT.as_bytes());
-        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let cache = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         let module = cache.get_or_compile(&engine, hash, compile(&engine)).unwrap();
         let bytes = std::fs::read(cache.disk.as_ref().unwrap().path(&hash)).unwrap();
         let payload = module.serialize().unwrap();
@@ -490,7 +562,7 @@ mod tests {
         ModuleCache::new(&engine, Some(dir.path().to_path_buf()))
             .get_or_compile(&engine, hash, compile(&engine))
             .unwrap();
-        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let cache = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         let path = cache.disk.as_ref().unwrap().path(&hash);
         let identity = FileIdentity::of(&std::fs::metadata(&path).unwrap()).unwrap();
 
@@ -505,7 +577,7 @@ mod tests {
         assert_eq!(cache.stats().entries_hashed, 0);
 
         // Not told, and the entry is fresh (not settled): hashed every time, never trusted.
-        let other = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let other = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         assert_eq!(other.get(&engine, hash, None).unwrap().1, None);
         other.release(&hash);
         other.get(&engine, hash, None).unwrap();
@@ -526,7 +598,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let engine = engine();
         let hash = content_hash(WAT.as_bytes());
-        let cache = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let cache = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         let disk = cache.disk.as_ref().unwrap();
         let payload = Module::new(&engine, WAT).unwrap().serialize().unwrap();
         let old = [MAGIC_V1.as_slice(), blake3::hash(&payload).as_bytes(), &payload].concat();
@@ -535,7 +607,7 @@ mod tests {
         let module = cache.get_or_compile(&engine, hash, || panic!("must load the old entry")).unwrap();
         assert!(module.get_export("f").is_some());
         assert!(!disk.first_format_path(&hash).exists() && disk.path(&hash).exists(), "converted");
-        let fresh = ModuleCache::new(&engine, Some(dir.path().to_path_buf()));
+        let fresh = ModuleCache::<Module>::new(&engine, Some(dir.path().to_path_buf()));
         fresh.get_or_compile(&engine, hash, || panic!("must load the new entry")).unwrap();
     }
 
@@ -545,5 +617,32 @@ mod tests {
         config.consume_fuel(false);
         let other = Engine::new(&config).unwrap();
         assert_ne!(engine_key(&engine()), engine_key(&other));
+    }
+
+    /// Components take the same path: compiled once, then loaded from disk by a new cache
+    /// (a new process), and a damaged entry is compiled afresh.
+    #[test]
+    fn components_are_cached_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = crate::engine::new_engine().unwrap();
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/components/types.wasm")).unwrap();
+        let hash = content_hash(&bytes);
+        let compile = || Component::new(&engine, &bytes);
+        let first = ComponentCache::new(&engine, Some(dir.path().to_path_buf()));
+        first.get_or_compile(&engine, hash, compile).unwrap();
+        assert_eq!(first.stats().compiled, 1);
+        let second = ComponentCache::new(&engine, Some(dir.path().to_path_buf()));
+        let loaded = second.get_or_compile(&engine, hash, || panic!("must load the entry")).unwrap();
+        assert_eq!(second.stats().disk_hits, 1);
+        let exports = loaded.component_type().exports(&engine).map(|(name, _)| name.to_string()).collect::<Vec<_>>();
+        assert!(exports.iter().any(|name| name == "greet"), "{exports:?}");
+        // A damaged entry is refused and compiled again.
+        let entry = second.disk.as_ref().unwrap().path(&hash);
+        let mut damaged = std::fs::read(&entry).unwrap();
+        damaged[100] ^= 0xff;
+        std::fs::write(&entry, damaged).unwrap();
+        let third = ComponentCache::new(&engine, Some(dir.path().to_path_buf()));
+        third.get_or_compile(&engine, hash, compile).unwrap();
+        assert_eq!((third.stats().disk_rejected, third.stats().compiled), (1, 1));
     }
 }

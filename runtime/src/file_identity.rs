@@ -216,7 +216,9 @@ mod tests {
     }
 
     fn compile(engine: &wasmtime::Engine, cache: &Arc<ModuleCache>, path: &Path) -> Arc<CompiledModule> {
-        let call = compile_file(engine.clone(), cache.clone(), &AllowAll, path.to_string_lossy().into_owned());
+        let components = Arc::new(crate::cache::ComponentCache::default());
+        let call =
+            compile_file(engine.clone(), cache.clone(), components, &AllowAll, path.to_string_lossy().into_owned());
         futures_lite::future::block_on(call).unwrap().module().unwrap()
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use wasmtime::{Engine, InstancePre, Linker, Module};
 
-use crate::cache::{content_hash, ContentHash, ModuleCache};
+use crate::cache::{content_hash, ComponentCache, ContentHash, ModuleCache};
 use crate::compile_progress::CompileProgress;
 use crate::component::CompiledComponent;
 use crate::engine::{EngineKind, Profile};
@@ -149,10 +149,15 @@ fn prelink(linker: &Linker<StoreData>, module: &Module) -> WasmResult<InstancePr
 
 /// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
 /// reference in `cache`, given back with `ModuleCache::release`.
-pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) -> WasmResult<Compiled> {
+pub async fn compile(
+    engine: Engine,
+    cache: Arc<ModuleCache>,
+    components: Arc<ComponentCache>,
+    bytes: Vec<u8>,
+) -> WasmResult<Compiled> {
     crate::worker::run(move || {
         let bytes: Arc<[u8]> = bytes.into();
-        compile_here(&engine, &cache, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
+        compile_here(&engine, &cache, &components, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
     })
     .await
 }
@@ -163,6 +168,7 @@ pub async fn compile(engine: Engine, cache: Arc<ModuleCache>, bytes: Vec<u8>) ->
 pub async fn compile_file(
     engine: Engine,
     cache: Arc<ModuleCache>,
+    components: Arc<ComponentCache>,
     permissions: &dyn PermissionPolicy,
     path: String,
 ) -> WasmResult<Compiled> {
@@ -187,8 +193,8 @@ pub async fn compile_file(
         }
         let (bytes, identity) =
             read_settled(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
-        let compiled =
-            compile_here(&engine, &cache, &bytes, &format!("\"{path}\""), ModuleSource::File(resolved.clone()))?;
+        let source = ModuleSource::File(resolved.clone());
+        let compiled = compile_here(&engine, &cache, &components, &bytes, &format!("\"{path}\""), source)?;
         // Only modules are in the module cache, so only they are found by file identity.
         if let (Some(source), Compiled::Module(module)) = (identity, &compiled) {
             let (hash, has_start) = (module.hash, module.has_start);
@@ -202,6 +208,7 @@ pub async fn compile_file(
 fn compile_here(
     engine: &Engine,
     cache: &ModuleCache,
+    components: &ComponentCache,
     bytes: &[u8],
     what: &str,
     source: ModuleSource,
@@ -216,7 +223,7 @@ fn compile_here(
             None => what.to_string(),
         };
         if wasmparser::Parser::is_component(&binary) {
-            let component = CompiledComponent::compile(engine, binary.into_owned().into(), name)?;
+            let component = CompiledComponent::compile(engine, components, binary.into_owned().into(), hash, name)?;
             return Ok(Compiled::Component(Arc::new(component)));
         }
         let has_start = has_start_section(&binary);
@@ -289,7 +296,8 @@ mod tests {
         let (first_poll_done, first_poll) = std::sync::mpsc::channel();
         let (writer_done, writer) = std::sync::mpsc::channel::<()>();
         let poller = std::thread::spawn(move || {
-            let mut call = Box::pin(compile_file(engine, cache, &crate::permissions::AllowAll, path));
+            let components = Arc::new(ComponentCache::default());
+            let mut call = Box::pin(compile_file(engine, cache, components, &crate::permissions::AllowAll, path));
             let pending = call.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending();
             first_poll_done.send(pending).unwrap();
             // The test writes the module now; then the compile finishes.

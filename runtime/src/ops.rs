@@ -51,15 +51,16 @@ fn instance_in(state: &Rc<RefCell<OpState>>, handle: u32) -> WasmResult<Arc<Inst
 
 pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
-    let compiled = crate::module::compile(wasm.engine.clone(), wasm.module_cache.clone(), bytes.to_vec()).await?;
+    let caches = (wasm.module_cache.clone(), wasm.component_cache.clone());
+    let compiled = crate::module::compile(wasm.engine.clone(), caches.0, caches.1, bytes.to_vec()).await?;
     wasm.add_module(compiled)
 }
 
 pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let permissions = &*wasm.instance_env.permissions;
-    let compiled =
-        crate::module::compile_file(wasm.engine.clone(), wasm.module_cache.clone(), permissions, path).await?;
+    let caches = (wasm.module_cache.clone(), wasm.component_cache.clone());
+    let compiled = crate::module::compile_file(wasm.engine.clone(), caches.0, caches.1, permissions, path).await?;
     wasm.add_module(compiled)
 }
 

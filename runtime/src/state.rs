@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use parking_lot::Mutex;
 use wasmtime::{Engine, Linker};
 
-use crate::cache::ModuleCache;
+use crate::cache::{ComponentCache, ModuleCache};
 use crate::compile_progress::ProgressReporter;
 use crate::component::{CompiledComponent, ComponentInstance};
 use crate::config::WasmConfig;
@@ -27,6 +27,8 @@ pub struct WasmState {
     pub engine: Engine,
     pub linker: Linker<StoreData>,
     pub module_cache: Arc<ModuleCache>,
+    /// Compiled components, on the plain engine (in the same directory on disk).
+    pub component_cache: Arc<ComponentCache>,
     /// What creating an instance needs (the permission policy, the memory budget, the
     /// epoch clock); the policy also decides `compileFile` paths.
     pub instance_env: InstanceEnv,
@@ -62,6 +64,10 @@ impl WasmState {
         Ok(Self {
             module_cache: Arc::new(
                 ModuleCache::new(&engine, config.compile_cache_dir.clone()).with_progress(config.progress_reporter()),
+            ),
+            component_cache: Arc::new(
+                ComponentCache::new(&engine, config.compile_cache_dir.clone())
+                    .with_progress(config.progress_reporter()),
             ),
             instance_env: InstanceEnv {
                 permissions: config.permissions,
@@ -116,9 +122,9 @@ impl WasmState {
     /// given back.
     pub fn add_module(&self, compiled: Compiled) -> WasmResult<u32> {
         let mut modules = self.modules.lock();
-        let hash = match &compiled {
-            Compiled::Module(module) => Some(module.hash),
-            Compiled::Component(_) => None,
+        let (hash, is_component) = match &compiled {
+            Compiled::Module(module) => (module.hash, false),
+            Compiled::Component(component) => (component.hash, true),
         };
         let added = match self.max_modules {
             Some(max) if modules.len() >= max => Err(WasmError::compile(format!(
@@ -128,10 +134,9 @@ impl WasmState {
                 .insert(compiled)
                 .ok_or_else(|| WasmError::compile("this runtime has created 2^32-1 modules; no module handle is left")),
         };
-        added.inspect_err(|_| {
-            if let Some(hash) = hash {
-                self.module_cache.release(&hash)
-            }
+        added.inspect_err(|_| match is_component {
+            true => self.component_cache.release(&hash),
+            false => self.module_cache.release(&hash),
         })
     }
 
@@ -167,7 +172,13 @@ impl WasmState {
 
     pub fn remove_module(&self, handle: u32) -> WasmResult<()> {
         let compiled = self.modules.lock().remove(handle).ok_or_else(|| WasmError::invalid_module(handle))?;
-        let Compiled::Module(compiled) = compiled else { return Ok(()) };
+        let compiled = match compiled {
+            Compiled::Module(module) => module,
+            Compiled::Component(component) => {
+                self.component_cache.release(&component.hash);
+                return Ok(());
+            }
+        };
         self.module_cache.release(&compiled.hash);
         for profile in self.profiles.iter().filter_map(|slot| slot.get()).flatten() {
             if compiled.has_variant(profile.kind) {

@@ -2,7 +2,8 @@
 //! forms for the other engine kinds (fuel metering, no epoch checks), each compiled and
 //! linked with WASI 0.2 when an instance first asks for it, as for modules.
 //!
-//! Components do not go through the module cache yet: each `compile` compiles.
+//! The plain form goes through the component cache (`crate::cache::ComponentCache`, on
+//! disk beside the modules' entries); the other kinds' forms are compiled when needed.
 
 use std::sync::{Arc, OnceLock};
 
@@ -11,6 +12,8 @@ use wasmtime::Engine;
 
 use super::exports::{list, ExportedFunction};
 use super::Linker;
+use crate::cache::{ComponentCache, ContentHash};
+use crate::compile_progress::CompileProgress;
 use crate::engine::EngineKind;
 use crate::error::{WasmError, WasmResult};
 use crate::instance::StoreData;
@@ -18,6 +21,8 @@ use crate::instance::StoreData;
 pub struct CompiledComponent {
     /// Compiled for the plain engine.
     pub component: Component,
+    /// The content hash of the bytes, its key in the component cache.
+    pub hash: ContentHash,
     /// A name for messages and for the guest's `argv[0]` (the file name, when it is a file).
     pub name: String,
     /// Exported functions, in the component's order: a function handle is an index here.
@@ -33,19 +38,41 @@ pub struct CompiledComponent {
 }
 
 impl CompiledComponent {
-    /// Compile a component binary for `engine` (the plain engine).
-    pub fn compile(engine: &Engine, bytes: Arc<[u8]>, name: String) -> wasmtime::Result<Self> {
+    /// Compile a component binary for `engine` (the plain engine), or take it from
+    /// `cache` (which then holds a reference, given back with `ComponentCache::release`).
+    pub fn compile(
+        engine: &Engine,
+        cache: &ComponentCache,
+        bytes: Arc<[u8]>,
+        hash: ContentHash,
+        name: String,
+    ) -> wasmtime::Result<Self> {
         let started = std::time::Instant::now();
-        let component = Component::new(engine, &bytes)?;
+        let mut compiled_now = false;
+        let progress = || CompileProgress { name: name.clone(), bytes: bytes.len() as u64, cached: cache.has_disk() };
+        let component = cache.get_or_compile(engine, hash, || {
+            compiled_now = true;
+            crate::compile_progress::watch(cache.progress(), progress, || Component::new(engine, &bytes))
+        })?;
         let functions = list(&component, engine).into();
         let imports = super::host::list(&component, engine).into();
         tracing::debug!(
             component = %name,
             bytes = bytes.len(),
+            cache = if compiled_now { "miss" } else { "hit" },
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "compile component"
         );
-        Ok(Self { component, name, functions, imports, bytes, variants: Default::default(), pres: Default::default() })
+        Ok(Self {
+            component,
+            hash,
+            name,
+            functions,
+            imports,
+            bytes,
+            variants: Default::default(),
+            pres: Default::default(),
+        })
     }
 
     /// The component compiled for `kind` on `engine` (the plain kind: as compiled). The first
