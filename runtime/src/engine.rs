@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use wasmtime::{Config, Engine, Linker};
 
-use crate::cache::ModuleCache;
+use crate::cache::{ComponentCache, ModuleCache};
 use crate::compile_progress::ProgressReporter;
 use crate::error::WasmError;
 use crate::instance::StoreData;
@@ -25,22 +25,33 @@ pub struct EngineKind {
     pub fuel: bool,
     /// Epoch checks: the instance's calls can time out and start on the JS thread.
     pub epochs: bool,
+    /// Wasmtime's concurrency support (the component model's async ABI), which WASI 0.3
+    /// components need. Off everywhere else: with it on, every component call costs about
+    /// 1.5 us more (measured with Wasmtime 48), and core modules gain nothing.
+    pub concurrent: bool,
 }
 
 impl EngineKind {
     /// The plain engine's kind.
-    pub const PLAIN: EngineKind = EngineKind { fuel: false, epochs: true };
+    pub const PLAIN: EngineKind = EngineKind { fuel: false, epochs: true, concurrent: false };
+    /// The kind WASI 0.3 components are compiled for first.
+    pub const CONCURRENT: EngineKind = EngineKind { fuel: false, epochs: true, concurrent: true };
     /// How many kinds there are (`index` is below it).
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 8;
 
-    /// The kind an instance with these options needs.
+    /// The kind an instance with these options needs (of a module, or a WASI 0.2 component).
     pub fn of(options: &crate::generated::InstantiateOptions) -> Self {
-        EngineKind { fuel: options.fuel.is_some(), epochs: options.interruptible != Some(false) }
+        EngineKind { fuel: options.fuel.is_some(), epochs: options.interruptible != Some(false), concurrent: false }
+    }
+
+    /// This kind with concurrency support set to `concurrent`.
+    pub fn with_concurrency(self, concurrent: bool) -> Self {
+        EngineKind { concurrent, ..self }
     }
 
     /// A small index for per-kind tables; `PLAIN` is 0.
     pub fn index(self) -> usize {
-        usize::from(self.fuel) | (usize::from(!self.epochs) << 1)
+        usize::from(self.fuel) | (usize::from(!self.epochs) << 1) | (usize::from(self.concurrent) << 2)
     }
 }
 
@@ -54,6 +65,7 @@ pub fn new_engine_of(kind: EngineKind) -> Result<Engine, WasmError> {
     let mut config = Config::new();
     config.consume_fuel(kind.fuel);
     config.epoch_interruption(kind.epochs);
+    config.concurrency_support(kind.concurrent);
     Engine::new(&config).map_err(|e| WasmError::bug(format!("engine: {e:#}")))
 }
 
@@ -74,6 +86,7 @@ pub struct Profile {
     pub engine: Engine,
     pub linker: Linker<StoreData>,
     pub cache: Arc<ModuleCache>,
+    pub component_cache: Arc<ComponentCache>,
 }
 
 impl Profile {
@@ -84,7 +97,8 @@ impl Profile {
     ) -> Result<Self, WasmError> {
         let engine = new_engine_of(kind)?;
         let linker = new_linker(&engine)?;
-        let cache = Arc::new(ModuleCache::new(&engine, cache_dir).with_progress(progress));
-        Ok(Self { kind, engine, linker, cache })
+        let cache = Arc::new(ModuleCache::new(&engine, cache_dir.clone()).with_progress(progress.clone()));
+        let component_cache = Arc::new(ComponentCache::new(&engine, cache_dir).with_progress(progress));
+        Ok(Self { kind, engine, linker, cache, component_cache })
     }
 }

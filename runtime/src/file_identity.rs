@@ -216,9 +216,8 @@ mod tests {
     }
 
     fn compile(engine: &wasmtime::Engine, cache: &Arc<ModuleCache>, path: &Path) -> Arc<CompiledModule> {
-        let components = Arc::new(crate::cache::ComponentCache::default());
-        let call =
-            compile_file(engine.clone(), cache.clone(), components, &AllowAll, path.to_string_lossy().into_owned());
+        let targets = crate::module::CompileTargets::for_tests(engine.clone(), cache.clone());
+        let call = compile_file(targets, &AllowAll, path.to_string_lossy().into_owned());
         futures_lite::future::block_on(call).unwrap().module().unwrap()
     }
 

@@ -22,6 +22,15 @@ pub enum Compiled {
     Component(Arc<CompiledComponent>),
 }
 
+impl CompileTargets {
+    /// Targets of a plain engine only (tests): a WASI 0.3 component fails to compile.
+    #[cfg(test)]
+    pub fn for_tests(engine: Engine, modules: Arc<ModuleCache>) -> Self {
+        let concurrent = Box::new(|| Err(WasmError::bug("no engine for WASI 0.3 components in this test")));
+        Self { engine, modules, components: Arc::new(ComponentCache::default()), concurrent }
+    }
+}
+
 impl Compiled {
     /// The core module, when it is one (tests).
     #[cfg(test)]
@@ -147,17 +156,22 @@ fn prelink(linker: &Linker<StoreData>, module: &Module) -> WasmResult<InstancePr
     })
 }
 
+/// Where compiled code goes: the plain engine with its module and component caches, and
+/// the engine (with its component cache) of components that need WASI 0.3, made only when
+/// one is compiled.
+pub struct CompileTargets {
+    pub engine: Engine,
+    pub modules: Arc<ModuleCache>,
+    pub components: Arc<ComponentCache>,
+    pub concurrent: Box<dyn FnOnce() -> WasmResult<(Engine, Arc<ComponentCache>)> + Send>,
+}
+
 /// Compile module bytes (binary or WAT text) on a worker thread. The result holds a
-/// reference in `cache`, given back with `ModuleCache::release`.
-pub async fn compile(
-    engine: Engine,
-    cache: Arc<ModuleCache>,
-    components: Arc<ComponentCache>,
-    bytes: Vec<u8>,
-) -> WasmResult<Compiled> {
+/// reference in its cache, given back with `ModuleCache::release`.
+pub async fn compile(targets: CompileTargets, bytes: Vec<u8>) -> WasmResult<Compiled> {
     crate::worker::run(move || {
         let bytes: Arc<[u8]> = bytes.into();
-        compile_here(&engine, &cache, &components, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
+        compile_here(targets, &bytes, "module bytes", ModuleSource::Bytes(bytes.clone()))
     })
     .await
 }
@@ -166,9 +180,7 @@ pub async fn compile(
 /// policy is asked on this thread; the file is read on the worker, so a large module
 /// never stalls the event loop.
 pub async fn compile_file(
-    engine: Engine,
-    cache: Arc<ModuleCache>,
-    components: Arc<ComponentCache>,
+    targets: CompileTargets,
     permissions: &dyn PermissionPolicy,
     path: String,
 ) -> WasmResult<Compiled> {
@@ -177,6 +189,7 @@ pub async fn compile_file(
         // A file whose identity is what it was when it was last read is the same bytes: its
         // module comes from the cache without reading the file (`cache.rs` says what that
         // trusts). Any miss on the way reads, hashes and compiles as for new bytes.
+        let (engine, cache) = (targets.engine.clone(), targets.modules.clone());
         let by_identity = || {
             let source = FileIdentity::of(&std::fs::metadata(&resolved).ok()?)?;
             let record = cache.path_record(&resolved).filter(|record| record.source == source)?;
@@ -194,7 +207,7 @@ pub async fn compile_file(
         let (bytes, identity) =
             read_settled(&resolved).map_err(|e| WasmError::io(format!("compileFile: cannot read \"{path}\": {e}")))?;
         let source = ModuleSource::File(resolved.clone());
-        let compiled = compile_here(&engine, &cache, &components, &bytes, &format!("\"{path}\""), source)?;
+        let compiled = compile_here(targets, &bytes, &format!("\"{path}\""), source)?;
         // Only modules are in the module cache, so only they are found by file identity.
         if let (Some(source), Compiled::Module(module)) = (identity, &compiled) {
             let (hash, has_start) = (module.hash, module.has_start);
@@ -205,14 +218,8 @@ pub async fn compile_file(
     .await
 }
 
-fn compile_here(
-    engine: &Engine,
-    cache: &ModuleCache,
-    components: &ComponentCache,
-    bytes: &[u8],
-    what: &str,
-    source: ModuleSource,
-) -> WasmResult<Compiled> {
+fn compile_here(targets: CompileTargets, bytes: &[u8], what: &str, source: ModuleSource) -> WasmResult<Compiled> {
+    let (engine, cache) = (&targets.engine, &*targets.modules);
     let compiled = (|| -> wasmtime::Result<_> {
         let hash = content_hash(bytes);
         // The text format becomes binary once, here, for both the scan and the compiler.
@@ -223,7 +230,14 @@ fn compile_here(
             None => what.to_string(),
         };
         if wasmparser::Parser::is_component(&binary) {
-            let component = CompiledComponent::compile(engine, components, binary.into_owned().into(), hash, name)?;
+            let p3 = crate::component::needs_wasi_p3(&binary);
+            let (engine, components) = match p3 {
+                true => (targets.concurrent)().map_err(wasmtime::Error::new)?,
+                false => (targets.engine.clone(), targets.components.clone()),
+            };
+            let home = EngineKind::PLAIN.with_concurrency(p3);
+            let binary = binary.into_owned().into();
+            let component = CompiledComponent::compile(&engine, &components, home, binary, hash, name)?;
             return Ok(Compiled::Component(Arc::new(component)));
         }
         let has_start = has_start_section(&binary);
@@ -296,8 +310,8 @@ mod tests {
         let (first_poll_done, first_poll) = std::sync::mpsc::channel();
         let (writer_done, writer) = std::sync::mpsc::channel::<()>();
         let poller = std::thread::spawn(move || {
-            let components = Arc::new(ComponentCache::default());
-            let mut call = Box::pin(compile_file(engine, cache, components, &crate::permissions::AllowAll, path));
+            let mut call =
+                Box::pin(compile_file(CompileTargets::for_tests(engine, cache), &crate::permissions::AllowAll, path));
             let pending = call.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending();
             first_poll_done.send(pending).unwrap();
             // The test writes the module now; then the compile finishes.

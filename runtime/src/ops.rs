@@ -49,18 +49,31 @@ fn instance_in(state: &Rc<RefCell<OpState>>, handle: u32) -> WasmResult<Arc<Inst
     instance_of(&state.borrow(), handle)
 }
 
+/// The runtime's compile targets; the engine of WASI 0.3 components is made only when one
+/// is compiled.
+fn compile_targets(wasm: &Arc<WasmState>) -> crate::module::CompileTargets {
+    let state = Arc::clone(wasm);
+    crate::module::CompileTargets {
+        engine: wasm.engine.clone(),
+        modules: wasm.module_cache.clone(),
+        components: wasm.component_cache.clone(),
+        concurrent: Box::new(move || {
+            let profile = state.profile(EngineKind::CONCURRENT)?;
+            Ok((profile.engine.clone(), profile.component_cache.clone()))
+        }),
+    }
+}
+
 pub async fn module_compile(state: Rc<RefCell<OpState>>, bytes: JsBuffer) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
-    let caches = (wasm.module_cache.clone(), wasm.component_cache.clone());
-    let compiled = crate::module::compile(wasm.engine.clone(), caches.0, caches.1, bytes.to_vec()).await?;
+    let compiled = crate::module::compile(compile_targets(&wasm), bytes.to_vec()).await?;
     wasm.add_module(compiled)
 }
 
 pub async fn module_compile_file(state: Rc<RefCell<OpState>>, path: String) -> WasmResult<u32> {
     let wasm = wasm(&state)?;
     let permissions = &*wasm.instance_env.permissions;
-    let caches = (wasm.module_cache.clone(), wasm.component_cache.clone());
-    let compiled = crate::module::compile_file(wasm.engine.clone(), caches.0, caches.1, permissions, path).await?;
+    let compiled = crate::module::compile_file(compile_targets(&wasm), permissions, path).await?;
     wasm.add_module(compiled)
 }
 
@@ -441,7 +454,7 @@ pub async fn component_create(
     let compiled = wasm.component(module)?;
     crate::component::check_imports(&compiled, hosted)?;
     wasm.check_instance_capacity()?;
-    let kind = EngineKind::of(&options);
+    let kind = EngineKind::of(&options).with_concurrency(compiled.home.concurrent);
     let (engine, linker) = (wasm.engine_of(kind)?, wasm.component_linker(kind)?);
     let pre = {
         let compiled = compiled.clone();

@@ -115,7 +115,7 @@ impl WasmState {
     /// The WASI 0.2 linker for components on the engine of `kind`.
     pub fn component_linker(&self, kind: EngineKind) -> WasmResult<Arc<crate::component::Linker>> {
         let slot = self.component_linkers.get(kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;
-        slot.get_or_init(|| crate::component::new_linker(&self.engine_of(kind)?).map(Arc::new)).clone()
+        slot.get_or_init(|| crate::component::new_linker(&self.engine_of(kind)?, kind.concurrent).map(Arc::new)).clone()
     }
 
     /// Register a compiled module or component; on failure its module-cache reference is

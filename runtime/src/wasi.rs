@@ -294,8 +294,8 @@ mod tests {
     ) -> (i32, Arc<crate::instance::Instance>) {
         crate::worker::block_on(async {
             let bytes = source.as_bytes().to_vec();
-            let caches = (wasm.module_cache.clone(), wasm.component_cache.clone());
-            let compiled = crate::module::compile(wasm.engine.clone(), caches.0, caches.1, bytes).await.unwrap();
+            let targets = crate::module::CompileTargets::for_tests(wasm.engine.clone(), wasm.module_cache.clone());
+            let compiled = crate::module::compile(targets, bytes).await.unwrap();
             let compiled = compiled.module().unwrap();
             let pre = compiled.instance_pre(&wasm.linker).unwrap();
             let env = &wasm.instance_env;

@@ -23,6 +23,9 @@ pub struct CompiledComponent {
     pub component: Component,
     /// The content hash of the bytes, its key in the component cache.
     pub hash: ContentHash,
+    /// The engine kind it was compiled for: the plain one, or for a component that needs
+    /// WASI 0.3 the plain one with concurrency support (`EngineKind::CONCURRENT`).
+    pub home: EngineKind,
     /// A name for messages and for the guest's `argv[0]` (the file name, when it is a file).
     pub name: String,
     /// Exported functions, in the component's order: a function handle is an index here.
@@ -43,6 +46,7 @@ impl CompiledComponent {
     pub fn compile(
         engine: &Engine,
         cache: &ComponentCache,
+        home: EngineKind,
         bytes: Arc<[u8]>,
         hash: ContentHash,
         name: String,
@@ -66,6 +70,7 @@ impl CompiledComponent {
         Ok(Self {
             component,
             hash,
+            home,
             name,
             functions,
             imports,
@@ -75,10 +80,10 @@ impl CompiledComponent {
         })
     }
 
-    /// The component compiled for `kind` on `engine` (the plain kind: as compiled). The first
+    /// The component compiled for `kind` on `engine` (its home kind: as compiled). The first
     /// time takes as long as the first compile: call it on a worker thread.
     pub fn variant(&self, kind: EngineKind, engine: &Engine) -> WasmResult<&Component> {
-        if kind == EngineKind::PLAIN {
+        if kind == self.home {
             return Ok(&self.component);
         }
         let slot = self.variants.get(kind.index()).ok_or_else(|| WasmError::bug("no such engine kind"))?;

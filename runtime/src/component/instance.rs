@@ -338,7 +338,11 @@ impl ComponentInstance {
         let compiled = Arc::clone(&self.compiled);
         let out = self
             .with_store(move |mut store, pace| async move {
-                match store.call(&compiled, index, &[], &options, pace).await {
+                let ran = match compiled.home.concurrent {
+                    true => store.run_p3(&compiled, index, &options, pace).await,
+                    false => store.call(&compiled, index, &[], &options, pace).await,
+                };
+                match ran {
                     Ok(out) => Ok(if out.first() == Some(&ERR) { 1 } else { 0 }),
                     Err(error) => match error.exit_code {
                         Some(code) => Ok(code),
@@ -510,6 +514,33 @@ impl ComponentStore {
         Ok(out.bytes)
     }
 
+    /// `wasi:cli/run@0.3.x#run` of a WASI 0.3 command: an async function, called through
+    /// Wasmtime's event loop for concurrent calls; the result form of `call`.
+    async fn run_p3(
+        &mut self,
+        compiled: &CompiledComponent,
+        index: usize,
+        options: &CallOptions,
+        pace: Pace,
+    ) -> WasmResult<Vec<u8>> {
+        if let Some(why) = &self.broken {
+            return Err(WasmError::call(format!("run: this component instance cannot be entered again ({why})")));
+        }
+        let func = self.func(compiled, index)?;
+        let mut results = [Val::Bool(false)];
+        let scope = begin(&mut self.store, self.fuel_limited, self.limits, options, pace)?;
+        let outcome = self
+            .store
+            .run_concurrent(async |accessor| func.call_concurrent(accessor, &[], &mut results).await)
+            .await
+            .and_then(|called| called);
+        end(&mut self.store, scope)?;
+        if let Err(error) = outcome {
+            return Err(self.failed("wasi:cli/run#run", error));
+        }
+        Ok(vec![if matches!(results[0], Val::Result(Err(_))) { ERR } else { OK }, UNDEFINED])
+    }
+
     /// The error for a call of `name` that failed inside Wasmtime; the instance is broken
     /// from now on. A WASI exit is not a failure of the instance's state, but it cannot be
     /// entered after one either (the exit unwound its stack like a trap).
@@ -530,11 +561,12 @@ impl ComponentStore {
 }
 
 impl CompiledComponent {
-    /// The index of `wasi:cli/run@0.2.x#run`, if the component is a WASI command.
+    /// The index of `wasi:cli/run`'s `run` (of WASI 0.3 for a component compiled for it,
+    /// else of 0.2), if the component is a WASI command.
     pub fn run_function(&self) -> Option<usize> {
+        let version = if self.home.concurrent { "wasi:cli/run@0.3." } else { "wasi:cli/run@0.2." };
         self.functions.iter().position(|f| {
-            f.func == "run"
-                && f.interface.as_deref().is_some_and(|i| i == "wasi:cli/run" || i.starts_with("wasi:cli/run@0.2."))
+            f.func == "run" && f.interface.as_deref().is_some_and(|i| i == "wasi:cli/run" || i.starts_with(version))
         })
     }
 }

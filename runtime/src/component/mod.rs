@@ -26,16 +26,44 @@ pub use instance::{create, ComponentInstance};
 use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::instance::StoreData;
 
-/// The linker components are instantiated with: WASI 0.2.
+/// The linker components are instantiated with: WASI 0.2, and 0.3 on engines with
+/// concurrency support.
 pub type Linker = wasmtime::component::Linker<StoreData>;
 
 /// A linker with WASI 0.2 (wasmtime-wasi's p2), async flavour as for modules (its host
-/// functions may wait for I/O without blocking the thread).
-pub fn new_linker(engine: &wasmtime::Engine) -> WasmResult<Linker> {
+/// functions may wait for I/O without blocking the thread), and with `p3` WASI 0.3 too
+/// (wasmtime-wasi's p3, marked experimental in Wasmtime 48).
+pub fn new_linker(engine: &wasmtime::Engine, p3: bool) -> WasmResult<Linker> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)
-        .map_err(|e| WasmError::bug(format!("component linker: {e:#}")))?;
+    let failed = |e: wasmtime::Error| WasmError::bug(format!("component linker: {e:#}"));
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(failed)?;
+    if p3 {
+        wasmtime_wasi::p3::add_to_linker(&mut linker).map_err(failed)?;
+    }
     Ok(linker)
+}
+
+/// Whether the component (binary) imports a WASI 0.3 interface, so that it needs an engine
+/// with concurrency support and the p3 linker.
+pub fn needs_wasi_p3(binary: &[u8]) -> bool {
+    use wasmparser::{Parser, Payload};
+    // The component's own imports only: nested components and modules come after them and
+    // are skipped by reading just the outer import sections.
+    for payload in Parser::new(0).parse_all(binary) {
+        match payload {
+            Ok(Payload::ComponentImportSection(imports)) => {
+                for import in imports.into_iter().flatten() {
+                    let name = import.name.name;
+                    if name.starts_with("wasi:") && name.contains("@0.3") {
+                        return true;
+                    }
+                }
+            }
+            Ok(Payload::ModuleSection { .. } | Payload::ComponentSection { .. }) | Err(_) => {}
+            Ok(_) => {}
+        }
+    }
+    false
 }
 
 /// 5001 when the component has imports JS must provide and none were given (`hosted`),
@@ -104,4 +132,20 @@ pub fn component_typescript(bytes: &[u8], title: &str) -> WasmResult<String> {
 /// 5015: an operation that does not apply to components (or to this component).
 pub fn not_for_components(message: impl Into<String>) -> WasmError {
     WasmError::new(ErrorCode::ComponentUnsupported, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasi_p3_imports_are_found() {
+        let component =
+            |import: &str| wat::parse_str(format!(r#"(component (import "{import}" (instance)))"#)).unwrap();
+        assert!(needs_wasi_p3(&component("wasi:cli/environment@0.3.0")));
+        assert!(needs_wasi_p3(&component("wasi:filesystem/types@0.3.0-rc-2025-09-16")));
+        assert!(!needs_wasi_p3(&component("wasi:cli/environment@0.2.0")));
+        assert!(!needs_wasi_p3(&component("my:plugin/api@0.3.0")));
+        assert!(!needs_wasi_p3(&wat::parse_str("(component)").unwrap()));
+    }
 }

@@ -144,9 +144,16 @@ assert(compiled > 0, "no mutation compiled: the mutations never reach the instan
 // ---- malformed headers and sizes ----------------------------------------------------------------
 await h.rejects("header only magic", () => wasm.compile(new Uint8Array(HEADER.slice(0, 4))), 5000);
 await h.rejects("wrong version", () => wasm.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x02, 0, 0, 0])), 5000);
+// A component header alone is an empty component (compile takes components too); one
+// followed by garbage is not.
+await h.run("a component header alone", async () => {
+  const id = await wasm.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]));
+  if (wasm.moduleKind(id) !== "component") throw new Error(`compiled as a ${wasm.moduleKind(id)}`);
+  await wasm.dropModule(id);
+});
 await h.rejects(
-  "a component, not a module",
-  () => wasm.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00])),
+  "a component header, then garbage",
+  () => wasm.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0xff, 0xff, 0xff])),
   5000,
 );
 await h.rejects(
