@@ -1,7 +1,10 @@
-// Runs the official WASI test suite (preview 1) through runtime:wasm, one instance per
-// test, as `cargo xtask wasi-testsuite` prepares it: the first argument is a JSON plan
-// listing each test's module, args, env, the fresh copy of its root directory, and what
-// it must produce. Prints one PASS/FAIL line per test and `N passed, M failed` last.
+// Runs the official WASI test suite through runtime:wasm, one instance per test, as
+// `cargo xtask wasi-testsuite` prepares it: the first argument is a JSON plan listing each
+// test's module (a preview 1 module or a WASI 0.3 command component: `instantiate`
+// dispatches on the kind), args, env, the fresh copy of its root directory, its standard
+// input, and what it must produce. Prints one PASS/FAIL line per test and
+// `N passed, M failed` last. With a second argument, also writes each test's outcome there
+// as JSON (`[{ name, passed, problems }]`) for xtask's per-group summary.
 import { compileFile, instantiate, WasmError } from "runtime:wasm";
 
 interface PlannedTest {
@@ -10,13 +13,17 @@ interface PlannedTest {
   args: string[];
   env: Record<string, string>;
   root: string | null;
+  /** Everything the test writes to the guest's stdin, given up front; absent: empty. */
+  stdin?: string | null;
   exitCode: number;
   stdout: string | null;
   stderr: string | null;
+  /** Printed after the verdict: what the translation of the spec could not check. */
+  note?: string | null;
 }
 
-const planPath = Deno.args[0];
-if (!planPath) throw new Error("usage: runner.ts PLAN.json");
+const [planPath, resultsPath] = Deno.args;
+if (!planPath) throw new Error("usage: runner.ts PLAN.json [RESULTS.json]");
 const plan: PlannedTest[] = JSON.parse(new TextDecoder().decode(await Deno.readFile(planPath)));
 
 function show(text: string): string {
@@ -30,6 +37,7 @@ async function runOne(test: PlannedTest): Promise<string[]> {
     args: test.args,
     env: test.env,
     preopens: test.root === null ? {} : { "/": test.root },
+    ...(test.stdin == null ? {} : { stdin: test.stdin }),
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -53,6 +61,7 @@ async function runOne(test: PlannedTest): Promise<string[]> {
 
 let passed = 0;
 let failed = 0;
+const results: { name: string; passed: boolean; problems: string }[] = [];
 for (const test of plan) {
   let problems: string[];
   try {
@@ -61,13 +70,16 @@ for (const test of plan) {
     const code = error instanceof WasmError ? ` [${error.code} ${error.name}]` : "";
     problems = [`threw${code}: ${(error as Error).message.split("\n")[0]}`];
   }
+  const note = test.note ? ` (${test.note})` : "";
   if (problems.length === 0) {
     passed++;
-    console.log(`PASS ${test.name}`);
+    console.log(`PASS ${test.name}${note}`);
   } else {
     failed++;
-    console.log(`FAIL ${test.name}: ${problems.join("; ")}`);
+    console.log(`FAIL ${test.name}: ${problems.join("; ")}${note}`);
   }
+  results.push({ name: test.name, passed: problems.length === 0, problems: problems.join("; ") });
 }
 console.log(`${passed} passed, ${failed} failed`);
+if (resultsPath) await Deno.writeTextFile(resultsPath, JSON.stringify(results));
 if (failed > 0) Deno.exit(1);

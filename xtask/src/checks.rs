@@ -52,6 +52,14 @@ impl Run {
         }
         Ok(())
     }
+
+    /// Report a skipped part of the running check, as a test would through the skip log.
+    pub fn skip(&self, part: &str, reason: &str) -> anyhow::Result<()> {
+        use std::io::Write;
+        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&self.skip_log)?;
+        writeln!(log, "{}\t{}", part.replace(['\t', '\n'], " "), reason.replace(['\t', '\n'], " "))?;
+        Ok(())
+    }
 }
 
 impl Check {
@@ -242,6 +250,8 @@ mod tests {
                 c.borrow_mut().push("third");
                 // A test inside the check reports a skipped part through the log.
                 std::fs::write(&run.skip_log, "part\tno tool\n")?;
+                // And the check itself, through `Run::skip`.
+                run.skip("own\tpart", "no\nsuite")?;
                 Ok(())
             }),
         ];
@@ -252,7 +262,8 @@ mod tests {
         assert!(text.contains("FAILED first: broken"), "{text}");
         assert!(text.contains("SKIPPED second: not here"), "{text}");
         assert!(text.contains("SKIPPED third > part: no tool"), "{text}");
-        assert!(text.ends_with("t: 1 passed, 1 failed, 2 skipped\n"), "{text}");
+        assert!(text.contains("SKIPPED third > own part: no suite"), "{text}");
+        assert!(text.ends_with("t: 1 passed, 1 failed, 3 skipped\n"), "{text}");
         assert!(!summary.success(false));
     }
 }
