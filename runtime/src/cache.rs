@@ -50,7 +50,7 @@ use parking_lot::Mutex;
 use wasmtime::component::Component;
 use wasmtime::{Engine, Module};
 
-use crate::compile_progress::ProgressReporter;
+use crate::compile_progress::{CompileProgress, ProgressReporter};
 use crate::file_identity::{FileIdentity, PathRecord};
 
 /// The prefix of first-format entries, read only to convert them.
@@ -231,6 +231,26 @@ impl<A: Artifact> ModuleCache<A> {
             let _ = disk.store(&hash, &module);
         }
         Ok(self.share(hash, module))
+    }
+
+    /// `get_or_compile` with `compile` watched for progress (`name` and `size` describe it
+    /// there); also whether it was compiled now (a cache miss).
+    pub fn get_or_compile_watched(
+        &self,
+        engine: &Engine,
+        hash: ContentHash,
+        name: &str,
+        size: usize,
+        compile: impl FnOnce() -> wasmtime::Result<A>,
+    ) -> wasmtime::Result<(A, bool)> {
+        let mut compiled_now = false;
+        let cached = self.has_disk();
+        let progress = move || CompileProgress { name: name.to_string(), bytes: size as u64, cached };
+        let artifact = self.get_or_compile(engine, hash, || {
+            compiled_now = true;
+            crate::compile_progress::watch(self.progress(), progress, compile)
+        })?;
+        Ok((artifact, compiled_now))
     }
 
     /// The module for content `hash` if the cache has it, in memory or on disk, taking one

@@ -8,7 +8,6 @@ use std::sync::{Arc, OnceLock};
 use wasmtime::{Engine, InstancePre, Linker, Module};
 
 use crate::cache::{content_hash, ComponentCache, ContentHash, ModuleCache};
-use crate::compile_progress::CompileProgress;
 use crate::component::CompiledComponent;
 use crate::engine::{EngineKind, Profile};
 use crate::error::{WasmError, WasmResult};
@@ -242,12 +241,8 @@ fn compile_here(targets: CompileTargets, bytes: &[u8], what: &str, source: Modul
         }
         let has_start = has_start_section(&binary);
         let started = std::time::Instant::now();
-        let mut compiled_now = false;
-        let progress = || CompileProgress { name: name.clone(), bytes: bytes.len() as u64, cached: cache.has_disk() };
-        let module = cache.get_or_compile(engine, hash, || {
-            compiled_now = true;
-            crate::compile_progress::watch(cache.progress(), progress, || Module::new(engine, &binary))
-        })?;
+        let (module, compiled_now) =
+            cache.get_or_compile_watched(engine, hash, &name, bytes.len(), || Module::new(engine, &binary))?;
         tracing::debug!(
             module = %name,
             bytes = bytes.len(),

@@ -13,7 +13,6 @@ use wasmtime::Engine;
 use super::exports::{list, ExportedFunction};
 use super::Linker;
 use crate::cache::{ComponentCache, ContentHash};
-use crate::compile_progress::CompileProgress;
 use crate::engine::EngineKind;
 use crate::error::{WasmError, WasmResult};
 use crate::instance::StoreData;
@@ -52,12 +51,8 @@ impl CompiledComponent {
         name: String,
     ) -> wasmtime::Result<Self> {
         let started = std::time::Instant::now();
-        let mut compiled_now = false;
-        let progress = || CompileProgress { name: name.clone(), bytes: bytes.len() as u64, cached: cache.has_disk() };
-        let component = cache.get_or_compile(engine, hash, || {
-            compiled_now = true;
-            crate::compile_progress::watch(cache.progress(), progress, || Component::new(engine, &bytes))
-        })?;
+        let (component, compiled_now) =
+            cache.get_or_compile_watched(engine, hash, &name, bytes.len(), || Component::new(engine, &bytes))?;
         let functions = list(&component, engine).into();
         let imports = super::host::list(&component, engine).into();
         tracing::debug!(
