@@ -62,6 +62,7 @@
       op_wasm_component_host_answer: ops.op_wasm_component_host_answer,
       op_wasm_component_functions: ops.op_wasm_component_functions,
       op_wasm_component_call: ops.op_wasm_component_call,
+      op_wasm_component_call_with: ops.op_wasm_component_call_with,
       op_wasm_component_run: ops.op_wasm_component_run,
       op_wasm_component_resource_drop: ops.op_wasm_component_resource_drop,
       op_wasm_component_take_output: ops.op_wasm_component_take_output,

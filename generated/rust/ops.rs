@@ -760,10 +760,25 @@ pub async fn op_wasm_component_call(
     index: u32,
     #[buffer]
     args: JsBuffer,
+) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
+    crate::ops::component_call(state, instance, index, args).await
+}
+
+/// `op_wasm_component_call` with limits for this call (a separate op: reading an options object costs every plain call).
+///
+/// Raises: 5002, 5003, 5005, 5007, 5011, 5012, 5015.
+#[::deno_core::op2]
+#[buffer]
+pub async fn op_wasm_component_call_with(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    #[buffer]
+    args: JsBuffer,
     #[serde]
     options: CallOptions,
 ) -> ::std::result::Result<Vec<u8>, crate::error::WasmError> {
-    crate::ops::component_call(state, instance, index, args, options).await
+    crate::ops::component_call_with(state, instance, index, args, options).await
 }
 
 /// Run a WASI command component: call its `wasi:cli/run` `run` and return the exit code (0 for ok, 1 for err, or the code it exited with).
@@ -896,6 +911,7 @@ pub fn op_wasm_component_drop(
         op_wasm_component_host_answer,
         op_wasm_component_functions,
         op_wasm_component_call,
+        op_wasm_component_call_with,
         op_wasm_component_run,
         op_wasm_component_resource_drop,
         op_wasm_component_take_output,

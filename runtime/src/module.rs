@@ -229,14 +229,38 @@ fn compile_here(targets: CompileTargets, bytes: &[u8], what: &str, source: Modul
             None => what.to_string(),
         };
         if wasmparser::Parser::is_component(&binary) {
-            let p3 = crate::component::needs_wasi_p3(&binary);
-            let (engine, components) = match p3 {
-                true => (targets.concurrent)().map_err(wasmtime::Error::new)?,
-                false => (targets.engine.clone(), targets.components.clone()),
+            let binary: Arc<[u8]> = binary.into_owned().into();
+            let mut concurrent = Some(targets.concurrent);
+            let mut on_concurrent = || -> wasmtime::Result<CompiledComponent> {
+                let make =
+                    concurrent.take().ok_or_else(|| wasmtime::Error::msg("no engine for WASI 0.3 components"))?;
+                let (engine, components) = make().map_err(wasmtime::Error::new)?;
+                CompiledComponent::compile(
+                    &engine,
+                    &components,
+                    EngineKind::CONCURRENT,
+                    binary.clone(),
+                    hash,
+                    name.clone(),
+                )
             };
-            let home = EngineKind::PLAIN.with_concurrency(p3);
-            let binary = binary.into_owned().into();
-            let component = CompiledComponent::compile(&engine, &components, home, binary, hash, name)?;
+            let component = if crate::component::needs_wasi_p3(&binary) {
+                on_concurrent()?
+            } else {
+                let plain = (&targets.engine, &*targets.components);
+                match CompiledComponent::compile(
+                    plain.0,
+                    plain.1,
+                    EngineKind::PLAIN,
+                    binary.clone(),
+                    hash,
+                    name.clone(),
+                ) {
+                    // The async ABI without a WASI 0.3 name: the concurrent engine compiles it.
+                    Err(error) if crate::component::needs_concurrency(&error) => on_concurrent()?,
+                    other => other?,
+                }
+            };
             return Ok(Compiled::Component(Arc::new(component)));
         }
         let has_start = has_start_section(&binary);

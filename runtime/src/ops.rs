@@ -478,6 +478,16 @@ pub async fn component_call(
     instance: u32,
     index: u32,
     args: JsBuffer,
+) -> WasmResult<Vec<u8>> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.call(index, args.to_vec(), CallOptions::default()).await
+}
+
+pub async fn component_call_with(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    index: u32,
+    args: JsBuffer,
     options: CallOptions,
 ) -> WasmResult<Vec<u8>> {
     let instance = component_of(&state.borrow(), instance)?;

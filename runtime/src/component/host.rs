@@ -168,7 +168,8 @@ impl Trampoline {
 
     fn convert(&self, ty: &Type, bytes: &[u8], what: &str) -> WasmResult<Val> {
         let wire = read_value(bytes)?;
-        let path = Path::named(format!("host function \"{}\" {what}", self.name));
+        let what = format!("host function \"{}\" {what}", self.name);
+        let path = Path::named(&what);
         to_val(ty, &wire, &path, &Resources::default(), &mut Moves::default())
     }
 }

@@ -77,7 +77,7 @@ pub struct ComponentStore {
     store: Store<StoreData>,
     instance: wasmtime::component::Instance,
     /// `Func`s by function index, found on first call.
-    funcs: Vec<Option<Func>>,
+    funcs: Vec<Option<(Func, Arc<Signature>)>>,
     resources: Resources,
     fuel_limited: bool,
     limits: CallLimits,
@@ -86,6 +86,13 @@ pub struct ComponentStore {
 }
 
 type Guard = ArcMutexGuard<RawMutex, ComponentStore>;
+
+/// A function's types as this instance has them (its resource types are the instance's),
+/// read once: parameters with their camelCase names, and results.
+struct Signature {
+    params: Vec<(String, Type)>,
+    results: Vec<Type>,
+}
 
 /// Instantiate `pre` with `options` (checked, and the WASI 0.2 context built, here; the
 /// instantiation itself, which may run core start functions, on a worker).
@@ -412,8 +419,25 @@ impl ComponentStore {
         Ok(())
     }
 
+    /// Function `index` and its signature, found on first use.
+    fn resolved(&mut self, compiled: &CompiledComponent, index: usize) -> WasmResult<(Func, Arc<Signature>)> {
+        if let Some(Some((func, signature))) = self.funcs.get(index) {
+            return Ok((*func, Arc::clone(signature)));
+        }
+        let func = self.func(compiled, index)?;
+        let ty = func.ty(&self.store);
+        let signature = Arc::new(Signature {
+            params: ty.params().map(|(n, t)| (super::values::camel_case(n), t)).collect(),
+            results: ty.results().collect(),
+        });
+        if let Some(slot) = self.funcs.get_mut(index) {
+            *slot = Some((func, Arc::clone(&signature)));
+        }
+        Ok((func, signature))
+    }
+
     fn func(&mut self, compiled: &CompiledComponent, index: usize) -> WasmResult<Func> {
-        if let Some(Some(func)) = self.funcs.get(index) {
+        if let Some(Some((func, _))) = self.funcs.get(index) {
             return Ok(*func);
         }
         let function = compiled
@@ -428,11 +452,7 @@ impl ComponentStore {
             }
             None => self.instance.get_export_index(&mut self.store, None, &function.func),
         };
-        let func = export.and_then(|e| self.instance.get_func(&mut self.store, e)).ok_or_else(missing)?;
-        if let Some(slot) = self.funcs.get_mut(index) {
-            *slot = Some(func);
-        }
-        Ok(func)
+        export.and_then(|e| self.instance.get_func(&mut self.store, e)).ok_or_else(missing)
     }
 
     async fn call(
@@ -457,9 +477,8 @@ impl ComponentStore {
         if let Some(why) = &function.unsupported {
             return Err(super::not_for_components(format!("\"{}\" cannot be called from JS: {why}", function.name)));
         }
-        let func = self.func(compiled, index)?;
-        let ty = func.ty(&self.store);
-        let params: Vec<(String, Type)> = ty.params().map(|(n, t)| (n.to_string(), t)).collect();
+        let (func, signature) = self.resolved(compiled, index)?;
+        let params = &signature.params;
         // Messages name the function as WIT does (`norm1`, `[method]counter.add-from`) and
         // the values as JS sees them (`(p).yCoord`).
         let label = &function.func;
@@ -476,12 +495,10 @@ impl ComponentStore {
         let vals = params
             .iter()
             .zip(args)
-            .map(|((name, ty), wire)| {
-                to_val(ty, wire, &Path::param(label, &super::values::camel_case(name)), &self.resources, &mut moves)
-            })
+            .map(|((name, ty), wire)| to_val(ty, wire, &Path::param(label, name), &self.resources, &mut moves))
             .collect::<WasmResult<Vec<Val>>>()?;
         moves.apply(&mut self.resources);
-        let result_types: Vec<Type> = ty.results().collect();
+        let result_types = &signature.results;
         let mut results = vec![Val::Bool(false); result_types.len()];
         let scope = begin(&mut self.store, self.fuel_limited, self.limits, options, pace)?;
         let outcome = func.call_async(&mut self.store, &vals, &mut results).await;

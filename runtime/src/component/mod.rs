@@ -43,27 +43,24 @@ pub fn new_linker(engine: &wasmtime::Engine, p3: bool) -> WasmResult<Linker> {
     Ok(linker)
 }
 
-/// Whether the component (binary) imports a WASI 0.3 interface, so that it needs an engine
-/// with concurrency support and the p3 linker.
+/// Whether the component (binary) imports or exports a WASI 0.3 interface, so that it
+/// needs an engine with concurrency support and the p3 linker. (A component that uses the
+/// async ABI without naming WASI 0.3 is found when the plain engine refuses it: see
+/// `needs_concurrency`.)
 pub fn needs_wasi_p3(binary: &[u8]) -> bool {
     use wasmparser::{Parser, Payload};
-    // The component's own imports only: nested components and modules come after them and
-    // are skipped by reading just the outer import sections.
-    for payload in Parser::new(0).parse_all(binary) {
-        match payload {
-            Ok(Payload::ComponentImportSection(imports)) => {
-                for import in imports.into_iter().flatten() {
-                    let name = import.name.name;
-                    if name.starts_with("wasi:") && name.contains("@0.3") {
-                        return true;
-                    }
-                }
-            }
-            Ok(Payload::ModuleSection { .. } | Payload::ComponentSection { .. }) | Err(_) => {}
-            Ok(_) => {}
-        }
-    }
-    false
+    let wasi_p3 = |name: &str| name.starts_with("wasi:") && name.contains("@0.3");
+    Parser::new(0).parse_all(binary).any(|payload| match payload {
+        Ok(Payload::ComponentImportSection(imports)) => imports.into_iter().flatten().any(|i| wasi_p3(i.name.name)),
+        Ok(Payload::ComponentExportSection(exports)) => exports.into_iter().flatten().any(|e| wasi_p3(e.name.name)),
+        _ => false,
+    })
+}
+
+/// Whether a compile error says the component uses the component model's async features,
+/// which only an engine with concurrency support compiles.
+pub fn needs_concurrency(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| cause.to_string().contains("component model async feature"))
 }
 
 /// 5001 when the component has imports JS must provide and none were given (`hosted`),
@@ -147,5 +144,9 @@ mod tests {
         assert!(!needs_wasi_p3(&component("wasi:cli/environment@0.2.0")));
         assert!(!needs_wasi_p3(&component("my:plugin/api@0.3.0")));
         assert!(!needs_wasi_p3(&wat::parse_str("(component)").unwrap()));
+        // Exporting a WASI 0.3 interface counts too (a p3 command exports `run@0.3.0`).
+        let exports =
+            wat::parse_str(r#"(component (instance $i) (export "wasi:cli/run@0.3.0" (instance $i)))"#).unwrap();
+        assert!(needs_wasi_p3(&exports));
     }
 }

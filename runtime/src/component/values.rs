@@ -54,22 +54,55 @@ impl Resources {
     }
 }
 
-/// Where a value sits, for messages: `greet(name)`, then `.field`, `[3]`, `.val`.
-pub struct Path(String);
+/// Where a value sits, for messages: `greet(name)`, then `.field`, `[3]`, `.val`. Built
+/// lazily, as a chain on the stack: a path is only written out for an error, so a list of
+/// a million items costs no string per item.
+pub struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    step: Step<'a>,
+}
 
-impl Path {
-    pub fn param(function: &str, name: &str) -> Self {
-        Path(format!("{function}({name})"))
+enum Step<'a> {
+    Param(&'a str, &'a str),
+    Named(&'a str),
+    Field(&'a str),
+    Index(usize),
+    Literal(&'static str),
+}
+
+impl<'a> Path<'a> {
+    pub fn param(function: &'a str, name: &'a str) -> Self {
+        Path { parent: None, step: Step::Param(function, name) }
     }
     /// A path that starts with `what` (a host function's return value).
-    pub fn named(what: String) -> Self {
-        Path(what)
+    pub fn named(what: &'a str) -> Self {
+        Path { parent: None, step: Step::Named(what) }
     }
-    fn with(&self, step: impl std::fmt::Display) -> Path {
-        Path(format!("{}{step}", self.0))
+    fn field(&'a self, name: &'a str) -> Path<'a> {
+        Path { parent: Some(self), step: Step::Field(name) }
+    }
+    fn index(&'a self, index: usize) -> Path<'a> {
+        Path { parent: Some(self), step: Step::Index(index) }
+    }
+    fn literal(&'a self, step: &'static str) -> Path<'a> {
+        Path { parent: Some(self), step: Step::Literal(step) }
+    }
+    fn render(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.render(out);
+        }
+        match self.step {
+            Step::Param(function, name) => out.push_str(&format!("{function}({name})")),
+            Step::Named(what) => out.push_str(what),
+            Step::Field(name) => out.push_str(&format!(".{name}")),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Literal(step) => out.push_str(step),
+        }
     }
     fn error(&self, message: impl std::fmt::Display) -> WasmError {
-        WasmError::type_mismatch(format!("{}: {message}", self.0))
+        let mut at = String::new();
+        self.render(&mut at);
+        WasmError::type_mismatch(format!("{at}: {message}"))
     }
     fn expected(&self, what: impl std::fmt::Display, got: &Wire) -> WasmError {
         self.error(format!("expected {what}, got {}", got.describe()))
@@ -135,7 +168,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, w)| to_val(&item, w, &path.with(format_args!("[{i}]")), resources, moves))
+                        .map(|(i, w)| to_val(&item, w, &path.index(i), resources, moves))
                         .collect::<WasmResult<_>>()?,
                 ),
                 (other, Type::U8) => return Err(path.expected("a Uint8Array or an array of numbers (list<u8>)", other)),
@@ -151,7 +184,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
             let mut out = Vec::with_capacity(fields.len());
             for field in &fields {
                 let js_name = camel_case(field.name);
-                let at = path.with(format_args!(".{js_name}"));
+                let at = path.field(&js_name);
                 let value = lookup(given, &js_name);
                 let value = match (value, &field.ty) {
                     (Some(v), ty) => to_val(ty, v, &at, resources, moves)?,
@@ -170,7 +203,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                         .iter()
                         .zip(&types)
                         .enumerate()
-                        .map(|(i, (w, t))| to_val(t, w, &path.with(format_args!("[{i}]")), resources, moves))
+                        .map(|(i, (w, t))| to_val(t, w, &path.index(i), resources, moves))
                         .collect::<WasmResult<_>>()?,
                 ),
                 other => return Err(path.expected(format_args!("an array of {} items (tuple)", types.len()), other)),
@@ -182,7 +215,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
             let (name, payload_ty) = cases.iter().find(|(n, _)| *n == tag).ok_or_else(|| {
                 path.error(format!("unknown case {tag:?} (the variant has {})", quoted(cases.iter().map(|(n, _)| n))))
             })?;
-            Val::Variant(name.clone(), payload(payload_ty.as_ref(), val, &path.with(".val"), resources, moves)?)
+            Val::Variant(name.clone(), payload(payload_ty.as_ref(), val, &path.literal(".val"), resources, moves)?)
         }
         Type::Enum(enumeration) => {
             let names: Vec<&str> = enumeration.names().collect();
@@ -203,7 +236,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                 match lookup(given, &js_name) {
                     Some(Wire::Bool(true)) => set.push(name.to_string()),
                     Some(Wire::Bool(false) | Wire::Undefined) | None => {}
-                    Some(other) => return Err(path.with(format_args!(".{js_name}")).expected("true or false", other)),
+                    Some(other) => return Err(path.field(&js_name).expected("true or false", other)),
                 }
             }
             Val::Flags(set)
@@ -216,7 +249,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                     // option<option<T>>: the inner option in tagged form, so that "some none"
                     // and "none" stay apart.
                     let (tag, val) = tagged(some, path, ["some", "none"].into_iter())?;
-                    let at = path.with(".val");
+                    let at = path.literal(".val");
                     match tag.as_str() {
                         "some" => Val::Option(Some(Box::new(to_val(
                             &inner,
@@ -236,7 +269,7 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
         }
         Type::Result(result) => {
             let (tag, val) = tagged(wire, path, ["ok", "err"].into_iter())?;
-            let at = path.with(".val");
+            let at = path.literal(".val");
             match tag.as_str() {
                 "ok" => Val::Result(Ok(payload(result.ok().as_ref(), val, &at, resources, moves)?)),
                 "err" => Val::Result(Err(payload(result.err().as_ref(), val, &at, resources, moves)?)),
@@ -295,7 +328,7 @@ fn tagged<'w, 'n>(
     refuse_unknown_keys(given, ["tag", "val"].into_iter(), path)?;
     match lookup(given, "tag") {
         Some(Wire::String(tag)) => Ok((tag.clone(), lookup(given, "val").filter(|v| **v != Wire::Undefined))),
-        Some(other) => Err(path.with(".tag").expected("a string", other)),
+        Some(other) => Err(path.literal(".tag").expected("a string", other)),
         None => Err(path.error(format!("missing `tag` (one of {})", quoted(names)))),
     }
 }
@@ -545,7 +578,10 @@ mod tests {
 
     #[test]
     fn paths_name_the_field() {
-        let record_path = Path::param("norm1", "p").with(".yCoord");
+        let param = Path::param("norm1", "p");
+        let record_path = param.field("yCoord");
         assert_eq!(record_path.error("missing field").message, "norm1(p).yCoord: missing field");
+        let list = param.index(3);
+        assert_eq!(list.literal(".val").error("x").message, "norm1(p)[3].val: x");
     }
 }
