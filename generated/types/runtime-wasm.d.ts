@@ -210,8 +210,12 @@ declare module "runtime:wasm" {
    *
    * The component gets WASI 0.2 (the `wasi:*@0.2.x` interfaces of wasmtime-wasi) with the
    * options of `instantiate`: `preopens`, `env`, `args`, the standard streams, `fuel`,
-   * `timeoutMs`, `maxMemoryBytes`, `maxTableElements` and `interruptible`. WASI 0.3 (the
-   * `@0.3.0` interfaces) is not linked: Wasmtime 48's implementation is experimental.
+   * `timeoutMs`, `maxMemoryBytes`, `maxTableElements` and `interruptible`. A component
+   * that imports or exports WASI 0.3 interfaces (`@0.3.0`, as `wasm32-wasip3` programs do)
+   * gets WASI 0.3 as well, from Wasmtime 48's implementation, which Wasmtime marks
+   * experimental; such a component runs on an engine with Wasmtime's concurrency support,
+   * compiled for it once, and `run()` calls its `wasi:cli/run@0.3.0`. Its own `async`
+   * exports and `stream`/`future` values cannot be called from JS yet (5015).
    *
    * Its other function imports come from JS, in `options.imports`: by interface name
    * (`"my:host/api@0.1.0"`, or without the version) and camelCase function name, or at
@@ -599,7 +603,7 @@ declare module "runtime:wasm" {
     callWith(name: string, args: any[], options: CallOptions): Promise<any>;
 
     /**
-     * Run a WASI command component: call the `run` function of its `wasi:cli/run@0.2.x` export and resolve to the exit code: 0 when it returns ok, 1 for err, or the code it passed to `exit`.
+     * Run a WASI command component: call the `run` function of its `wasi:cli/run` export (`@0.3.x` for a WASI 0.3 component, else `@0.2.x`) and resolve to the exit code: 0 when it returns ok, 1 for err, or the code it passed to `exit`.
      *
      * @param options Limits for this run.
      * @throws {WasmError} 5002 CallError — Function call failed
