@@ -7,7 +7,10 @@
  * runtime. Compile a module once, create many isolated instances of it, call their
  * exports with exact type conversion, read and write their linear memory, and run
  * WASI preview 1 programs whose file access is limited to the directories you
- * preopen. Every failure is a `WasmError` with a numeric `code`.
+ * preopen. WebAssembly components work too: `compile` takes them, and their functions
+ * take and return typed values (strings, records, lists, variants, resources) instead
+ * of pointers (see `ComponentInstance`). Every failure is a `WasmError` with a numeric
+ * `code`.
  *
  * @module
  */
