@@ -170,10 +170,12 @@
             return scratchF64[0];
           }
           break;
-        case T_STRING: {
+        case T_STRING:
+        case T_BIGINT: {
           const len = (out[2] | (out[3] << 8) | (out[4] << 16) | (out[5] << 24)) >>> 0;
-          if (out.length === 6 + len) return core.decode(out.subarray(6));
-          break;
+          if (out.length !== 6 + len) break;
+          const text = core.decode(out.subarray(6));
+          return out[1] === T_STRING ? text : BigInt(text);
         }
       }
       const reader = new Reader(out, instance);
