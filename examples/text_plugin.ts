@@ -7,6 +7,8 @@
 //
 // Run it with `cargo xtask run examples/text_plugin.ts`.
 import { compile, compileFile, instantiate, instantiateComponent, WasmError } from "runtime:wasm";
+// The component's declarations, as `forge-wasm types examples/components/shout.wasm` prints them.
+import type { Exports } from "./components/shout.d.ts";
 
 // ---- as a core module: allocate, write, call, read the result area, read the text ----
 const core = await instantiate(await compile(await Deno.readFile("examples/components/shout.wat")));
@@ -26,7 +28,7 @@ async function shoutCore(text: string): Promise<string> {
 
 // ---- as a component: one typed call --------------------------------------------------
 const component = await instantiateComponent(await compileFile("examples/components/shout.wasm"));
-const { transform } = component.exports;
+const { transform } = component.exports as Exports;
 
 for (const text of ["hello, plugins", ""]) {
   for (const [how, shout] of [["core module", shoutCore], ["component", transform.shout]] as const) {
