@@ -721,7 +721,7 @@ pub async fn op_wasm_component_call_hosted(
     crate::ops::component_call_hosted(state, instance, index, args, options).await
 }
 
-/// Answer a host request (`how`: 0 the return value in `bytes`, 1 it threw, with the message as UTF-8, 2 the err payload it threw for an import returning a result); resolves to the call's next event, as `op_wasm_component_call_hosted` does.
+/// Answer a host request (`how`: 0 the return value in `bytes`, 1 it threw, with the message as UTF-8, 2 the err payload it threw for an import returning a result, 3 its promise was pending when the call's timeout ran out); resolves to the call's next event, as `op_wasm_component_call_hosted` does.
 ///
 /// Raises: 5002, 5005, 5007, 5011, 5012.
 #[::deno_core::op2]

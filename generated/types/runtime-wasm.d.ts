@@ -225,7 +225,8 @@ declare module "runtime:wasm" {
    * the top level for a function the world imports directly. Every one must be given,
    * and nothing else (5001 names what is missing or extra). A host function gets its
    * arguments and returns its result with the value mapping of `ComponentInstance`, and
-   * may be `async`: the call waits for its promise while the event loop runs on. For an
+   * may be `async`: the call waits for its promise while the event loop runs on (the wait
+   * counts towards `timeoutMs`, 5012, and dropping the instance fails the call with 5005). For an
    * import returning `result<T, E>`, returning gives `ok`, and throwing an object with a
    * `payload` (a `WasmError` 5014 has one) gives `err` with it. Any other throw fails the
    * call with 5002 naming the import (`cause`: the thrown value); a result that does not

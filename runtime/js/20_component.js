@@ -17,7 +17,9 @@
     const MAX_DEPTH = 200;
     const LEAD_ERR = 1;
     const LEAD_REQUEST = 2;
-    const ANSWER_VALUE = 0, ANSWER_THREW = 1, ANSWER_ERR_PAYLOAD = 2;
+    const ANSWER_VALUE = 0, ANSWER_THREW = 1, ANSWER_ERR_PAYLOAD = 2, ANSWER_TIMEOUT = 3;
+    const TIMED_OUT = Symbol("timed out");
+    const DROPPED = Symbol("dropped");
 
     /** Writes values into a growing buffer. */
     class Writer {
@@ -322,6 +324,8 @@
       #chain = Promise.resolve();
       /** Host functions of this instance running or awaited now. */
       #hostBusy = 0;
+      /** Rejecters of the host promises being awaited, for `drop`. */
+      #waits = new Set();
       constructor(id, host) {
         this.#id = isHandle(id) ? id : 0;
         this.#host = host instanceof ComponentHost ? host : undefined;
@@ -419,7 +423,9 @@
         this.#chain = new Promise((resolve) => (done = resolve));
         try {
           await previous;
-          return await this.#drive(ops.op_wasm_component_call_hosted(this.#id, index, encoded, options));
+          const timeoutMs = options.timeoutMs ?? this.#host.timeoutMs;
+          const deadline = typeof timeoutMs === "number" ? Date.now() + timeoutMs : Infinity;
+          return await this.#drive(ops.op_wasm_component_call_hosted(this.#id, index, encoded, options), deadline);
         } finally {
           done();
         }
@@ -429,7 +435,7 @@
        * function (awaiting a promise it returns) and answers with the next op, which
        * resolves to the next event.
        */
-      async #drive(first) {
+      async #drive(first, deadline) {
         const host = this.#host;
         let event;
         let thrown;
@@ -448,10 +454,18 @@
             this.#hostBusy++;
             try {
               let result = host.functions[index].apply(undefined, args);
-              if (result !== null && typeof result === "object" && typeof result.then === "function") result = await result;
+              if (result !== null && typeof result === "object" && typeof result.then === "function") {
+                result = await this.#settle(result, deadline);
+              }
               answer = encodeValue(result);
             } catch (error) {
-              if (host.returnsResult[index] && error !== null && typeof error === "object" && Object.hasOwn(error, "payload")) {
+              if (error === DROPPED) {
+                throw wasmError(ErrorCode.InvalidInstanceHandle, "the component instance was dropped while its call waited for a host function");
+              }
+              if (error === TIMED_OUT) {
+                how = ANSWER_TIMEOUT;
+                answer = new Uint8Array(0);
+              } else if (host.returnsResult[index] && error !== null && typeof error === "object" && Object.hasOwn(error, "payload")) {
                 how = ANSWER_ERR_PAYLOAD;
                 answer = encodeValue(error.payload);
               } else {
@@ -470,6 +484,38 @@
           rethrow(error);
         }
         return event;
+      }
+      /**
+       * A host function's promise, bounded by the call's deadline (its `timeoutMs` counts the
+       * wait, as for core instances) and by the instance's drop. Whichever ends the wait
+       * clears the other, so no timer outlives it.
+       */
+      #settle(promise, deadline) {
+        return new Promise((resolve, reject) => {
+          let timer;
+          const done = () => {
+            if (timer !== undefined) clearTimeout(timer);
+            this.#waits.delete(dropped);
+          };
+          const dropped = () => {
+            done();
+            reject(DROPPED);
+          };
+          this.#waits.add(dropped);
+          if (deadline !== Infinity) {
+            timer = setTimeout(() => {
+              done();
+              reject(TIMED_OUT);
+            }, Math.max(0, deadline - Date.now()));
+          }
+          Promise.resolve(promise).then((value) => {
+            done();
+            resolve(value);
+          }, (error) => {
+            done();
+            reject(error);
+          });
+        });
       }
       #hint(name) {
         const names = [...this.#byName.keys()];
@@ -603,6 +649,8 @@
       }
       drop() {
         this.#dropped = true;
+        // Calls waiting on host promises fail now (their wasm is unwound with the instance).
+        for (const dropped of [...this.#waits]) dropped();
         try {
           ops.op_wasm_component_drop(this.#id);
         } catch (error) {
@@ -672,9 +720,11 @@
 
     /** The host functions of a component instance, by import index. */
     class ComponentHost {
-      constructor(functions, returnsResult) {
+      constructor(functions, returnsResult, timeoutMs) {
         this.functions = functions;
         this.returnsResult = returnsResult;
+        /** The instance's `timeoutMs`, which bounds host waits too. */
+        this.timeoutMs = timeoutMs;
       }
     }
 
@@ -683,7 +733,7 @@
      * or without its version) and camelCase member, or at the top level by camelCase name
      * for a function the world imports directly. Every import must be given (5001).
      */
-    function hostFor(handle, imports) {
+    function hostFor(handle, imports, timeoutMs) {
       if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
         throw wasmError(ErrorCode.InstantiateError, `instantiate: imports must be an object, got ${describe(imports)}`);
       }
@@ -736,7 +786,7 @@
       if (extra.length > 0) {
         throw wasmError(ErrorCode.InstantiateError, `instantiate: \`imports\` gives what the component does not import: ${extra.join(", ")}`);
       }
-      return new ComponentHost(functions, returnsResult);
+      return new ComponentHost(functions, returnsResult, timeoutMs);
     }
 
     async function createComponent(handle, options) {
@@ -746,7 +796,7 @@
       }
       checkInstantiateOptions(options);
       const { imports, ...rest } = options;
-      const host = imports === undefined ? undefined : hostFor(handle, imports);
+      const host = imports === undefined ? undefined : hostFor(handle, imports, rest.timeoutMs);
       let id;
       try {
         id = await invoke(ops.op_wasm_component_create, handle, rest, host !== undefined);

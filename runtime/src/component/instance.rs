@@ -45,10 +45,12 @@ const OK: u8 = 0;
 const ERR: u8 = 1;
 const REQUEST: u8 = 2;
 
-/// How JS answered a host request (`answer`): its return value, or the err payload it
-/// threw (for an import returning a result); anything else (1): it threw, with a message.
+/// How JS answered a host request (`answer`): its return value, the err payload it threw
+/// (for an import returning a result), or its promise was still pending when the call's
+/// timeout ran out; anything else (1): it threw, with a message.
 pub const ANSWER_VALUE: u32 = 0;
 pub const ANSWER_ERR_PAYLOAD: u32 = 2;
+pub const ANSWER_TIMEOUT: u32 = 3;
 
 pub struct ComponentInstance {
     pub compiled: Arc<CompiledComponent>,
@@ -257,6 +259,10 @@ impl ComponentInstance {
             let answer = match how {
                 ANSWER_VALUE => ComponentAnswer::Value(bytes),
                 ANSWER_ERR_PAYLOAD => ComponentAnswer::Err(bytes),
+                ANSWER_TIMEOUT => ComponentAnswer::Failed(WasmError::new(
+                    crate::error::ErrorCode::Timeout,
+                    format!("ran past its timeout while host function \"{name}\" was pending"),
+                )),
                 _ => ComponentAnswer::Failed(WasmError::call(format!(
                     "host function \"{name}\" threw: {}",
                     String::from_utf8_lossy(&bytes)

@@ -172,6 +172,35 @@ cases += 5;
   cases++;
 }
 
+// timeoutMs counts the wait for a host promise, as for core instances (5012), from the
+// instance or from the call; a promise that never settles is bounded the same way.
+{
+  const never = () => new Promise<string>(() => {});
+  const slow = await instantiateComponent(id, {
+    timeoutMs: 50,
+    imports: { [API]: { log() {}, add: (a: number) => a, fetch: never } },
+  });
+  await assertRejects(() => slow.exports.runIt(1), 5012, `"${API}#fetch" was pending`);
+  const perCall = await instantiateComponent(id, {
+    imports: { [API]: { log() {}, add: (a: number) => a, fetch: never } },
+  });
+  await assertRejects(() => perCall.callWith("run-it", [1], { timeoutMs: 30 }), 5012, "was pending");
+  cases += 2;
+}
+
+// Dropping the instance while its call waits on a promise that never settles fails the
+// call at once (5005) instead of leaving it pending forever.
+{
+  const instance = await instantiateComponent(id, {
+    imports: { [API]: { log() {}, add: (a: number) => a, fetch: () => new Promise<string>(() => {}) } },
+  });
+  const pending = instance.exports.runIt(1).then(() => "resolved", (e: { code: number }) => e.code);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await instance.drop();
+  assertEquals(await pending, 5005);
+  cases++;
+}
+
 // run() of a WASI command whose `run` asks the host: its exit code follows the answer
 // (run returns `result`: ok is 0, err is 1).
 {
