@@ -65,6 +65,7 @@
       op_wasm_component_call_with: ops.op_wasm_component_call_with,
       op_wasm_component_run: ops.op_wasm_component_run,
       op_wasm_component_resource_drop: ops.op_wasm_component_resource_drop,
+      op_wasm_component_resource_release: ops.op_wasm_component_resource_release,
       op_wasm_component_take_output: ops.op_wasm_component_take_output,
       op_wasm_component_get_fuel: ops.op_wasm_component_get_fuel,
       op_wasm_component_set_fuel: ops.op_wasm_component_set_fuel,

@@ -806,6 +806,18 @@ pub fn op_wasm_component_resource_drop(
     crate::ops::component_resource_drop(state, instance, resource)
 }
 
+/// Drop a resource whose JS object was collected without `drop()` (a FinalizationRegistry callback): like `op_wasm_component_resource_drop`, but off the JS thread after any call in flight, and nothing while a host function of the instance runs.
+///
+/// Raises: 5002, 5005.
+#[::deno_core::op2]
+pub async fn op_wasm_component_resource_release(
+    state: Rc<RefCell<OpState>>,
+    instance: u32,
+    resource: u32,
+) -> ::std::result::Result<(), crate::error::WasmError> {
+    crate::ops::component_resource_release(state, instance, resource).await
+}
+
 /// Take what a component wrote to a piped stream (1 = stdout, 2 = stderr) since the last take.
 ///
 /// Raises: 5005, 5010.
@@ -914,6 +926,7 @@ pub fn op_wasm_component_drop(
         op_wasm_component_call_with,
         op_wasm_component_run,
         op_wasm_component_resource_drop,
+        op_wasm_component_resource_release,
         op_wasm_component_take_output,
         op_wasm_component_get_fuel,
         op_wasm_component_set_fuel,

@@ -700,7 +700,7 @@ declare module "runtime:wasm" {
   }
 
   /**
-   * A resource a component function returned (an `own` handle JS holds). Its methods are members named in camelCase, each returning a promise (`counter.incr()`); passing it where the component takes a `borrow` lends it, passing it where it takes an `own` hands it over (the object is then spent, and later use is 5007). Drop it when done, with `drop` or `using`: the guest's destructor runs then; a resource never dropped lives as long as its instance.
+   * A resource a component function returned (an `own` handle JS holds). Its methods are members named in camelCase, each returning a promise (`counter.incr()`); passing it where the component takes a `borrow` lends it, passing it where it takes an `own` hands it over (the object is then spent, and later use is 5007). Drop it when done, with `drop` or `using`: the guest's destructor runs then. One whose object is collected without a drop is dropped then (a `FinalizationRegistry`), off the JS thread; one held by JS lives as long as its instance.
    *
    * @category Classes
    */

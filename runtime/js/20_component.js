@@ -266,6 +266,15 @@
     /** Resource object -> { instance id, handle, dropped }: never read as a property. */
     const resourceHandles = new WeakMap();
 
+    /** A resource object collected without `drop()` is dropped then, off the JS thread (the
+     * held value is its state, which does not reference the object). */
+    const collected = new FinalizationRegistry((state) => {
+      if (state.dropped) return;
+      state.dropped = true;
+      // The instance may be gone already: nothing is left to drop then.
+      ops.op_wasm_component_resource_release(state.instance, state.handle).then(undefined, () => {});
+    });
+
     class ComponentResource {
       drop() {
         const state = resourceHandles.get(this);
@@ -274,6 +283,7 @@
         }
         if (state.dropped) return;
         state.dropped = true;
+        collected.unregister(state);
         try {
           ops.op_wasm_component_resource_drop(state.instance, state.handle);
         } catch (error) {
@@ -361,7 +371,9 @@
           this.#classes.set(key, cls);
         }
         const object = new cls();
-        resourceHandles.set(object, { instance: this.#id, handle, dropped: false });
+        const state = { instance: this.#id, handle, dropped: false };
+        resourceHandles.set(object, state);
+        collected.register(object, state, state);
         return object;
       }
       /**

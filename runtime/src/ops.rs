@@ -546,3 +546,8 @@ pub fn module_component_types(state: &mut OpState, module: u32) -> WasmResult<St
     let compiled = wasm.component(module)?;
     Ok(crate::component::typescript::declarations(&compiled.component, &wasm.engine, &compiled.name))
 }
+
+pub async fn component_resource_release(state: Rc<RefCell<OpState>>, instance: u32, resource: u32) -> WasmResult<()> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.release_resource(resource).await
+}

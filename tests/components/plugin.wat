@@ -8,6 +8,8 @@
   (import "[export]my:plugin/api@0.1.0" "[resource-new]counter" (func $counter_new (param i32) (result i32)))
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 4096))
+  ;; How many counters were destroyed (the `dropped` export).
+  (global $dropped (mut i32) (i32.const 0))
   (data (i32.const 64) "hello, ")
   (data (i32.const 80) "negative")
 
@@ -38,6 +40,8 @@
 
   ;; add: (u64, u64) -> u64: two i64 params, one i64 result.
   (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  ;; dropped: () -> u32: the destructor count.
+  (func (export "dropped") (result i32) (global.get $dropped))
   ;; argc: () -> u32: calls get-arguments with a result pointer (16), returns the list's len.
   (func (export "argc") (result i32)
     (call $get_args (i32.const 16))
@@ -133,6 +137,7 @@
   ;; self's count += other's count; no result.
   (func (export "my:plugin/api@0.1.0#[method]counter.add-from") (param $self i32) (param $other i32)
     (i32.store (local.get $self) (i32.add (i32.load (local.get $self)) (i32.load (local.get $other)))))
-  ;; [dtor]counter: the rep; nothing to free with a bump allocator.
-  (func (export "my:plugin/api@0.1.0#[dtor]counter") (param i32))
+  ;; [dtor]counter: the rep; nothing to free with a bump allocator: counts the drop.
+  (func (export "my:plugin/api@0.1.0#[dtor]counter") (param i32)
+    (global.set $dropped (i32.add (global.get $dropped) (i32.const 1))))
 )

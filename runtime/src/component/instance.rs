@@ -371,14 +371,18 @@ impl ComponentInstance {
     /// call in flight). Dropping one already gone does nothing.
     pub fn drop_resource(&self, handle: u32) -> WasmResult<()> {
         let mut guard = self.lock_in_line()?;
-        let store = &mut *guard;
-        let Some(resource) = store.resources.take(handle) else { return Ok(()) };
-        if store.broken.is_some() {
-            // Its instance cannot run the destructor any more; the handle is forgotten.
+        crate::worker::block_on(guard.drop_resource(handle))
+    }
+
+    /// `drop_resource` for a resource JS let go of without dropping it (its object was
+    /// collected): after any call in flight, off this thread, without blocking it. While a
+    /// host function of the instance runs, the store is the suspended call's, so the
+    /// resource stays until the instance goes.
+    pub async fn release_resource(&self, handle: u32) -> WasmResult<()> {
+        if self.not_in_host_call().is_err() {
             return Ok(());
         }
-        let dropped = crate::worker::block_on(resource.resource_drop_async(&mut store.store));
-        dropped.map_err(|e| store.failed("a resource destructor", e))
+        self.with_store(move |mut store, _pace| async move { store.drop_resource(handle).await }).await
     }
 
     /// The remaining fuel (`Infinity` for an instance without a budget).
@@ -535,6 +539,17 @@ impl ComponentStore {
             }
         }
         Ok(out.bytes)
+    }
+
+    /// Drop resource `handle`, running the guest's destructor; one already gone is nothing.
+    async fn drop_resource(&mut self, handle: u32) -> WasmResult<()> {
+        let Some(resource) = self.resources.take(handle) else { return Ok(()) };
+        if self.broken.is_some() {
+            // Its instance cannot run the destructor any more; the handle is forgotten.
+            return Ok(());
+        }
+        let dropped = resource.resource_drop_async(&mut self.store).await;
+        dropped.map_err(|e| self.failed("a resource destructor", e))
     }
 
     /// `wasi:cli/run@0.3.x#run` of a WASI 0.3 command: an async function, called through

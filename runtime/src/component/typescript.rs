@@ -786,6 +786,7 @@ export interface MyPluginApi {
 export interface Exports {
   add(a: bigint, b: bigint): Promise<bigint>;
   argc(): Promise<number>;
+  dropped(): Promise<number>;
   "my:plugin/api@0.1.0": MyPluginApi;
   api: MyPluginApi;
 }

@@ -18,7 +18,7 @@ const check = (what: string, actual: unknown, expected: unknown) => {
 // ---- the exports object --------------------------------------------------------------
 
 const exports = instance.exports;
-check("top-level keys", Object.keys(exports).sort(), ["add", "api", "argc", API].sort());
+check("top-level keys", Object.keys(exports).sort(), ["add", "api", "argc", "dropped", API].sort());
 check("the interface by its short name is the same object", exports.api === exports[API], true);
 check(
   "interface members",
@@ -176,3 +176,28 @@ await instance.drop();
 await assertRejects(() => zero.incr(), 5005);
 cases++;
 console.log(`component resources: ${cases} cases`);
+
+// ---- destructors: an explicit drop runs the guest's destructor once; a resource object
+// that is collected without drop() is dropped too (FinalizationRegistry), off the JS thread.
+{
+  const owner = await instantiateComponent(await compileFile("tests/components/plugin.wasm"));
+  // deno-lint-ignore no-explicit-any
+  const ownerApi = owner.exports.api as any;
+  const before = await owner.exports.dropped();
+  const kept = await ownerApi.Counter.create(1);
+  kept.drop();
+  kept.drop();
+  check("an explicit drop runs the destructor once", await owner.exports.dropped(), before + 1);
+  // 200 counters whose objects go out of reach without drop().
+  for (let i = 0; i < 200; i++) await ownerApi.Counter.create(i);
+  // deno-lint-ignore no-explicit-any
+  (globalThis as any).gc?.();
+  let collected = 0;
+  for (let tries = 0; tries < 100 && collected < 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    collected = (await owner.exports.dropped()) - before - 1;
+  }
+  check("collected resources are dropped", collected, 200);
+  console.log(`collected and dropped: ${collected}`);
+  await owner.drop();
+}
