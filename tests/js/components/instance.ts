@@ -13,17 +13,9 @@ import {
   moduleKind,
 } from "runtime:wasm";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { caseCounter } from "./_cases.ts";
 
-let cases = 0;
-const check = (what: string, actual: unknown, expected: unknown) => {
-  assertEquals(actual, expected, what);
-  cases++;
-};
-const rejects = async (fn: () => unknown, code: number, includes?: string) => {
-  const error = await assertRejects(async () => await fn(), code, includes);
-  cases++;
-  return error;
-};
+const { check, rejects, count } = caseCounter();
 
 const typesId = await compileFile("tests/components/types.wasm");
 const pluginId = await compileFile("tests/components/plugin.wasm");
@@ -205,4 +197,4 @@ await rejects(() => counters[0].incr(), 5005);
 
 await bystander.drop();
 await unfueled.drop();
-console.log(`component instances: ${cases} cases`);
+console.log(`component instances: ${count()} cases`);

@@ -5,17 +5,9 @@
 // (the same codes and messages for bad preopens and options).
 import { compileFile, instantiate, instantiateComponent } from "runtime:wasm";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { caseCounter } from "./_cases.ts";
 
-let cases = 0;
-const check = (what: string, actual: unknown, expected: unknown) => {
-  assertEquals(actual, expected, what);
-  cases++;
-};
-const rejects = async (fn: () => unknown, code: number, includes?: string) => {
-  const error = await assertRejects(async () => await fn(), code, includes);
-  cases++;
-  return error;
-};
+const { check, rejects, count } = caseCounter();
 
 const commandId = await compileFile("tests/components/command.wasm");
 const pluginId = await compileFile("tests/components/plugin.wasm");
@@ -113,4 +105,4 @@ check("its output", await preopened.stdout.text(), `${HELLO}${PROGRAM}\n`);
 
 for (const i of [plain, withArgs, failing, okCall, closed, discarded, types, plugin, three, many, preopened]) await i.drop();
 await viaInstantiate.drop();
-console.log(`component wasi: ${cases} cases`);
+console.log(`component wasi: ${count()} cases`);
