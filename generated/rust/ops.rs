@@ -834,24 +834,24 @@ pub fn op_wasm_component_take_output(
 /// A component instance's remaining fuel (`Infinity` without a budget).
 ///
 /// Raises: 5005.
-#[::deno_core::op2(fast)]
-pub fn op_wasm_component_get_fuel(
-    state: &mut OpState,
+#[::deno_core::op2]
+pub async fn op_wasm_component_get_fuel(
+    state: Rc<RefCell<OpState>>,
     instance: u32,
 ) -> ::std::result::Result<f64, crate::error::WasmError> {
-    crate::ops::component_get_fuel(state, instance)
+    crate::ops::component_get_fuel(state, instance).await
 }
 
 /// Set a component instance's remaining fuel.
 ///
 /// Raises: 5005, 5007.
-#[::deno_core::op2(fast)]
-pub fn op_wasm_component_set_fuel(
-    state: &mut OpState,
+#[::deno_core::op2]
+pub async fn op_wasm_component_set_fuel(
+    state: Rc<RefCell<OpState>>,
     instance: u32,
     fuel: f64,
 ) -> ::std::result::Result<(), crate::error::WasmError> {
-    crate::ops::component_set_fuel(state, instance, fuel)
+    crate::ops::component_set_fuel(state, instance, fuel).await
 }
 
 /// Release a component instance handle.

@@ -642,18 +642,10 @@
         throw notForComponents("getExports", ": use instance.exports, or componentTypes for its types");
       }
       async getFuel() {
-        try {
-          return ops.op_wasm_component_get_fuel(this.#id);
-        } catch (error) {
-          rethrow(error);
-        }
+        return await invoke(ops.op_wasm_component_get_fuel, this.#id);
       }
       async setFuel(fuel) {
-        try {
-          ops.op_wasm_component_set_fuel(this.#id, typeof fuel === "number" ? fuel : NaN);
-        } catch (error) {
-          rethrow(error);
-        }
+        await invoke(ops.op_wasm_component_set_fuel, this.#id, typeof fuel === "number" ? fuel : NaN);
       }
       [Symbol.asyncDispose]() {
         if (this.#dropped) return Promise.resolve();

@@ -529,12 +529,14 @@ pub fn component_take_output(state: &mut OpState, instance: u32, stream: u32) ->
     component_of(state, instance)?.streams.take(stream)
 }
 
-pub fn component_get_fuel(state: &mut OpState, instance: u32) -> WasmResult<f64> {
-    component_of(state, instance)?.fuel()
+pub async fn component_get_fuel(state: Rc<RefCell<OpState>>, instance: u32) -> WasmResult<f64> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.fuel().await
 }
 
-pub fn component_set_fuel(state: &mut OpState, instance: u32, fuel: f64) -> WasmResult<()> {
-    component_of(state, instance)?.set_fuel(fuel)
+pub async fn component_set_fuel(state: Rc<RefCell<OpState>>, instance: u32, fuel: f64) -> WasmResult<()> {
+    let instance = component_of(&state.borrow(), instance)?;
+    instance.set_fuel(fuel).await
 }
 
 pub fn component_drop(state: &mut OpState, instance: u32) -> WasmResult<()> {

@@ -8,8 +8,19 @@ use wasmtime_wasi::I32Exit;
 use crate::error::{ErrorCode, WasmError};
 use crate::host_link::HostFailure;
 
-/// Map a failed call of `name` to its `WasmError`.
+/// Map a failed call of `name` to its `WasmError`, saying how the instance goes on (a core
+/// instance stays usable after a timeout, and can be given more fuel).
 pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
+    report(name, error, true)
+}
+
+/// `call_error` without the advice on how the instance goes on, for callers that say it
+/// themselves (a component instance cannot be entered again after a failed call).
+pub fn call_error_bare(name: &str, error: wasmtime::Error) -> WasmError {
+    report(name, error, false)
+}
+
+fn report(name: &str, error: wasmtime::Error, advice: bool) -> WasmError {
     if let Some(failure) = error.downcast_ref::<HostFailure>() {
         return failure.report(name);
     }
@@ -21,13 +32,19 @@ pub fn call_error(name: &str, error: wasmtime::Error) -> WasmError {
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => WasmError::new(
             ErrorCode::FuelExhausted,
-            format!("\"{name}\" used up its fuel budget; give the instance more with instance.setFuel(n){backtrace}"),
+            format!(
+                "\"{name}\" used up its fuel budget{}{backtrace}",
+                if advice { "; give the instance more with instance.setFuel(n)" } else { "" }
+            ),
         ),
         Some(Trap::Interrupt) => {
             tracing::debug!(function = name, "call timed out");
             WasmError::new(
                 ErrorCode::Timeout,
-                format!("\"{name}\" ran past its timeout and was stopped; the instance stays usable{backtrace}"),
+                format!(
+                    "\"{name}\" ran past its timeout and was stopped{}{backtrace}",
+                    if advice { "; the instance stays usable" } else { "" }
+                ),
             )
         }
         Some(trap) => WasmError::call(format!("\"{name}\" trapped: {} ({trap}){backtrace}", trap_kind(*trap))),

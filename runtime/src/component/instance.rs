@@ -36,7 +36,7 @@ use crate::instance::turns::Turns;
 use crate::instance::{CallLimits, ComponentWasi, InstanceEnv, StoreData};
 use crate::stdio::CapturedStreams;
 use crate::timeout::Deadline;
-use crate::traps::call_error;
+use crate::traps::call_error_bare;
 
 /// The result form's first byte: the value follows, or a function's `result` was `err`
 /// and its payload follows (JS throws 5014 with it). A hosted call's event may instead be
@@ -127,7 +127,7 @@ pub async fn create(
         let instance = crate::worker::block_on(pre.instantiate_async(&mut store));
         crate::timeout::disarm(&mut store);
         let instance = instance.map_err(|e| {
-            let error = call_error("the component's start functions", e);
+            let error = call_error_bare("the component's start functions", e);
             WasmError::new(error.code, format!("instantiating {name}: {}", error.message))
         })?;
         Ok::<_, WasmError>((store, instance))
@@ -385,25 +385,33 @@ impl ComponentInstance {
         self.with_store(move |mut store, _pace| async move { store.drop_resource(handle).await }).await
     }
 
-    /// The remaining fuel (`Infinity` for an instance without a budget).
-    pub fn fuel(&self) -> WasmResult<f64> {
-        let guard = self.lock_in_line()?;
-        if !guard.fuel_limited {
-            return Ok(f64::INFINITY);
-        }
-        guard.store.get_fuel().map(|f| f as f64).map_err(|e| WasmError::bug(format!("get_fuel: {e}")))
+    /// The remaining fuel (`Infinity` for an instance without a budget): at once when the
+    /// instance is free, else after the call in flight, without holding up the event loop.
+    pub async fn fuel(&self) -> WasmResult<f64> {
+        self.not_in_host_call()?;
+        self.with_store(|store, _pace| async move {
+            if !store.fuel_limited {
+                return Ok(f64::INFINITY);
+            }
+            store.store.get_fuel().map(|f| f as f64).map_err(|e| WasmError::bug(format!("get_fuel: {e}")))
+        })
+        .await
     }
 
-    /// Set the remaining fuel (5007 on an instance without a budget, whose code is not metered).
-    pub fn set_fuel(&self, fuel: f64) -> WasmResult<()> {
+    /// Set the remaining fuel (5007 on an instance without a budget, whose code is not
+    /// metered), as `fuel` takes its turn.
+    pub async fn set_fuel(&self, fuel: f64) -> WasmResult<()> {
         if !(fuel >= 0.0 && fuel.fract() == 0.0 && fuel <= u64::MAX as f64) {
             return Err(WasmError::type_mismatch(format!("setFuel: expected a whole number of 0 or more, got {fuel}")));
         }
-        let mut guard = self.lock_in_line()?;
-        if !guard.fuel_limited {
-            return Err(crate::fuel::not_metered("setFuel"));
-        }
-        guard.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
+        self.not_in_host_call()?;
+        self.with_store(move |mut store, _pace| async move {
+            if !store.fuel_limited {
+                return Err(crate::fuel::not_metered("setFuel"));
+            }
+            store.store.set_fuel(fuel as u64).map_err(|e| WasmError::bug(format!("set_fuel: {e}")))
+        })
+        .await
     }
 }
 
@@ -413,16 +421,15 @@ impl ComponentStore {
     fn name_resources(&mut self, compiled: &CompiledComponent) -> WasmResult<()> {
         for (index, function) in compiled.functions.iter().enumerate() {
             let Some(key) = function.resource_key() else { continue };
-            let func = self.func(compiled, index)?;
-            let ty = func.ty(&self.store);
+            let (_, signature) = self.resolved(compiled, index)?;
             let found = match function.kind {
-                FunctionKind::Constructor => ty.results().next(),
-                FunctionKind::Method => ty.params().next().map(|(_, t)| t),
+                FunctionKind::Constructor => signature.results.first(),
+                FunctionKind::Method => signature.params.first().map(|(_, t)| t),
                 _ => None,
             };
             if let Some(Type::Own(rt) | Type::Borrow(rt)) = found {
-                if !self.resources.names.iter().any(|(t, _)| *t == rt) {
-                    self.resources.names.push((rt, key));
+                if !self.resources.names.iter().any(|(t, _)| t == rt) {
+                    self.resources.names.push((*rt, key));
                 }
             }
         }
@@ -434,7 +441,7 @@ impl ComponentStore {
         if let Some(Some((func, signature))) = self.funcs.get(index) {
             return Ok((*func, Arc::clone(signature)));
         }
-        let func = self.func(compiled, index)?;
+        let func = self.lookup(compiled, index)?;
         let ty = func.ty(&self.store);
         let signature = Arc::new(Signature {
             params: ty.params().map(|(n, t)| (super::values::camel_case(n), t)).collect(),
@@ -446,10 +453,8 @@ impl ComponentStore {
         Ok((func, signature))
     }
 
-    fn func(&mut self, compiled: &CompiledComponent, index: usize) -> WasmResult<Func> {
-        if let Some(Some((func, _))) = self.funcs.get(index) {
-            return Ok(*func);
-        }
+    /// The instance's `Func` of function `index`, looked up by its export path.
+    fn lookup(&mut self, compiled: &CompiledComponent, index: usize) -> WasmResult<Func> {
         let function = compiled
             .functions
             .get(index)
@@ -477,13 +482,7 @@ impl ComponentStore {
             .functions
             .get(index)
             .ok_or_else(|| WasmError::export_not_found(format!("function handle {index} does not exist")))?;
-        if let Some(why) = &self.broken {
-            return Err(WasmError::call(format!(
-                "\"{}\": this component instance cannot be entered again, because an earlier call failed inside it \
-                 ({why}); the Component Model forbids it. Instantiate the component again",
-                function.name
-            )));
-        }
+        self.enterable(&function.name)?;
         if let Some(why) = &function.unsupported {
             return Err(super::not_for_components(format!("\"{}\" cannot be called from JS: {why}", function.name)));
         }
@@ -541,6 +540,17 @@ impl ComponentStore {
         Ok(out.bytes)
     }
 
+    /// 5002 for a call of `name` once an earlier call failed inside the instance.
+    fn enterable(&self, name: &str) -> WasmResult<()> {
+        match &self.broken {
+            Some(why) => Err(WasmError::call(format!(
+                "\"{name}\": this component instance cannot be entered again, because an earlier call failed inside \
+                 it ({why}); the Component Model forbids it. Instantiate the component again"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Drop resource `handle`, running the guest's destructor; one already gone is nothing.
     async fn drop_resource(&mut self, handle: u32) -> WasmResult<()> {
         let Some(resource) = self.resources.take(handle) else { return Ok(()) };
@@ -561,10 +571,8 @@ impl ComponentStore {
         options: &CallOptions,
         pace: Pace,
     ) -> WasmResult<Vec<u8>> {
-        if let Some(why) = &self.broken {
-            return Err(WasmError::call(format!("run: this component instance cannot be entered again ({why})")));
-        }
-        let func = self.func(compiled, index)?;
+        self.enterable("wasi:cli/run#run")?;
+        let (func, _) = self.resolved(compiled, index)?;
         let mut results = [Val::Bool(false)];
         let scope = begin(&mut self.store, self.fuel_limited, self.limits, options, pace)?;
         let outcome = self
@@ -584,9 +592,7 @@ impl ComponentStore {
     /// entered after one either (the exit unwound its stack like a trap).
     fn failed(&mut self, name: &str, error: wasmtime::Error) -> WasmError {
         let exit = error.downcast_ref::<I32Exit>().map(|I32Exit(code)| *code);
-        let mut reported = call_error(name, error);
-        // The core-module wording promises the instance stays usable; a component's does not.
-        reported.message = reported.message.replace("; the instance stays usable", "");
+        let mut reported = call_error_bare(name, error);
         self.broken = Some(match exit {
             Some(code) => format!("it exited with code {code}"),
             None => reported.message.lines().next().unwrap_or("it failed").to_string(),

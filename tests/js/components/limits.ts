@@ -50,4 +50,20 @@ let cases = 0;
   cases += 4;
 }
 
+// getFuel while a long call holds the instance waits for it off the JS thread: a timer
+// set after it still fires first (a blocking wait would hold up the event loop).
+{
+  const busy = await instantiateComponent(id, { fuel: 1e15 });
+  const order: string[] = [];
+  const spinning = busy.callWith("my:types/echo@0.1.0#spin", [], { timeoutMs: 300 }).catch((e) => e.code);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const fuel = busy.getFuel().then((f) => (order.push("fuel"), f));
+  const timer = new Promise((resolve) => setTimeout(resolve, 20)).then(() => order.push("timer"));
+  await Promise.all([fuel, timer]);
+  assertEquals(await spinning, 5012);
+  assertEquals(order, ["timer", "fuel"]);
+  await busy.drop();
+  cases++;
+}
+
 console.log(`component limits: ${cases} cases`);
