@@ -15,17 +15,9 @@ Regenerates generated/ from spec/runtime-wasm.kdl.
 
 /// Run the task. `args` are the arguments after `codegen` (a leading `codegen` is ignored).
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut check = false;
-    for arg in args.iter().skip_while(|a| a.as_str() == "codegen") {
-        match arg.as_str() {
-            "--check" => check = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-        }
-    }
+    let Some(check) = crate::util::check_flag(args.iter().skip_while(|a| a.as_str() == "codegen"), USAGE)? else {
+        return Ok(());
+    };
     let root = crate::util::root();
     // Diagnostics name the spec relative to the root, as people write it.
     std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;

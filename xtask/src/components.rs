@@ -23,17 +23,7 @@ const DIRS: &[&str] = &["tests/components", "examples/components"];
 
 /// Run the task. `args` are the arguments after `components`.
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut check = false;
-    for arg in args {
-        match arg.as_str() {
-            "--check" => check = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-        }
-    }
+    let Some(check) = crate::util::check_flag(args, USAGE)? else { return Ok(()) };
     let root = crate::util::root();
     for dir in DIRS {
         if check {

@@ -59,3 +59,20 @@ pub fn ensure_cargo_tool(mut probe: Command, install_args: &[&str]) -> anyhow::R
     }
     Ok(())
 }
+
+/// The arguments of a task that takes only `--check` (and `-h`): whether to check, or
+/// `None` once `usage` is printed for `-h`.
+pub fn check_flag<'a>(args: impl IntoIterator<Item = &'a String>, usage: &str) -> anyhow::Result<Option<bool>> {
+    let mut check = false;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "-h" | "--help" => {
+                println!("{usage}");
+                return Ok(None);
+            }
+            other => anyhow::bail!("unknown argument `{other}`\n\n{usage}"),
+        }
+    }
+    Ok(Some(check))
+}
