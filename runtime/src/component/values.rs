@@ -180,12 +180,12 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                 return Err(path.expected("an object (record)", wire));
             };
             let fields: Vec<Field> = record.fields().collect();
-            refuse_unknown_keys(given, fields.iter().map(|f| f.name), path)?;
+            let js_names: Vec<String> = fields.iter().map(|f| camel_case(f.name)).collect();
+            refuse_unknown_keys(given, &js_names, path)?;
             let mut out = Vec::with_capacity(fields.len());
-            for field in &fields {
-                let js_name = camel_case(field.name);
-                let at = path.field(&js_name);
-                let value = lookup(given, &js_name);
+            for (field, js_name) in fields.iter().zip(&js_names) {
+                let at = path.field(js_name);
+                let value = lookup(given, js_name);
                 let value = match (value, &field.ty) {
                     (Some(v), ty) => to_val(ty, v, &at, resources, moves)?,
                     (None, Type::Option(_)) => Val::Option(None),
@@ -229,14 +229,14 @@ pub fn to_val(ty: &Type, wire: &Wire, path: &Path, resources: &Resources, moves:
                 return Err(path.expected("an object of booleans (flags)", wire));
             };
             let names: Vec<&str> = flags.names().collect();
-            refuse_unknown_keys(given, names.iter().copied(), path)?;
+            let js_names: Vec<String> = names.iter().map(|name| camel_case(name)).collect();
+            refuse_unknown_keys(given, &js_names, path)?;
             let mut set = Vec::new();
-            for name in names {
-                let js_name = camel_case(name);
-                match lookup(given, &js_name) {
+            for (name, js_name) in names.iter().zip(&js_names) {
+                match lookup(given, js_name) {
                     Some(Wire::Bool(true)) => set.push(name.to_string()),
                     Some(Wire::Bool(false) | Wire::Undefined) | None => {}
-                    Some(other) => return Err(path.field(&js_name).expected("true or false", other)),
+                    Some(other) => return Err(path.field(js_name).expected("true or false", other)),
                 }
             }
             Val::Flags(set)
@@ -325,7 +325,7 @@ fn tagged<'w, 'n>(
     let Wire::Object(given) = wire else {
         return Err(path.expected(format_args!("{{ tag, val }} with a tag of {}", quoted(names)), wire));
     };
-    refuse_unknown_keys(given, ["tag", "val"].into_iter(), path)?;
+    refuse_unknown_keys(given, &["tag", "val"], path)?;
     match lookup(given, "tag") {
         Some(Wire::String(tag)) => Ok((tag.clone(), lookup(given, "val").filter(|v| **v != Wire::Undefined))),
         Some(other) => Err(path.literal(".tag").expected("a string", other)),
@@ -338,14 +338,12 @@ fn lookup<'w>(fields: &'w [(String, Wire)], key: &str) -> Option<&'w Wire> {
 }
 
 /// Strict about keys: a misspelt optional field would otherwise pass silently as `none`.
-fn refuse_unknown_keys<'n>(
+fn refuse_unknown_keys<K: AsRef<str> + std::fmt::Display>(
     given: &[(String, Wire)],
-    known: impl Iterator<Item = &'n str>,
+    known: &[K],
     path: &Path,
 ) -> WasmResult<()> {
-    let known: Vec<String> =
-        known.map(|k| if k == "tag" || k == "val" { k.to_string() } else { camel_case(k) }).collect();
-    match given.iter().find(|(k, _)| !known.contains(k)) {
+    match given.iter().find(|(k, _)| !known.iter().any(|name| name.as_ref() == k)) {
         Some((key, _)) => Err(path.error(format!("unknown field {key:?} (expected {})", quoted(known.iter())))),
         None => Ok(()),
     }
