@@ -405,21 +405,25 @@
     return null;
   }
 
-  /** Wait for a host promise, bounded by the call's deadline and the instance's drop. */
-  function settleWithin(promise, deadline, host) {
+  /**
+   * Wait for a host promise, bounded by the call's deadline (rejects with TIMED_OUT) and
+   * by the instance's drop: `waiting` holds a rejecter per wait (DROPPED), which a drop
+   * calls. Core and component instances both wait this way.
+   */
+  function settleWithin(promise, deadline, waiting) {
     return new Promise((resolve, reject) => {
       let timer;
       // Whichever ends the wait first clears the other, so no timer outlives it (a pending
       // timer would keep the event loop, and the script, alive).
       const done = () => {
         if (timer !== undefined) clearTimeout(timer);
-        host.waiting.delete(dropped);
+        waiting.delete(dropped);
       };
       const dropped = () => {
         done();
         reject(DROPPED);
       };
-      host.waiting.add(dropped);
+      waiting.add(dropped);
       if (deadline !== Infinity) {
         timer = setTimeout(() => {
           done();
@@ -608,7 +612,7 @@
         caller ??= new HostCaller(call, host);
         try {
           value = callHost(host, caller, imported, call);
-          if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host);
+          if (isThenable(value)) value = await settleWithin(Promise.resolve(value), deadline, host.waiting);
           const problem = writeAnswer(host, imported, value);
           if (problem !== null) [failure, message] = [FAIL_BAD_RESULT, problem];
         } catch (error) {
@@ -1390,6 +1394,9 @@
     checkInstantiateOptions,
     callOptions,
     optionsError,
+    settleWithin,
+    TIMED_OUT,
+    DROPPED,
   });
 
   const api = {

@@ -18,8 +18,7 @@
     const LEAD_ERR = 1;
     const LEAD_REQUEST = 2;
     const ANSWER_VALUE = 0, ANSWER_THREW = 1, ANSWER_ERR_PAYLOAD = 2, ANSWER_TIMEOUT = 3;
-    const TIMED_OUT = Symbol("timed out");
-    const DROPPED = Symbol("dropped");
+    const { settleWithin, TIMED_OUT, DROPPED } = shared;
 
     /** Writes values into a growing buffer. */
     class Writer {
@@ -467,7 +466,7 @@
             try {
               let result = host.functions[index].apply(undefined, args);
               if (result !== null && typeof result === "object" && typeof result.then === "function") {
-                result = await this.#settle(result, deadline);
+                result = await settleWithin(Promise.resolve(result), deadline, this.#waits);
               }
               answer = encodeValue(result);
             } catch (error) {
@@ -496,38 +495,6 @@
           rethrow(error);
         }
         return event;
-      }
-      /**
-       * A host function's promise, bounded by the call's deadline (its `timeoutMs` counts the
-       * wait, as for core instances) and by the instance's drop. Whichever ends the wait
-       * clears the other, so no timer outlives it.
-       */
-      #settle(promise, deadline) {
-        return new Promise((resolve, reject) => {
-          let timer;
-          const done = () => {
-            if (timer !== undefined) clearTimeout(timer);
-            this.#waits.delete(dropped);
-          };
-          const dropped = () => {
-            done();
-            reject(DROPPED);
-          };
-          this.#waits.add(dropped);
-          if (deadline !== Infinity) {
-            timer = setTimeout(() => {
-              done();
-              reject(TIMED_OUT);
-            }, Math.max(0, deadline - Date.now()));
-          }
-          Promise.resolve(promise).then((value) => {
-            done();
-            resolve(value);
-          }, (error) => {
-            done();
-            reject(error);
-          });
-        });
       }
       #hint(name) {
         const names = [...this.#byName.keys()];
